@@ -1,0 +1,257 @@
+//! The `synergai` command line: clap definitions and dispatch. Each
+//! subcommand lives in its own module; output formatting in [`output`].
+
+mod fixture_cmd;
+pub mod output;
+mod place;
+mod profile_cmd;
+mod replay;
+
+use crate::error::Result;
+use crate::policy::PolicyKind;
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use output::{ColorChoice, OutputFormat};
+use std::path::PathBuf;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  failure (I/O error, unknown job, nothing to release)
+  2  usage error or invalid input (bad flag, malformed or inconsistent fixture)
+  3  cluster unreachable
+
+Data goes to stdout, diagnostics to stderr. Colour only when stdout is a
+terminal and NO_COLOR is unset (override with --color).";
+
+/// Architecture-aware scheduling of AI inference on heterogeneous
+/// edge-to-cloud clusters.
+///
+/// With no --fixture, commands run on the embedded default scenario.
+#[derive(Debug, Parser)]
+#[command(name = "synergai", version, after_help = EXIT_CODES, max_term_width = 100)]
+pub struct Cli {
+    /// When to colour output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Replay scenarios under several policies and compare them.
+    Replay(ReplayArgs),
+    /// Placement decisions from the shell: plan, explain, override, release, apply.
+    #[command(subcommand)]
+    Place(PlaceCommand),
+    /// The offline characterization and the offline plan derived from it.
+    #[command(subcommand)]
+    Profile(ProfileCommand),
+    /// Validate, generate and import fixtures.
+    #[command(subcommand)]
+    Fixture(FixtureCommand),
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Which policies to run.
+#[derive(Debug, Clone, Args)]
+pub struct PolicyList {
+    /// Policies to compare (comma-separated).
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "synergai,slo-aware,k8s-default,round-robin,random"
+    )]
+    pub policy: Vec<PolicyKind>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// Scenario fixtures (default: the embedded default scenario).
+    pub fixtures: Vec<PathBuf>,
+    #[command(flatten)]
+    pub policies: PolicyList,
+    /// Knee threshold θ of the offline plan (default: the profile's).
+    #[arg(long)]
+    pub theta: Option<f64>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+}
+
+/// Where the cluster comes from.
+#[derive(Debug, Clone, Args)]
+pub struct SourceArgs {
+    /// Scenario fixture (default: the embedded default scenario).
+    #[arg(long, short = 'f')]
+    pub fixture: Option<PathBuf>,
+    /// Overrides file (default: NAME.overrides.yaml next to the fixture, or
+    /// the XDG state dir for the embedded scenario).
+    #[arg(long)]
+    pub overrides: Option<PathBuf>,
+}
+
+/// Scheduling mode of the replay behind a `place` command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Mode {
+    /// Place jobs as they arrive (what `scheduler run --mode auto` does).
+    Auto,
+    /// Hold every job until a pass is triggered (so `plan` shows the whole backlog).
+    Manual,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct MomentArgs {
+    /// Simulated time of the decision (e.g. 120s, 2m, 90000).
+    #[arg(long, default_value = "60s", value_parser = parse_duration_ms)]
+    pub at: f64,
+    /// Policy that decides.
+    #[arg(long, value_enum, default_value_t = PolicyKind::Synergai)]
+    pub policy: PolicyKind,
+    /// auto: jobs were placed as they arrived up to --at; manual: nothing was.
+    #[arg(long, value_enum, default_value_t = Mode::Auto)]
+    pub mode: Mode,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlaceCommand {
+    /// What the policy would decide now for every pending job.
+    Plan {
+        #[command(flatten)]
+        source: SourceArgs,
+        #[command(flatten)]
+        moment: MomentArgs,
+        #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
+        output: OutputFormat,
+    },
+    /// Every candidate node/configuration for one job, with predicted
+    /// completion and slack, and why the chosen one won.
+    Explain {
+        /// The job.
+        job: String,
+        #[command(flatten)]
+        source: SourceArgs,
+        /// Explain the decision at this time instead of the one that placed the job.
+        #[arg(long, value_parser = parse_duration_ms)]
+        at: Option<f64>,
+        #[arg(long, value_enum, default_value_t = PolicyKind::Synergai)]
+        policy: PolicyKind,
+        #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
+        output: OutputFormat,
+    },
+    /// Pin a job to a node or an architecture.
+    Override {
+        /// The job.
+        job: String,
+        #[command(flatten)]
+        source: SourceArgs,
+        /// Pin to this node.
+        #[arg(long, conflicts_with = "arch", required_unless_present = "arch")]
+        node: Option<String>,
+        /// Pin to this architecture.
+        #[arg(long)]
+        arch: Option<String>,
+        /// Why (kept with the override and shown in logs).
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Remove a job's pin.
+    Release {
+        /// The job.
+        job: String,
+        #[command(flatten)]
+        source: SourceArgs,
+    },
+    /// Run the replay with the overrides applied and print the bindings made.
+    Apply {
+        #[command(flatten)]
+        source: SourceArgs,
+        /// Stop at this simulated time (default: run to the end).
+        #[arg(long, value_parser = parse_duration_ms)]
+        until: Option<f64>,
+        #[arg(long, value_enum, default_value_t = PolicyKind::Synergai)]
+        policy: PolicyKind,
+        /// Print what would be bound without recording anything.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
+        output: OutputFormat,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfileCommand {
+    /// The characterization table.
+    Show {
+        /// Profile file or builtin:NAME (default: builtin:edge-cloud).
+        profile: Option<String>,
+        /// Only this model.
+        #[arg(long)]
+        model: Option<String>,
+        /// Only this architecture.
+        #[arg(long)]
+        arch: Option<String>,
+        #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
+        output: OutputFormat,
+    },
+    /// The offline plan: best engine per thread count, knee, efficiency,
+    /// and the ranking of architectures per model.
+    Plan {
+        /// Profile file or builtin:NAME (default: builtin:edge-cloud).
+        profile: Option<String>,
+        /// Knee threshold θ (default: the profile's).
+        #[arg(long)]
+        theta: Option<f64>,
+        #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
+        output: OutputFormat,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FixtureCommand {
+    /// Check fixtures; exit 2 with file:line:column and field on the first error.
+    Validate {
+        /// Fixture files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Write a random valid scenario.
+    Generate(fixture_cmd::GenerateArgs),
+    /// Turn a request trace (CSV: TIMESTAMP,ContextTokens,GeneratedTokens)
+    /// into a scenario whose arrivals and job sizes come from it.
+    ImportTrace(fixture_cmd::ImportTraceArgs),
+}
+
+/// Parses a duration flag (`120s`, `2m`, `500ms`, bare ms).
+pub fn parse_duration_ms(s: &str) -> std::result::Result<f64, String> {
+    crate::fixture::units::Duration::parse(s).map(|d| d.ms())
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    let color = cli.color.enabled();
+    match cli.command {
+        Command::Replay(args) => replay::run(args, color),
+        Command::Place(cmd) => place::run(cmd, color),
+        Command::Profile(cmd) => profile_cmd::run(cmd, color),
+        Command::Fixture(cmd) => fixture_cmd::run(cmd),
+        Command::Completions { shell } => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "synergai", &mut std::io::stdout());
+            Ok(())
+        }
+    }
+}
+
+/// The completion script for `shell`, as `synergai completions` prints it.
+pub fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "synergai", &mut out);
+    out
+}

@@ -1,0 +1,93 @@
+//! The crate's error type and the documented process exit codes.
+
+use std::path::PathBuf;
+
+/// Process exit codes, documented in `synergai --help`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitCode {
+    /// Success.
+    Ok = 0,
+    /// The command failed (I/O, a job that does not exist, …).
+    Failure = 1,
+    /// Usage error or invalid input (flags, fixtures, overrides).
+    Usage = 2,
+    /// The cluster is unreachable.
+    Unreachable = 3,
+}
+
+/// Where in a file a problem was found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Position {
+    pub line: u64,
+    pub column: u64,
+}
+
+/// Everything that can go wrong in synergai's core and CLI.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A fixture (profile, scenario, overrides, trace) is malformed or inconsistent.
+    #[error("{}", render_invalid(file, position.as_ref(), field.as_deref(), message))]
+    Invalid {
+        file: String,
+        position: Option<Position>,
+        field: Option<String>,
+        message: String,
+    },
+    /// Reading or writing a file failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A flag or argument is invalid in a way clap cannot check.
+    #[error("{0}")]
+    Usage(String),
+    /// A request refers to something that does not exist (an unknown job, …).
+    #[error("{0}")]
+    NotFound(String),
+}
+
+fn render_invalid(
+    file: &str,
+    position: Option<&Position>,
+    field: Option<&str>,
+    message: &str,
+) -> String {
+    let mut out = String::from(file);
+    if let Some(p) = position {
+        out.push_str(&format!(":{}:{}", p.line, p.column));
+    }
+    out.push_str(": ");
+    if let Some(f) = field {
+        out.push_str(&format!("field `{f}`: "));
+    }
+    out.push_str(message);
+    out
+}
+
+impl Error {
+    /// The exit code this error maps to.
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            Error::Invalid { .. } | Error::Usage(_) => ExitCode::Usage,
+            Error::Io { .. } | Error::NotFound(_) => ExitCode::Failure,
+        }
+    }
+
+    pub(crate) fn invalid(
+        file: impl Into<String>,
+        position: Option<Position>,
+        field: Option<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Error::Invalid {
+            file: file.into(),
+            position,
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,22 @@
+//! synergai: architecture-aware scheduling of AI inference on heterogeneous
+//! edge-to-cloud clusters.
+//!
+//! The crate is a pure, synchronous core with thin shells:
+//!
+//! - [`model`]: architectures, nodes, jobs, the offline profile and the live
+//!   cluster state (free resources, running jobs, interference-aware rates);
+//! - [`policy`]: the offline plan derived from a profile, the placement
+//!   policies (`synergai` and the fixed baselines) and their explanations;
+//! - [`sim`]: the event-driven replay engine, workload generators and metrics;
+//! - [`fixture`]: versioned YAML fixtures (profiles, scenarios, overrides),
+//!   their validation with file/line/column errors, and the embedded default;
+//! - [`cli`]: the `synergai` command line (the only place that does I/O).
+
+pub mod cli;
+pub mod error;
+pub mod fixture;
+pub mod model;
+pub mod policy;
+pub mod sim;
+
+pub use error::{Error, ExitCode};

@@ -1,0 +1,16 @@
+//! The scheduling model of `scheduling.md`: architectures, engines, nodes,
+//! jobs, the offline profile, and the cluster state policies decide on.
+
+mod cluster;
+mod job;
+mod node;
+mod profile;
+mod snapshot;
+
+pub use cluster::{ArchUsage, Cluster, GroupId, NodeGroup, Placement, RunId, RunningJob};
+pub use job::{JobId, JobSpec, Pin};
+pub use node::{NodeId, NodeSpec, Taint, TaintEffect, Tier};
+pub use profile::{
+    ArchId, Architecture, Engine, Isa, ModelId, ModelSpec, Profile, ProfileRow, RowSource,
+};
+pub use snapshot::{ArchSummary, ClusterSnapshot, JobSnapshot, JobState, NodeSnapshot, PlacedBy};

@@ -1,0 +1,246 @@
+//! The offline characterization: architectures, models, engines and the
+//! `(model, arch, engine, threads) -> qps, p99, watts, memory` table.
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::fmt;
+
+/// Index of an architecture in [`Profile::archs`].
+pub type ArchId = u16;
+/// Index of a model in [`Profile::models`].
+pub type ModelId = u16;
+
+/// An inference engine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Engine {
+    Onnxruntime,
+    Tensorrt,
+    Pytorch,
+    Tflite,
+    Openvino,
+}
+
+impl Engine {
+    pub const ALL: [Engine; 5] = [
+        Engine::Onnxruntime,
+        Engine::Tensorrt,
+        Engine::Pytorch,
+        Engine::Tflite,
+        Engine::Openvino,
+    ];
+
+    /// GPU engines hold one GPU of the node exclusively (plus `threads` cores).
+    pub fn uses_gpu(self) -> bool {
+        matches!(self, Engine::Tensorrt)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Engine::Onnxruntime => "onnxruntime",
+            Engine::Tensorrt => "tensorrt",
+            Engine::Pytorch => "pytorch",
+            Engine::Tflite => "tflite",
+            Engine::Openvino => "openvino",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn parse(s: &str) -> Option<Engine> {
+        Engine::ALL.into_iter().find(|e| e.as_str() == s)
+    }
+}
+
+impl fmt::Display for Engine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Instruction set of an architecture.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Isa {
+    X86_64,
+    Arm64,
+}
+
+/// A named hardware class (`xeon-vm`, `agx-orin`, …).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Architecture {
+    pub name: String,
+    pub isa: Isa,
+    /// Whether boards of this class carry a GPU usable by GPU engines.
+    pub gpu: bool,
+    /// Co-location slowdown per other running job on the same node.
+    pub interference_alpha: f64,
+    /// Startup time per engine, indexed by [`Engine::index`]; `None` if the
+    /// engine has no rows on this architecture.
+    #[serde(skip)]
+    pub startup_ms: [Option<f64>; 5],
+    pub description: String,
+}
+
+impl Architecture {
+    /// Startup of `engine` on this architecture (0 if unknown).
+    pub fn startup_ms(&self, engine: Engine) -> f64 {
+        self.startup_ms[engine.index()].unwrap_or(0.0)
+    }
+}
+
+/// An inference model.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelSpec {
+    pub name: String,
+    pub task: String,
+    /// The fixed thread request a QoS-blind user gives (the `k8s-default` request).
+    pub default_threads: u32,
+    pub description: String,
+}
+
+/// Where a profile number comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RowSource {
+    Measured,
+    Derived,
+    Estimate,
+}
+
+impl fmt::Display for RowSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RowSource::Measured => "measured",
+            RowSource::Derived => "derived",
+            RowSource::Estimate => "estimate",
+        })
+    }
+}
+
+/// One characterization row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProfileRow {
+    pub model: ModelId,
+    pub arch: ArchId,
+    pub engine: Engine,
+    pub threads: u32,
+    /// Sustained queries per second of one job in this configuration.
+    pub qps: f64,
+    pub p99_ms: f64,
+    /// Power above the node's idle power while this configuration runs.
+    pub watts: f64,
+    pub memory_mib: u64,
+    pub source: RowSource,
+    pub note: String,
+}
+
+impl ProfileRow {
+    pub fn gpus(&self) -> u32 {
+        u32::from(self.engine.uses_gpu())
+    }
+}
+
+/// A validated profile. Rows are sorted by (model, arch, engine, threads).
+#[derive(Clone, Debug)]
+pub struct Profile {
+    pub name: String,
+    pub description: String,
+    pub knee_threshold: f64,
+    pub archs: Vec<Architecture>,
+    pub models: Vec<ModelSpec>,
+    pub rows: Vec<ProfileRow>,
+    arch_index: HashMap<String, ArchId>,
+    model_index: HashMap<String, ModelId>,
+    /// Row ranges per (model, arch), `model * archs.len() + arch`.
+    ranges: Vec<std::ops::Range<usize>>,
+}
+
+impl Profile {
+    /// Builds the indexes; `rows` are sorted here. Names must be unique
+    /// (the fixture loader checks that with positions before calling this).
+    pub fn new(
+        name: String,
+        description: String,
+        knee_threshold: f64,
+        archs: Vec<Architecture>,
+        models: Vec<ModelSpec>,
+        mut rows: Vec<ProfileRow>,
+    ) -> Profile {
+        rows.sort_by(|a, b| {
+            (a.model, a.arch, a.engine, a.threads).cmp(&(b.model, b.arch, b.engine, b.threads))
+        });
+        let arch_index = archs
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.name.clone(), i as ArchId))
+            .collect();
+        let model_index = models
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.name.clone(), i as ModelId))
+            .collect();
+        let n_arch = archs.len();
+        let mut ranges = vec![0..0; models.len() * n_arch];
+        let mut start = 0;
+        while start < rows.len() {
+            let key = (rows[start].model, rows[start].arch);
+            let mut end = start;
+            while end < rows.len() && (rows[end].model, rows[end].arch) == key {
+                end += 1;
+            }
+            ranges[key.0 as usize * n_arch + key.1 as usize] = start..end;
+            start = end;
+        }
+        Profile {
+            name,
+            description,
+            knee_threshold,
+            archs,
+            models,
+            rows,
+            arch_index,
+            model_index,
+            ranges,
+        }
+    }
+
+    pub fn arch_id(&self, name: &str) -> Option<ArchId> {
+        self.arch_index.get(name).copied()
+    }
+
+    pub fn model_id(&self, name: &str) -> Option<ModelId> {
+        self.model_index.get(name).copied()
+    }
+
+    pub fn arch(&self, id: ArchId) -> &Architecture {
+        &self.archs[id as usize]
+    }
+
+    pub fn model(&self, id: ModelId) -> &ModelSpec {
+        &self.models[id as usize]
+    }
+
+    /// The rows of one (model, arch), sorted by engine then threads.
+    pub fn rows_for(&self, model: ModelId, arch: ArchId) -> &[ProfileRow] {
+        let range = self.ranges[model as usize * self.archs.len() + arch as usize].clone();
+        &self.rows[range]
+    }
+
+    /// The row of an exact configuration, if profiled.
+    pub fn row(
+        &self,
+        model: ModelId,
+        arch: ArchId,
+        engine: Engine,
+        threads: u32,
+    ) -> Option<&ProfileRow> {
+        self.rows_for(model, arch)
+            .iter()
+            .find(|r| r.engine == engine && r.threads == threads)
+    }
+}

@@ -1,0 +1,367 @@
+//! Online placement policies: one trait, `synergai` and the fixed baselines
+//! of `scheduling.md`, and the pass that applies a policy to a queue.
+//!
+//! A policy looks at the cluster and one pending job and returns a
+//! [`Decision`]: assign the job to a node and configuration, or hold it,
+//! with the reason and (on request) every candidate it weighed. Applying a
+//! decision is the caller's business ([`run_pass`] places assignments on the
+//! cluster state, so the decisions of one pass account for each other).
+
+mod baselines;
+mod plan;
+mod synergai;
+
+pub use baselines::{K8sDefault, Random, RoundRobin, SloAware};
+pub use plan::{ArchRank, ModelArchPlan, OfflinePlan, PlanConfig};
+pub use synergai::Synergai;
+
+use crate::model::{Cluster, JobId, JobSpec, NodeGroup, NodeId, Pin, Profile, RunId};
+use std::fmt;
+use std::time::Instant;
+
+/// The policies synergai ships.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
+pub enum PolicyKind {
+    Synergai,
+    SloAware,
+    K8sDefault,
+    RoundRobin,
+    Random,
+}
+
+impl PolicyKind {
+    pub const ALL: [PolicyKind; 5] = [
+        PolicyKind::Synergai,
+        PolicyKind::SloAware,
+        PolicyKind::K8sDefault,
+        PolicyKind::RoundRobin,
+        PolicyKind::Random,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            PolicyKind::Synergai => "synergai",
+            PolicyKind::SloAware => "slo-aware",
+            PolicyKind::K8sDefault => "k8s-default",
+            PolicyKind::RoundRobin => "round-robin",
+            PolicyKind::Random => "random",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<PolicyKind> {
+        PolicyKind::ALL.into_iter().find(|p| p.name() == name)
+    }
+
+    /// A fresh policy; `seed` drives the random baseline.
+    pub fn build(self, seed: u64) -> Box<dyn Policy> {
+        match self {
+            PolicyKind::Synergai => Box::new(Synergai),
+            PolicyKind::SloAware => Box::new(SloAware),
+            PolicyKind::K8sDefault => Box::new(K8sDefault),
+            PolicyKind::RoundRobin => Box::new(RoundRobin::default()),
+            PolicyKind::Random => Box::new(Random::new(seed)),
+        }
+    }
+}
+
+impl fmt::Display for PolicyKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// In which order a pass considers the pending jobs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueueOrder {
+    /// Arrival order.
+    Fifo,
+    /// Least slack first: deadline minus the job's shortest possible run.
+    LeastSlack,
+}
+
+/// What a policy sees when it decides one job.
+pub struct Context<'a> {
+    pub now_ms: f64,
+    pub cluster: &'a Cluster,
+    pub plan: &'a OfflinePlan,
+    pub profile: &'a Profile,
+    pub jobs: &'a [JobSpec],
+    /// Fill [`Decision::candidates`].
+    pub explain: bool,
+}
+
+impl Context<'_> {
+    /// Active node groups a job may use (its pin applied), each with the
+    /// node a placement there would take.
+    pub fn groups_for<'c>(
+        &'c self,
+        job: &'c JobSpec,
+    ) -> impl Iterator<Item = (&'c NodeGroup, NodeId)> + 'c {
+        let pinned_node = match job.pin {
+            Some(Pin::Node(n)) => Some(n),
+            _ => None,
+        };
+        let pinned_arch = match job.pin {
+            Some(Pin::Arch(a)) => Some(a),
+            _ => None,
+        };
+        let single = pinned_node.map(|n| (self.cluster.group_of(n), n));
+        let all = pinned_node.is_none().then(|| {
+            self.cluster
+                .active_groups()
+                .filter(move |g| g.schedulable && pinned_arch.is_none_or(|a| g.arch == a))
+                .map(|g| (g, g.first()))
+        });
+        single
+            .into_iter()
+            .filter(|(g, _)| g.schedulable)
+            .chain(all.into_iter().flatten())
+    }
+}
+
+/// A configuration on a node.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Assignment {
+    pub node: NodeId,
+    pub config: PlanConfig,
+    pub predicted_completion_ms: f64,
+    /// Deadline − predicted completion.
+    pub slack_ms: f64,
+    /// Placed under an operator pin.
+    pub pinned: bool,
+}
+
+/// Assign or hold.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Action {
+    Assign(Assignment),
+    Hold,
+}
+
+/// Why a decision was made.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Reason {
+    /// synergai: the least-cost candidate among those meeting the deadline.
+    LeastCostMeetingDeadline { meeting: u32, cost: f64 },
+    /// synergai: nothing meets the deadline and waiting is no better: the
+    /// earliest completion now.
+    LeastExcess { excess_ms: f64 },
+    /// synergai: waiting for `node` (free at `at_ms`) meets the deadline.
+    WaitMeetsDeadline { node: NodeId, at_ms: f64 },
+    /// synergai: waiting for `node` completes earlier than any placement now.
+    WaitIsEarlier { node: NodeId, at_ms: f64 },
+    /// Nothing fits now.
+    NoCapacity,
+    /// Nothing fits now and nothing running will free enough.
+    Unschedulable,
+    /// slo-aware: earliest predicted completion with the fastest fitting configuration.
+    EarliestCompletion,
+    /// k8s-default: best LeastAllocated + BalancedAllocation score.
+    LeastAllocated { score: f64 },
+    /// round-robin: next fitting node in name order.
+    NextInTurn,
+    /// random: uniformly drawn among `fitting` nodes.
+    Drawn { fitting: u32 },
+}
+
+impl Reason {
+    /// One line for logs and tables.
+    pub fn describe(&self, cluster: &Cluster) -> String {
+        let name = |n: NodeId| cluster.spec(n).name.as_str();
+        match *self {
+            Reason::LeastCostMeetingDeadline { meeting, cost } => {
+                format!("least cost ({cost:.0}) of {meeting} candidate(s) meeting the deadline")
+            }
+            Reason::LeastExcess { excess_ms } => format!(
+                "no candidate meets the deadline; earliest completion now (excess {})",
+                fmt_ms(excess_ms)
+            ),
+            Reason::WaitMeetsDeadline { node, at_ms } => format!(
+                "hold: nothing meets the deadline now; {} frees at {} and meets it",
+                name(node),
+                fmt_ms(at_ms)
+            ),
+            Reason::WaitIsEarlier { node, at_ms } => format!(
+                "hold: waiting for {} (frees at {}) completes earlier than placing now",
+                name(node),
+                fmt_ms(at_ms)
+            ),
+            Reason::NoCapacity => "hold: no node has room now".to_string(),
+            Reason::Unschedulable => "hold: no node can ever fit this job".to_string(),
+            Reason::EarliestCompletion => {
+                "earliest predicted completion, fastest fitting configuration".to_string()
+            }
+            Reason::LeastAllocated { score } => {
+                format!("best LeastAllocated+BalancedAllocation score ({score:.1})")
+            }
+            Reason::NextInTurn => "next fitting node in name order".to_string(),
+            Reason::Drawn { fitting } => format!("drawn among {fitting} fitting node(s)"),
+        }
+    }
+}
+
+/// Formats milliseconds for people: `850ms`, `12.3s`, `4m05s`.
+pub fn fmt_ms(ms: f64) -> String {
+    if !ms.is_finite() {
+        return "∞".to_string();
+    }
+    let sign = if ms < 0.0 { "-" } else { "" };
+    let a = ms.abs();
+    if a < 1000.0 {
+        format!("{sign}{a:.0}ms")
+    } else if a < 60_000.0 {
+        format!("{sign}{:.1}s", a / 1000.0)
+    } else {
+        let s = (a / 1000.0).round() as u64;
+        format!("{sign}{}m{:02}s", s / 60, s % 60)
+    }
+}
+
+/// One option a policy weighed.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Candidate {
+    /// The node a placement would take (first by name of its group).
+    pub node: NodeId,
+    /// How many nodes are in the same state.
+    pub identical: u32,
+    pub config: PlanConfig,
+    /// Start time (now, or when capacity frees for a wait candidate).
+    pub start_ms: f64,
+    pub predicted_completion_ms: f64,
+    pub slack_ms: f64,
+    /// synergai's cost, or k8s-default's score.
+    pub score: Option<f64>,
+    pub chosen: bool,
+}
+
+/// A policy's verdict on one job.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decision {
+    pub job: JobId,
+    pub at_ms: f64,
+    pub action: Action,
+    pub reason: Reason,
+    /// Every candidate weighed (only with [`Context::explain`]).
+    pub candidates: Vec<Candidate>,
+}
+
+impl Decision {
+    pub fn hold(job: JobId, at_ms: f64, reason: Reason) -> Decision {
+        Decision {
+            job,
+            at_ms,
+            action: Action::Hold,
+            reason,
+            candidates: Vec::new(),
+        }
+    }
+}
+
+/// An online placement policy.
+pub trait Policy: Send {
+    fn name(&self) -> &'static str;
+
+    /// The order in which a pass considers the queue.
+    fn order(&self) -> QueueOrder {
+        QueueOrder::Fifo
+    }
+
+    /// Decides one job. Must not assign a node the job does not fit.
+    fn decide(&mut self, job: JobId, ctx: &Context<'_>) -> Decision;
+}
+
+/// Which decisions of a pass carry their candidates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Explain {
+    None,
+    All,
+    Job(JobId),
+}
+
+impl Explain {
+    pub fn covers(self, job: JobId) -> bool {
+        match self {
+            Explain::None => false,
+            Explain::All => true,
+            Explain::Job(j) => j == job,
+        }
+    }
+}
+
+/// Counters of one pass.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct PassStats {
+    pub decisions: u32,
+    pub assigned: u32,
+    pub held: u32,
+}
+
+/// Runs one placement pass over `queue` (already in the policy's order):
+/// decides every job, places assignments on `cluster` as it goes, and hands
+/// each decision, its wall-clock cost (ns) and the run slot of an
+/// assignment to `sink`.
+#[allow(clippy::too_many_arguments)]
+pub fn run_pass(
+    policy: &mut dyn Policy,
+    cluster: &mut Cluster,
+    plan: &OfflinePlan,
+    profile: &Profile,
+    jobs: &[JobSpec],
+    queue: &[JobId],
+    now_ms: f64,
+    explain: Explain,
+    mut sink: impl FnMut(&Cluster, Decision, u64, Option<RunId>),
+) -> PassStats {
+    let mut stats = PassStats::default();
+    // Capacity only shrinks during a pass: once an unpinned job of a model
+    // found no room, later unpinned jobs of that model find none either.
+    let mut no_room = vec![false; profile.models.len()];
+    for &id in queue {
+        let job = &jobs[id as usize];
+        let started = Instant::now();
+        let explain = explain.covers(id);
+        let decision = if job.pin.is_none() && no_room[job.model as usize] && !explain {
+            Decision::hold(id, now_ms, Reason::NoCapacity)
+        } else {
+            let ctx = Context {
+                now_ms,
+                cluster,
+                plan,
+                profile,
+                jobs,
+                explain,
+            };
+            policy.decide(id, &ctx)
+        };
+        let cost_ns = started.elapsed().as_nanos() as u64;
+        stats.decisions += 1;
+        let mut run = None;
+        match decision.action {
+            Action::Assign(a) => {
+                stats.assigned += 1;
+                run = Some(cluster.place(
+                    a.node,
+                    id,
+                    job.queries,
+                    &a.config.placement(),
+                    now_ms,
+                    a.pinned,
+                ));
+            }
+            Action::Hold => {
+                stats.held += 1;
+                if job.pin.is_none() && decision.reason == Reason::NoCapacity {
+                    no_room[job.model as usize] = true;
+                }
+            }
+        }
+        sink(cluster, decision, cost_ns, run);
+    }
+    stats
+}
+
+/// Predicted completion of `job` started at `start_ms` on a member of
+/// `group` with `config`.
+pub(crate) fn predict(job: &JobSpec, group: &NodeGroup, config: &PlanConfig, start_ms: f64) -> f64 {
+    start_ms + config.service_ms(job.queries, group.alpha, group.running) + group.network_ms
+}

@@ -1,0 +1,229 @@
+//! `synergai`: least slack first; among the (node state, configuration)
+//! candidates that meet the deadline the least cost, preferring edge at
+//! near-equal cost; otherwise hold if waiting for capacity is better, else
+//! the least excess.
+
+use super::{
+    Action, Assignment, Candidate, Context, Decision, Policy, QueueOrder, Reason, predict,
+};
+use crate::model::{JobId, Pin, Tier};
+
+/// Costs within this factor of the cheapest count as near-equal.
+const NEAR_EQUAL_COST: f64 = 1.10;
+
+/// The synergai policy (stateless: every decision is a function of the
+/// cluster, the job and the offline plan).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Synergai;
+
+struct Option_ {
+    candidate: Candidate,
+    tier: Tier,
+    cost: f64,
+}
+
+impl Policy for Synergai {
+    fn name(&self) -> &'static str {
+        "synergai"
+    }
+
+    fn order(&self) -> QueueOrder {
+        QueueOrder::LeastSlack
+    }
+
+    fn decide(&mut self, id: JobId, ctx: &Context<'_>) -> Decision {
+        let job = &ctx.jobs[id as usize];
+        let deadline = job.deadline_ms();
+        let mut meeting: Vec<Option_> = Vec::new();
+        let mut earliest: Option<Candidate> = None;
+        let mut weighed: Vec<Candidate> = Vec::new();
+        for (group, node) in ctx.groups_for(job) {
+            let Some(plan) = ctx.plan.get(job.model, group.arch) else {
+                continue;
+            };
+            // Scarcity: busy archs cost more, so load spreads before it queues.
+            let scarcity = 1.0 + ctx.cluster.arch_usage(group.arch).utilization();
+            for config in &plan.candidates {
+                if !group.fits(config.threads, config.memory_mib, config.gpus) {
+                    continue;
+                }
+                let completion = predict(job, group, config, ctx.now_ms);
+                let busy_s = (completion - group.network_ms - ctx.now_ms) / 1000.0;
+                let price = f64::from(config.threads) * plan.core_price
+                    + f64::from(config.gpus) * plan.gpu_price;
+                let cost = busy_s * price * scarcity;
+                let candidate = Candidate {
+                    node,
+                    identical: group.len() as u32,
+                    config: *config,
+                    start_ms: ctx.now_ms,
+                    predicted_completion_ms: completion,
+                    slack_ms: deadline - completion,
+                    score: Some(cost),
+                    chosen: false,
+                };
+                if ctx.explain {
+                    weighed.push(candidate);
+                }
+                if completion <= deadline {
+                    meeting.push(Option_ {
+                        candidate,
+                        tier: group.tier,
+                        cost,
+                    });
+                }
+                if earliest.is_none_or(|e| (completion, node) < (e.predicted_completion_ms, e.node))
+                {
+                    earliest = Some(candidate);
+                }
+            }
+        }
+        let pinned = job.pin.is_some();
+        let finish = |chosen: Candidate, reason: Reason, mut weighed: Vec<Candidate>| {
+            for c in &mut weighed {
+                c.chosen = c.node == chosen.node && c.config == chosen.config;
+            }
+            Decision {
+                job: id,
+                at_ms: ctx.now_ms,
+                action: Action::Assign(Assignment {
+                    node: chosen.node,
+                    config: chosen.config,
+                    predicted_completion_ms: chosen.predicted_completion_ms,
+                    slack_ms: chosen.slack_ms,
+                    pinned,
+                }),
+                reason,
+                candidates: weighed,
+            }
+        };
+        if !meeting.is_empty() {
+            let cheapest = meeting.iter().map(|o| o.cost).fold(f64::INFINITY, f64::min);
+            let near = cheapest * NEAR_EQUAL_COST;
+            let best = meeting
+                .iter()
+                .filter(|o| o.cost <= near)
+                .min_by(|a, b| {
+                    (a.tier != Tier::Edge)
+                        .cmp(&(b.tier != Tier::Edge))
+                        .then(b.candidate.slack_ms.total_cmp(&a.candidate.slack_ms))
+                        .then(a.candidate.node.cmp(&b.candidate.node))
+                        .then(a.candidate.config.threads.cmp(&b.candidate.config.threads))
+                })
+                .map(|o| (o.candidate, o.cost));
+            if let Some((chosen, cost)) = best {
+                let reason = Reason::LeastCostMeetingDeadline {
+                    meeting: meeting.len() as u32,
+                    cost,
+                };
+                return finish(chosen, reason, weighed);
+            }
+        }
+        // Nothing meets the deadline now: would waiting for capacity help?
+        let wait = earliest_wait(job, ctx, &mut weighed);
+        match (earliest, wait) {
+            (Some(now), Some((node, at, completion)))
+                if completion <= deadline || completion < now.predicted_completion_ms =>
+            {
+                let reason = if completion <= deadline {
+                    Reason::WaitMeetsDeadline { node, at_ms: at }
+                } else {
+                    Reason::WaitIsEarlier { node, at_ms: at }
+                };
+                Decision {
+                    candidates: weighed,
+                    ..Decision::hold(id, ctx.now_ms, reason)
+                }
+            }
+            (Some(now), _) => {
+                let reason = Reason::LeastExcess {
+                    excess_ms: now.predicted_completion_ms - deadline,
+                };
+                finish(now, reason, weighed)
+            }
+            (None, Some(_)) => Decision {
+                candidates: weighed,
+                ..Decision::hold(id, ctx.now_ms, Reason::NoCapacity)
+            },
+            (None, None) => Decision {
+                candidates: weighed,
+                ..Decision::hold(id, ctx.now_ms, Reason::Unschedulable)
+            },
+        }
+    }
+}
+
+/// The earliest completion reachable by waiting for running jobs to free
+/// capacity on one node: (node, when it frees, predicted completion).
+/// Nodes of each class are visited by earliest release; a class is left as
+/// soon as its next release plus the fastest possible run cannot beat the
+/// best found.
+fn earliest_wait(
+    job: &crate::model::JobSpec,
+    ctx: &Context<'_>,
+    weighed: &mut Vec<Candidate>,
+) -> Option<(u32, f64, f64)> {
+    let cluster = ctx.cluster;
+    let mut best: Option<(u32, f64, f64)> = None;
+    let mut consider = |node: u32, best: &mut Option<(u32, f64, f64)>| {
+        let spec = cluster.spec(node);
+        let Some(plan) = ctx.plan.get(job.model, spec.arch) else {
+            return;
+        };
+        let alpha = cluster.alpha(node);
+        for config in &plan.candidates {
+            let Some((at, others)) =
+                cluster.fits_at(node, config.threads, config.memory_mib, config.gpus)
+            else {
+                continue;
+            };
+            let start = at.max(ctx.now_ms);
+            let completion =
+                start + config.service_ms(job.queries, alpha, others) + spec.network_ms;
+            if best.is_none_or(|b| (completion, node) < (b.2, b.0)) {
+                *best = Some((node, start, completion));
+            }
+            if ctx.explain {
+                weighed.push(Candidate {
+                    node,
+                    identical: 1,
+                    config: *config,
+                    start_ms: start,
+                    predicted_completion_ms: completion,
+                    slack_ms: job.deadline_ms() - completion,
+                    score: None,
+                    chosen: false,
+                });
+            }
+        }
+    };
+    match job.pin {
+        Some(Pin::Node(node)) => {
+            if cluster.is_schedulable(node) {
+                consider(node, &mut best);
+            }
+        }
+        _ => {
+            for class in 0..cluster.class_count() as u32 {
+                let (arch, _, _) = cluster.class_info(class);
+                if matches!(job.pin, Some(Pin::Arch(a)) if a != arch) {
+                    continue;
+                }
+                let Some(plan) = ctx.plan.get(job.model, arch) else {
+                    continue;
+                };
+                let fastest = plan.fastest.service_ms(job.queries, 0.0, 0);
+                for (release, node) in cluster.release_order(class) {
+                    if !cluster.is_schedulable(node) {
+                        break;
+                    }
+                    if best.is_some_and(|b| release.max(ctx.now_ms) + fastest >= b.2) {
+                        break;
+                    }
+                    consider(node, &mut best);
+                }
+            }
+        }
+    }
+    best
+}

@@ -1,0 +1,761 @@
+//! The event-driven replay engine: arrivals and completions on a simulated
+//! clock, interference-aware rates (recomputed whenever a job starts or ends
+//! on a node), a placement pass after every batch of events, metrics and a
+//! timeline the dashboard plays back.
+
+mod metrics;
+mod rng;
+pub mod workload;
+
+pub use metrics::{ArchUtilization, Metrics, NsHistogram, percentile};
+pub use rng::Rng;
+
+use crate::model::{
+    ArchSummary, Cluster, ClusterSnapshot, JobId, JobSnapshot, JobSpec, JobState, NodeId,
+    NodeSnapshot, NodeSpec, Pin, PlacedBy, Profile, RunId,
+};
+use crate::policy::{
+    Action, Decision, Explain, OfflinePlan, PlanConfig, Policy, PolicyKind, QueueOrder, run_pass,
+};
+use serde::Serialize;
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, BinaryHeap, VecDeque};
+use std::sync::Arc;
+
+/// A validated scenario: nodes, the profile they are characterized by, and
+/// the jobs (sorted by arrival, then name).
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    /// Where the scenario came from (a path, or `embedded:…`).
+    pub source: String,
+    pub seed: u64,
+    pub profile: Arc<Profile>,
+    pub nodes: Arc<Vec<NodeSpec>>,
+    pub jobs: Arc<Vec<JobSpec>>,
+}
+
+impl Scenario {
+    pub fn node_id(&self, name: &str) -> Option<NodeId> {
+        self.nodes
+            .binary_search_by(|n| n.name.as_str().cmp(name))
+            .ok()
+            .map(|i| i as NodeId)
+    }
+
+    pub fn job_id(&self, name: &str) -> Option<JobId> {
+        self.jobs
+            .iter()
+            .position(|j| j.name == name)
+            .map(|i| i as JobId)
+    }
+}
+
+/// How a run is driven.
+#[derive(Clone, Debug)]
+pub struct SimOptions {
+    pub policy: PolicyKind,
+    /// Knee threshold θ of the offline plan (the profile's when `None`).
+    pub knee_threshold: Option<f64>,
+    /// In manual mode passes run only on [`Simulator::trigger`].
+    pub manual: bool,
+    /// Keep the last this many non-hold decisions (and every decision of
+    /// the explained job) for logs.
+    pub decision_log: usize,
+    pub explain: Explain,
+    /// Record a timeline point every this many simulated ms.
+    pub timeline_every_ms: Option<f64>,
+}
+
+impl SimOptions {
+    pub fn new(policy: PolicyKind) -> SimOptions {
+        SimOptions {
+            policy,
+            knee_threshold: None,
+            manual: false,
+            decision_log: 0,
+            explain: Explain::None,
+            timeline_every_ms: None,
+        }
+    }
+}
+
+/// Cluster-wide counts at one moment of the timeline.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TimelinePoint {
+    pub at_ms: f64,
+    pub pending: u32,
+    pub running: u32,
+    pub done: u32,
+    pub violations: u32,
+    /// Per architecture (profile order): cores in use, GPUs in use.
+    pub arch_cores_used: Vec<u64>,
+    pub arch_gpus_used: Vec<u64>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Status {
+    Future,
+    Pending,
+    Running {
+        run: RunId,
+        placed_by: PlacedBy,
+    },
+    Done {
+        node: NodeId,
+        config: PlanConfig,
+        completion_ms: f64,
+        placed_by: PlacedBy,
+    },
+}
+
+/// A decision kept for the log, with its one-line reason.
+#[derive(Clone, Debug)]
+pub struct LoggedDecision {
+    pub decision: Decision,
+    pub reason: String,
+}
+
+/// Maps an f64 to a u64 with the same order (for ordered sets and heaps).
+fn ord_bits(x: f64) -> u64 {
+    let b = x.to_bits();
+    if b >> 63 == 1 { !b } else { b | (1 << 63) }
+}
+
+/// The replay engine.
+pub struct Simulator {
+    scenario: Scenario,
+    plan: Arc<OfflinePlan>,
+    policy: Box<dyn Policy>,
+    policy_name: &'static str,
+    options: SimOptions,
+    cluster: Cluster,
+    now_ms: f64,
+    next_arrival: usize,
+    pending: BTreeSet<(u64, JobId)>,
+    /// Finish events: (time bits, run, version).
+    finishes: BinaryHeap<Reverse<(u64, RunId, u32)>>,
+    status: Vec<Status>,
+    /// Each pending job's key in `pending`.
+    keys: Vec<u64>,
+    /// Pins set after load (overrides), by job.
+    needs_pass: bool,
+    events: u64,
+    // metrics
+    latencies: Vec<f64>,
+    waits: Vec<f64>,
+    violations: u32,
+    excess_total_ms: f64,
+    busy_core_ms: Vec<f64>,
+    busy_gpu_ms: Vec<f64>,
+    arch_jobs: Vec<u32>,
+    job_energy_j: f64,
+    overhead: NsHistogram,
+    log: VecDeque<LoggedDecision>,
+    explained: Vec<LoggedDecision>,
+    timeline: Vec<TimelinePoint>,
+    next_sample_ms: f64,
+    changed: Vec<RunId>,
+    /// Architectures with at least one node.
+    present_archs: Vec<u16>,
+}
+
+impl Simulator {
+    pub fn new(scenario: &Scenario, options: SimOptions) -> Simulator {
+        let theta = options
+            .knee_threshold
+            .unwrap_or(scenario.profile.knee_threshold);
+        let plan = Arc::new(OfflinePlan::new(&scenario.profile, theta));
+        Simulator::with_plan(scenario, plan, options)
+    }
+
+    /// A simulator sharing an already derived plan.
+    pub fn with_plan(
+        scenario: &Scenario,
+        plan: Arc<OfflinePlan>,
+        options: SimOptions,
+    ) -> Simulator {
+        let policy = options.policy.build(scenario.seed);
+        let n_arch = scenario.profile.archs.len();
+        Simulator {
+            cluster: Cluster::new(scenario.nodes.clone(), &scenario.profile),
+            policy_name: policy.name(),
+            policy,
+            plan,
+            now_ms: 0.0,
+            next_arrival: 0,
+            pending: BTreeSet::new(),
+            finishes: BinaryHeap::new(),
+            status: vec![Status::Future; scenario.jobs.len()],
+            keys: vec![0; scenario.jobs.len()],
+            needs_pass: false,
+            events: 0,
+            latencies: Vec::with_capacity(scenario.jobs.len()),
+            waits: Vec::with_capacity(scenario.jobs.len()),
+            violations: 0,
+            excess_total_ms: 0.0,
+            busy_core_ms: vec![0.0; n_arch],
+            busy_gpu_ms: vec![0.0; n_arch],
+            arch_jobs: vec![0; n_arch],
+            job_energy_j: 0.0,
+            overhead: NsHistogram::default(),
+            log: VecDeque::new(),
+            explained: Vec::new(),
+            timeline: Vec::new(),
+            next_sample_ms: 0.0,
+            changed: Vec::new(),
+            present_archs: {
+                let mut archs: Vec<u16> = scenario.nodes.iter().map(|n| n.arch).collect();
+                archs.sort_unstable();
+                archs.dedup();
+                archs
+            },
+            options,
+            scenario: scenario.clone(),
+        }
+    }
+
+    pub fn now_ms(&self) -> f64 {
+        self.now_ms
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    pub fn plan(&self) -> &OfflinePlan {
+        &self.plan
+    }
+
+    pub fn cluster(&self) -> &Cluster {
+        &self.cluster
+    }
+
+    pub fn policy_name(&self) -> &'static str {
+        self.policy_name
+    }
+
+    /// The job queue waiting for placement, in the policy's order.
+    pub fn pending(&self) -> Vec<JobId> {
+        self.pending.iter().map(|&(_, j)| j).collect()
+    }
+
+    /// Recent decisions (oldest first).
+    pub fn decision_log(&self) -> impl Iterator<Item = &LoggedDecision> + '_ {
+        self.log.iter()
+    }
+
+    /// Every decision about the explained job.
+    pub fn explained(&self) -> &[LoggedDecision] {
+        &self.explained
+    }
+
+    pub fn timeline(&self) -> &[TimelinePoint] {
+        &self.timeline
+    }
+
+    /// Sets or clears an operator pin on a job that is not placed yet.
+    pub fn set_pin(&mut self, job: JobId, pin: Option<Pin>) {
+        let was_pending = self.pending.remove(&(self.keys[job as usize], job));
+        let jobs = Arc::make_mut(&mut self.scenario.jobs);
+        jobs[job as usize].pin = pin;
+        if was_pending {
+            self.enqueue(job);
+            self.needs_pass = true;
+        }
+    }
+
+    fn enqueue(&mut self, job: JobId) {
+        let key = self.queue_key(job);
+        self.keys[job as usize] = key;
+        self.pending.insert((key, job));
+    }
+
+    fn queue_key(&self, job: JobId) -> u64 {
+        match self.policy.order() {
+            QueueOrder::Fifo => 0,
+            QueueOrder::LeastSlack => {
+                let spec = &self.scenario.jobs[job as usize];
+                let service = match spec.pin {
+                    Some(Pin::Node(n)) => {
+                        let arch = self.scenario.nodes[n as usize].arch;
+                        self.plan.min_service_ms(spec.model, spec.queries, &[arch])
+                    }
+                    Some(Pin::Arch(a)) => self.plan.min_service_ms(spec.model, spec.queries, &[a]),
+                    None => self
+                        .plan
+                        .min_service_ms(spec.model, spec.queries, &self.present_archs),
+                };
+                ord_bits(spec.deadline_ms() - service)
+            }
+        }
+    }
+
+    /// Time of the next event, if any.
+    pub fn next_event_ms(&self) -> Option<f64> {
+        let arrival = self
+            .scenario
+            .jobs
+            .get(self.next_arrival)
+            .map(|j| j.arrival_ms);
+        let finish = self
+            .finishes
+            .peek()
+            .map(|Reverse((t, _, _))| from_ord_bits(*t));
+        match (arrival, finish) {
+            (Some(a), Some(f)) => Some(a.min(f)),
+            (a, f) => a.or(f),
+        }
+    }
+
+    /// Whether every job has arrived and nothing is running.
+    pub fn finished(&self) -> bool {
+        self.next_event_ms().is_none()
+    }
+
+    /// Processes the next batch of simultaneous events and runs a pass.
+    /// Returns false when there is nothing left to do.
+    pub fn step(&mut self) -> bool {
+        let Some(t) = self.next_event_ms() else {
+            return false;
+        };
+        self.advance_clock(t);
+        while let Some(job) = self.scenario.jobs.get(self.next_arrival) {
+            if job.arrival_ms > t {
+                break;
+            }
+            let id = self.next_arrival as JobId;
+            self.next_arrival += 1;
+            self.status[id as usize] = Status::Pending;
+            self.enqueue(id);
+            self.events += 1;
+            self.needs_pass = true;
+        }
+        while let Some(&Reverse((bits, run, version))) = self.finishes.peek() {
+            if from_ord_bits(bits) > t {
+                break;
+            }
+            self.finishes.pop();
+            let current = self.cluster.run(run).is_some_and(|r| r.version == version);
+            if current {
+                self.complete(run, t);
+                self.events += 1;
+                self.needs_pass = true;
+            }
+        }
+        if self.needs_pass && !self.options.manual {
+            self.pass();
+        }
+        self.schedule_changed();
+        true
+    }
+
+    /// Runs events up to and including `t_ms`, then sets the clock to `t_ms`.
+    pub fn run_until(&mut self, t_ms: f64) {
+        while self.next_event_ms().is_some_and(|n| n <= t_ms) {
+            self.step();
+        }
+        self.advance_clock(t_ms.max(self.now_ms));
+    }
+
+    /// Runs to the end and returns the metrics.
+    pub fn run(mut self) -> Metrics {
+        while self.step() {}
+        self.metrics()
+    }
+
+    /// Runs one placement pass now (what `p` does in manual mode).
+    pub fn trigger(&mut self) -> usize {
+        let before = self.pending.len();
+        self.pass();
+        self.schedule_changed();
+        before - self.pending.len()
+    }
+
+    /// What the policy would decide now for every pending job, without
+    /// applying it (on a copy of the cluster).
+    pub fn plan_pass(&mut self, explain: Explain) -> Vec<LoggedDecision> {
+        let queue = self.pending();
+        let mut cluster = self.cluster.clone();
+        let mut out = Vec::new();
+        run_pass(
+            self.policy.as_mut(),
+            &mut cluster,
+            &self.plan,
+            &self.scenario.profile,
+            &self.scenario.jobs,
+            &queue,
+            self.now_ms,
+            explain,
+            |cluster, decision, _, _| {
+                let reason = decision.reason.describe(cluster);
+                out.push(LoggedDecision { decision, reason });
+            },
+        );
+        out
+    }
+
+    fn advance_clock(&mut self, t: f64) {
+        if let Some(every) = self.options.timeline_every_ms {
+            while self.next_sample_ms <= t {
+                let point = self.timeline_point(self.next_sample_ms);
+                self.timeline.push(point);
+                self.next_sample_ms += every;
+            }
+        }
+        self.now_ms = t;
+    }
+
+    fn timeline_point(&self, at_ms: f64) -> TimelinePoint {
+        let n_arch = self.scenario.profile.archs.len() as u16;
+        TimelinePoint {
+            at_ms,
+            pending: self.pending.len() as u32,
+            running: self.cluster.running_count() as u32,
+            done: self.latencies.len() as u32,
+            violations: self.violations,
+            arch_cores_used: (0..n_arch)
+                .map(|a| self.cluster.arch_usage(a).cores_used)
+                .collect(),
+            arch_gpus_used: (0..n_arch)
+                .map(|a| self.cluster.arch_usage(a).gpus_used)
+                .collect(),
+        }
+    }
+
+    fn pass(&mut self) {
+        self.needs_pass = false;
+        if self.pending.is_empty() {
+            return;
+        }
+        let queue = self.pending();
+        let mut assigned: Vec<(JobId, RunId, PlacedBy)> = Vec::new();
+        let policy_name = self.policy_name;
+        let log_cap = self.options.decision_log;
+        let explain = self.options.explain;
+        let (log, explained, overhead) = (&mut self.log, &mut self.explained, &mut self.overhead);
+        run_pass(
+            self.policy.as_mut(),
+            &mut self.cluster,
+            &self.plan,
+            &self.scenario.profile,
+            &self.scenario.jobs,
+            &queue,
+            self.now_ms,
+            explain,
+            |cluster, decision, ns, run| {
+                overhead.record(ns);
+                if let (Action::Assign(a), Some(run)) = (decision.action, run) {
+                    let placed_by = if a.pinned {
+                        PlacedBy::Override
+                    } else {
+                        PlacedBy::Policy(policy_name.to_string())
+                    };
+                    assigned.push((decision.job, run, placed_by));
+                }
+                let explained_job = explain.covers(decision.job);
+                let keep_log = log_cap > 0 && matches!(decision.action, Action::Assign(_));
+                if explained_job || keep_log {
+                    let entry = LoggedDecision {
+                        reason: decision.reason.describe(cluster),
+                        decision,
+                    };
+                    if explained_job {
+                        explained.push(entry.clone());
+                    }
+                    if keep_log {
+                        if log.len() == log_cap {
+                            log.pop_front();
+                        }
+                        log.push_back(entry);
+                    }
+                }
+            },
+        );
+        for (job, run, placed_by) in assigned {
+            self.pending.remove(&(self.keys[job as usize], job));
+            self.status[job as usize] = Status::Running { run, placed_by };
+        }
+    }
+
+    fn schedule_changed(&mut self) {
+        self.cluster.take_changed(&mut self.changed);
+        for &run in &self.changed {
+            if let Some(r) = self.cluster.run(run) {
+                self.finishes
+                    .push(Reverse((ord_bits(r.predicted_finish_ms), run, r.version)));
+            }
+        }
+    }
+
+    fn complete(&mut self, run: RunId, t: f64) {
+        let Some(r) = self.cluster.finish(run, t) else {
+            return;
+        };
+        let job = &self.scenario.jobs[r.job as usize];
+        let spec = &self.scenario.nodes[r.node as usize];
+        let completion = t + spec.network_ms;
+        let latency = completion - job.arrival_ms;
+        self.latencies.push(latency);
+        self.waits.push(r.placed_at_ms - job.arrival_ms);
+        if latency > job.qos_ms {
+            self.violations += 1;
+            self.excess_total_ms += completion - job.deadline_ms();
+        }
+        let busy = t - r.placed_at_ms;
+        self.busy_core_ms[spec.arch as usize] += f64::from(r.threads) * busy;
+        self.busy_gpu_ms[spec.arch as usize] += f64::from(r.gpus) * busy;
+        self.arch_jobs[spec.arch as usize] += 1;
+        self.job_energy_j += r.watts * busy / 1000.0;
+        let placed_by = match std::mem::replace(&mut self.status[r.job as usize], Status::Future) {
+            Status::Running { placed_by, .. } => placed_by,
+            _ => PlacedBy::Policy(self.policy_name.to_string()),
+        };
+        self.status[r.job as usize] = Status::Done {
+            node: r.node,
+            config: PlanConfig {
+                engine: r.engine,
+                threads: r.threads,
+                gpus: r.gpus,
+                qps: r.base_qps,
+                p99_ms: 0.0,
+                watts: r.watts,
+                memory_mib: r.memory_mib,
+                startup_ms: r.processing_start_ms - r.placed_at_ms,
+            },
+            completion_ms: completion,
+            placed_by,
+        };
+    }
+
+    /// The metrics so far (at the end of a run: the run's metrics).
+    pub fn metrics(&self) -> Metrics {
+        let profile = &self.scenario.profile;
+        let jobs = self.scenario.jobs.len() as u32;
+        let completed = self.latencies.len() as u32;
+        let unfinished = jobs - completed;
+        let violations = self.violations + unfinished;
+        let mut latencies = self.latencies.clone();
+        latencies.sort_by(f64::total_cmp);
+        let mut waits = self.waits.clone();
+        waits.sort_by(f64::total_cmp);
+        let makespan = self.now_ms;
+        let utilization = profile
+            .archs
+            .iter()
+            .enumerate()
+            .filter_map(|(a, arch)| {
+                let usage = self.cluster.arch_usage(a as u16);
+                (usage.nodes > 0).then(|| ArchUtilization {
+                    arch: arch.name.clone(),
+                    cores: ratio(self.busy_core_ms[a], usage.cores as f64 * makespan),
+                    gpus: (usage.gpus > 0)
+                        .then(|| ratio(self.busy_gpu_ms[a], usage.gpus as f64 * makespan)),
+                    jobs: self.arch_jobs[a],
+                })
+            })
+            .collect();
+        let idle_j: f64 = self
+            .scenario
+            .nodes
+            .iter()
+            .map(|n| n.idle_watts * makespan / 1000.0)
+            .sum();
+        Metrics {
+            policy: self.policy_name.to_string(),
+            jobs,
+            completed,
+            unfinished,
+            violations,
+            violation_rate: ratio(f64::from(violations), f64::from(jobs)),
+            excess_total_ms: self.excess_total_ms,
+            excess_mean_ms: ratio(self.excess_total_ms, f64::from(violations.max(1))),
+            latency_p50_ms: percentile(&latencies, 0.50),
+            latency_p95_ms: percentile(&latencies, 0.95),
+            latency_p99_ms: percentile(&latencies, 0.99),
+            queue_wait_mean_ms: ratio(waits.iter().sum(), waits.len() as f64),
+            queue_wait_p99_ms: percentile(&waits, 0.99),
+            utilization,
+            energy_j: idle_j + self.job_energy_j,
+            decisions: self.overhead.count(),
+            overhead_mean_us: self.overhead.mean() / 1000.0,
+            overhead_p99_us: self.overhead.quantile(0.99) / 1000.0,
+            makespan_ms: makespan,
+            events: self.events,
+        }
+    }
+
+    /// The whole cluster now, for the dashboard and `-o json`.
+    pub fn snapshot(&self) -> ClusterSnapshot {
+        let profile = &self.scenario.profile;
+        let now = self.now_ms;
+        let mut jobs = Vec::with_capacity(self.scenario.jobs.len());
+        let n_arch = profile.archs.len();
+        let mut slack_sum = vec![0.0; n_arch];
+        let mut slack_n = vec![0u32; n_arch];
+        let mut slack_min = vec![f64::INFINITY; n_arch];
+        let mut done = 0;
+        for (id, job) in self.scenario.jobs.iter().enumerate() {
+            let pin = job.pin.as_ref().map(|p| match p {
+                Pin::Node(n) => format!("node={}", self.scenario.nodes[*n as usize].name),
+                Pin::Arch(a) => format!("arch={}", profile.arch(*a).name),
+            });
+            let mut snap = JobSnapshot {
+                name: job.name.clone(),
+                model: profile.model(job.model).name.clone(),
+                state: JobState::Future,
+                arrival_ms: job.arrival_ms,
+                qos_ms: job.qos_ms,
+                queries: job.queries,
+                node: None,
+                arch: None,
+                engine: None,
+                threads: None,
+                completion_ms: None,
+                latency_ms: None,
+                slack_ms: None,
+                placed_by: None,
+                pin,
+            };
+            let place = |snap: &mut JobSnapshot,
+                         node: NodeId,
+                         engine: String,
+                         threads: u32,
+                         completion: f64| {
+                let spec = &self.scenario.nodes[node as usize];
+                snap.node = Some(spec.name.clone());
+                snap.arch = Some(profile.arch(spec.arch).name.clone());
+                snap.engine = Some(engine);
+                snap.threads = Some(threads);
+                snap.completion_ms = Some(completion);
+                snap.latency_ms = Some(completion - job.arrival_ms);
+                snap.slack_ms = Some(job.deadline_ms() - completion);
+            };
+            match &self.status[id] {
+                Status::Future => {}
+                Status::Pending => {
+                    snap.state = JobState::Pending;
+                    let best = now
+                        + self
+                            .plan
+                            .min_service_ms(job.model, job.queries, &self.present_archs);
+                    snap.slack_ms = Some(job.deadline_ms() - best);
+                }
+                Status::Running { run, placed_by } => {
+                    snap.state = JobState::Running;
+                    if let Some(r) = self.cluster.run(*run) {
+                        let spec = &self.scenario.nodes[r.node as usize];
+                        let completion = r.predicted_finish_ms + spec.network_ms;
+                        place(
+                            &mut snap,
+                            r.node,
+                            r.engine.to_string(),
+                            r.threads,
+                            completion,
+                        );
+                        let slack = job.deadline_ms() - completion;
+                        let a = spec.arch as usize;
+                        slack_sum[a] += slack;
+                        slack_n[a] += 1;
+                        slack_min[a] = slack_min[a].min(slack);
+                    }
+                    snap.placed_by = Some(placed_by.clone());
+                }
+                Status::Done {
+                    node,
+                    config,
+                    completion_ms,
+                    placed_by,
+                } => {
+                    done += 1;
+                    snap.state = JobState::Done;
+                    place(
+                        &mut snap,
+                        *node,
+                        config.engine.to_string(),
+                        config.threads,
+                        *completion_ms,
+                    );
+                    snap.placed_by = Some(placed_by.clone());
+                }
+            }
+            jobs.push(snap);
+        }
+        let nodes = self
+            .scenario
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, spec)| {
+                let (free_cores, free_mem, free_gpus) = self.cluster.free(i as NodeId);
+                NodeSnapshot {
+                    name: spec.name.clone(),
+                    arch: profile.arch(spec.arch).name.clone(),
+                    tier: spec.tier,
+                    cores: spec.cores,
+                    cores_used: spec.cores - free_cores,
+                    gpus: spec.gpus,
+                    gpus_used: spec.gpus - free_gpus,
+                    memory_mib: spec.memory_mib,
+                    memory_used_mib: spec.memory_mib - free_mem,
+                    jobs: self.cluster.running_on(i as NodeId),
+                }
+            })
+            .collect();
+        let archs = (0..n_arch)
+            .filter_map(|a| {
+                let usage = self.cluster.arch_usage(a as u16);
+                (usage.nodes > 0).then(|| ArchSummary {
+                    arch: profile.archs[a].name.clone(),
+                    nodes: usage.nodes,
+                    cores: usage.cores,
+                    cores_used: usage.cores_used,
+                    gpus: usage.gpus,
+                    gpus_used: usage.gpus_used,
+                    running_jobs: self
+                        .cluster
+                        .runs()
+                        .filter(|(_, r)| self.scenario.nodes[r.node as usize].arch as usize == a)
+                        .count() as u32,
+                    mean_slack_ms: (slack_n[a] > 0).then(|| slack_sum[a] / f64::from(slack_n[a])),
+                    worst_slack_ms: slack_min[a].is_finite().then_some(slack_min[a]),
+                })
+            })
+            .collect();
+        ClusterSnapshot {
+            at_ms: now,
+            policy: self.policy_name.to_string(),
+            pending: self.pending.len() as u32,
+            running: self.cluster.running_count() as u32,
+            done,
+            violations: self.violations,
+            archs,
+            nodes,
+            jobs,
+        }
+    }
+}
+
+fn from_ord_bits(b: u64) -> f64 {
+    f64::from_bits(if b >> 63 == 1 { b & !(1 << 63) } else { !b })
+}
+
+fn ratio(a: f64, b: f64) -> f64 {
+    if b > 0.0 { a / b } else { 0.0 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ord_bits_orders_like_f64() {
+        let xs = [-1e9, -3.5, -0.0, 0.0, 1e-9, 2.0, 1e12];
+        for w in xs.windows(2) {
+            assert!(ord_bits(w[0]) <= ord_bits(w[1]), "{} {}", w[0], w[1]);
+            assert_eq!(from_ord_bits(ord_bits(w[0])), w[0]);
+        }
+    }
+}
