@@ -1,4 +1,479 @@
-use super::PlaceCommand;
-pub fn run(_c: PlaceCommand, _color: bool) -> crate::error::Result<()> {
-    Err(crate::Error::Usage("todo".into()))
+//! `synergai place plan|explain|override|release|apply` on a scenario
+//! fixture. Overrides are recorded in an overrides file next to the fixture
+//! (the live-cluster version keeps them as pod annotations).
+
+use super::output::{OutputFormat, print_document, print_table, slack_cell, table, write_stdout};
+use super::{Mode, PlaceCommand, SourceArgs};
+use crate::error::{Error, Result};
+use crate::fixture::{self, raw::OverrideEntry, raw::PinSpec};
+use crate::model::{JobId, Pin};
+use crate::policy::{Action, Explain, PolicyKind, fmt_ms};
+use crate::sim::{LoggedDecision, Scenario, SimOptions, Simulator};
+use comfy_table::Cell;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// A decision as printed (names instead of ids).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DecisionView {
+    pub job: String,
+    pub model: String,
+    pub at_ms: f64,
+    pub action: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arch: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threads: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub predicted_completion_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slack_ms: Option<f64>,
+    pub qos_ms: f64,
+    pub placed_by: String,
+    pub reason: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<CandidateView>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CandidateView {
+    pub node: String,
+    pub identical_nodes: u32,
+    pub arch: String,
+    pub tier: String,
+    pub engine: String,
+    pub threads: u32,
+    pub gpus: u32,
+    pub start_ms: f64,
+    pub predicted_completion_ms: f64,
+    pub slack_ms: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    pub chosen: bool,
+}
+
+fn view(scenario: &Scenario, policy: &str, d: &LoggedDecision) -> DecisionView {
+    let job = &scenario.jobs[d.decision.job as usize];
+    let profile = &scenario.profile;
+    let node_name = |n: u32| scenario.nodes[n as usize].name.clone();
+    let arch_name = |n: u32| profile.arch(scenario.nodes[n as usize].arch).name.clone();
+    let mut v = DecisionView {
+        job: job.name.clone(),
+        model: profile.model(job.model).name.clone(),
+        at_ms: d.decision.at_ms,
+        action: "hold",
+        node: None,
+        arch: None,
+        engine: None,
+        threads: None,
+        predicted_completion_ms: None,
+        slack_ms: None,
+        qos_ms: job.qos_ms,
+        placed_by: policy.to_string(),
+        reason: d.reason.clone(),
+        candidates: d
+            .decision
+            .candidates
+            .iter()
+            .map(|c| CandidateView {
+                node: node_name(c.node),
+                identical_nodes: c.identical,
+                arch: arch_name(c.node),
+                tier: scenario.nodes[c.node as usize].tier.to_string(),
+                engine: c.config.engine.to_string(),
+                threads: c.config.threads,
+                gpus: c.config.gpus,
+                start_ms: c.start_ms,
+                predicted_completion_ms: c.predicted_completion_ms,
+                slack_ms: c.slack_ms,
+                score: c.score,
+                chosen: c.chosen,
+            })
+            .collect(),
+    };
+    if let Action::Assign(a) = d.decision.action {
+        v.action = "assign";
+        v.node = Some(node_name(a.node));
+        v.arch = Some(arch_name(a.node));
+        v.engine = Some(a.config.engine.to_string());
+        v.threads = Some(a.config.threads);
+        v.predicted_completion_ms = Some(a.predicted_completion_ms);
+        v.slack_ms = Some(a.slack_ms);
+        if a.pinned {
+            v.placed_by = "override".into();
+        }
+    }
+    v
+}
+
+/// Loads the scenario and applies the recorded overrides as pins.
+fn load(source: &SourceArgs) -> Result<(Scenario, PathBuf, Vec<OverrideEntry>)> {
+    let mut scenario = fixture::load_scenario_or_default(source.fixture.as_deref())?;
+    let path = source
+        .overrides
+        .clone()
+        .unwrap_or_else(|| fixture::overrides_path_for(source.fixture.as_deref()));
+    let overrides = fixture::load_overrides(&path)?;
+    let node_ids: HashMap<&str, u32> = scenario
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.name.as_str(), i as u32))
+        .collect();
+    let mut pins: Vec<(JobId, Pin)> = Vec::new();
+    for o in &overrides {
+        let job = scenario.job_id(&o.job).ok_or_else(|| {
+            Error::invalid(
+                path.display().to_string(),
+                None,
+                Some("spec.overrides".into()),
+                format!("override names unknown job `{}`", o.job),
+            )
+        })?;
+        let spec = PinSpec {
+            node: o.node.clone(),
+            arch: o.arch.clone(),
+        };
+        let pin = crate::fixture::pin_of(&spec, &scenario.profile, &node_ids).map_err(|m| {
+            Error::invalid(
+                path.display().to_string(),
+                None,
+                Some("spec.overrides".into()),
+                format!("override of `{}`: {m}", o.job),
+            )
+        })?;
+        pins.push((job, pin));
+    }
+    let jobs = std::sync::Arc::make_mut(&mut scenario.jobs);
+    for (job, pin) in pins {
+        jobs[job as usize].pin = Some(pin);
+    }
+    Ok((scenario, path, overrides))
+}
+
+fn job_id(scenario: &Scenario, name: &str) -> Result<JobId> {
+    scenario
+        .job_id(name)
+        .ok_or_else(|| Error::NotFound(format!("no job `{name}` in scenario `{}`", scenario.name)))
+}
+
+fn print_decisions(
+    scenario: &Scenario,
+    views: &[DecisionView],
+    header: &str,
+    output: OutputFormat,
+    kind: &str,
+    color: bool,
+) -> Result<()> {
+    if matches!(output, OutputFormat::Json | OutputFormat::Yaml) {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Body<'a> {
+            scenario: &'a str,
+            decisions: &'a [DecisionView],
+        }
+        return print_document(
+            output,
+            kind,
+            &Body {
+                scenario: &scenario.name,
+                decisions: views,
+            },
+        );
+    }
+    eprintln!("{header}");
+    let wide = output == OutputFormat::Wide;
+    let mut headers = vec![
+        "job",
+        "model",
+        "action",
+        "node",
+        "arch",
+        "config",
+        "qos",
+        "predicted",
+        "slack",
+        "placed-by",
+    ];
+    if wide {
+        headers.push("reason");
+    }
+    let mut t = table(&headers, color);
+    for v in views {
+        let mut cells = vec![
+            Cell::new(&v.job),
+            Cell::new(&v.model),
+            Cell::new(v.action),
+            Cell::new(v.node.as_deref().unwrap_or("-")),
+            Cell::new(v.arch.as_deref().unwrap_or("-")),
+            Cell::new(match (&v.engine, v.threads) {
+                (Some(e), Some(t)) => format!("{e}×{t}"),
+                _ => "-".into(),
+            }),
+            Cell::new(fmt_ms(v.qos_ms)),
+            Cell::new(
+                v.predicted_completion_ms
+                    .map_or("-".into(), |c| fmt_ms(c - v.at_ms)),
+            ),
+            slack_cell(v.slack_ms, v.qos_ms, color),
+            Cell::new(&v.placed_by),
+        ];
+        if wide {
+            cells.push(Cell::new(&v.reason));
+        }
+        t.add_row(cells);
+    }
+    print_table(&t)
+}
+
+fn simulator(scenario: &Scenario, policy: PolicyKind, manual: bool, explain: Explain) -> Simulator {
+    let mut options = SimOptions::new(policy);
+    options.manual = manual;
+    options.explain = explain;
+    Simulator::new(scenario, options)
+}
+
+pub fn run(cmd: PlaceCommand, color: bool) -> Result<()> {
+    match cmd {
+        PlaceCommand::Plan {
+            source,
+            moment,
+            output,
+        } => {
+            let (scenario, _, _) = load(&source)?;
+            let mut sim = simulator(
+                &scenario,
+                moment.policy,
+                moment.mode == Mode::Manual,
+                Explain::None,
+            );
+            sim.run_until(moment.at);
+            let decisions = sim.plan_pass(Explain::None);
+            let views: Vec<DecisionView> = decisions
+                .iter()
+                .map(|d| view(&scenario, sim.policy_name(), d))
+                .collect();
+            let header = format!(
+                "{} pending job(s) at {} in scenario {} (policy {}, {} mode)",
+                views.len(),
+                fmt_ms(moment.at),
+                scenario.name,
+                sim.policy_name(),
+                if moment.mode == Mode::Manual {
+                    "manual"
+                } else {
+                    "auto"
+                }
+            );
+            print_decisions(&scenario, &views, &header, output, "PlacementPlan", color)
+        }
+        PlaceCommand::Explain {
+            job,
+            source,
+            at,
+            policy,
+            output,
+        } => {
+            let (scenario, _, _) = load(&source)?;
+            let id = job_id(&scenario, &job)?;
+            let mut sim = simulator(&scenario, policy, false, Explain::Job(id));
+            let decision = match at {
+                Some(t) => {
+                    sim.run_until(t);
+                    let pending = sim.pending().contains(&id);
+                    if !pending {
+                        let state = sim.snapshot().jobs[id as usize].state;
+                        return Err(Error::NotFound(format!(
+                            "job `{job}` is {state} at {}, not pending: nothing to decide (omit --at to explain the decision that placed it)",
+                            fmt_ms(t)
+                        )));
+                    }
+                    sim.plan_pass(Explain::Job(id))
+                        .into_iter()
+                        .find(|d| d.decision.job == id)
+                }
+                None => {
+                    while sim.step() {
+                        if sim
+                            .explained()
+                            .iter()
+                            .any(|d| matches!(d.decision.action, Action::Assign(_)))
+                        {
+                            break;
+                        }
+                    }
+                    sim.explained().last().cloned()
+                }
+            };
+            let Some(decision) = decision else {
+                return Err(Error::NotFound(format!(
+                    "job `{job}` was never decided on (it never became pending)"
+                )));
+            };
+            let v = view(&scenario, sim.policy_name(), &decision);
+            if matches!(output, OutputFormat::Json | OutputFormat::Yaml) {
+                return print_document(output, "Explanation", &v);
+            }
+            let held = sim
+                .explained()
+                .iter()
+                .filter(|d| matches!(d.decision.action, Action::Hold))
+                .count();
+            write_stdout(&format!(
+                "job {} ({}, {} queries, qos {}, arrived {}) decided at {} by {}:",
+                v.job,
+                v.model,
+                scenario.jobs[id as usize].queries,
+                fmt_ms(v.qos_ms),
+                fmt_ms(scenario.jobs[id as usize].arrival_ms),
+                fmt_ms(v.at_ms),
+                v.placed_by
+            ))?;
+            write_stdout(&format!("  {} — {}", v.action, v.reason))?;
+            if held > 0 && at.is_none() {
+                write_stdout(&format!("  (held {held} time(s) before)"))?;
+            }
+            let mut t = table(
+                &[
+                    "",
+                    "node",
+                    "same-state",
+                    "arch",
+                    "tier",
+                    "config",
+                    "start",
+                    "completion",
+                    "slack",
+                    "cost/score",
+                ],
+                color,
+            );
+            let mut candidates: Vec<&CandidateView> = v.candidates.iter().collect();
+            candidates.sort_by(|a, b| {
+                b.chosen.cmp(&a.chosen).then(
+                    a.predicted_completion_ms
+                        .total_cmp(&b.predicted_completion_ms),
+                )
+            });
+            for c in candidates {
+                t.add_row(vec![
+                    Cell::new(if c.chosen { "→" } else { "" }),
+                    Cell::new(&c.node),
+                    Cell::new(c.identical_nodes),
+                    Cell::new(&c.arch),
+                    Cell::new(&c.tier),
+                    Cell::new(format!(
+                        "{}×{}{}",
+                        c.engine,
+                        c.threads,
+                        if c.gpus > 0 { "+gpu" } else { "" }
+                    )),
+                    Cell::new(format!("+{}", fmt_ms(c.start_ms - v.at_ms))),
+                    Cell::new(format!("+{}", fmt_ms(c.predicted_completion_ms - v.at_ms))),
+                    slack_cell(Some(c.slack_ms), v.qos_ms, color),
+                    Cell::new(c.score.map_or("-".into(), |s| format!("{s:.1}"))),
+                ]);
+            }
+            print_table(&t)
+        }
+        PlaceCommand::Override {
+            job,
+            source,
+            node,
+            arch,
+            reason,
+        } => {
+            let (scenario, path, mut overrides) = load(&source)?;
+            job_id(&scenario, &job)?;
+            if let Some(n) = &node
+                && scenario.node_id(n).is_none()
+            {
+                return Err(Error::Usage(format!(
+                    "no node `{n}` in scenario `{}`",
+                    scenario.name
+                )));
+            }
+            if let Some(a) = &arch
+                && scenario.profile.arch_id(a).is_none()
+            {
+                return Err(Error::Usage(format!(
+                    "no architecture `{a}` in profile `{}`",
+                    scenario.profile.name
+                )));
+            }
+            overrides.retain(|o| o.job != job);
+            let target = node
+                .as_ref()
+                .map(|n| format!("node {n}"))
+                .or(arch.as_ref().map(|a| format!("arch {a}")));
+            overrides.push(OverrideEntry {
+                job: job.clone(),
+                node,
+                arch,
+                reason,
+            });
+            fixture::save_overrides(&path, &scenario.name, &overrides)?;
+            write_stdout(&format!(
+                "job {job} pinned to {} (recorded in {})",
+                target.unwrap_or_default(),
+                path.display()
+            ))
+        }
+        PlaceCommand::Release { job, source } => {
+            let (scenario, path, mut overrides) = load(&source)?;
+            job_id(&scenario, &job)?;
+            let before = overrides.len();
+            overrides.retain(|o| o.job != job);
+            if overrides.len() == before {
+                return Err(Error::NotFound(format!(
+                    "job `{job}` has no override in {}",
+                    path.display()
+                )));
+            }
+            fixture::save_overrides(&path, &scenario.name, &overrides)?;
+            write_stdout(&format!(
+                "job {job} released (override removed from {})",
+                path.display()
+            ))
+        }
+        PlaceCommand::Apply {
+            source,
+            until,
+            policy,
+            dry_run,
+            output,
+        } => {
+            let (scenario, _, _) = load(&source)?;
+            let mut options = SimOptions::new(policy);
+            options.decision_log = usize::MAX;
+            let mut sim = Simulator::new(&scenario, options);
+            match until {
+                Some(t) => sim.run_until(t),
+                None => while sim.step() {},
+            }
+            let views: Vec<DecisionView> = sim
+                .decision_log()
+                .map(|d| view(&scenario, sim.policy_name(), d))
+                .collect();
+            let m = sim.metrics();
+            let header = format!(
+                "{}{} binding(s) up to {} in scenario {} (policy {}): {} completed, {} violation(s) so far",
+                if dry_run { "dry run: " } else { "" },
+                views.len(),
+                fmt_ms(sim.now_ms()),
+                scenario.name,
+                sim.policy_name(),
+                m.completed,
+                m.violations - m.unfinished
+            );
+            print_decisions(&scenario, &views, &header, output, "Bindings", color)
+        }
+    }
 }

@@ -20,13 +20,13 @@ use crate::sim::Rng;
 fn assign(
     id: JobId,
     ctx: &Context<'_>,
-    job: &JobSpec,
     node: NodeId,
     group: &NodeGroup,
     config: PlanConfig,
     reason: Reason,
     mut weighed: Vec<Candidate>,
 ) -> Decision {
+    let job = &ctx.jobs[id as usize];
     let completion = predict(job, group, &config, ctx.now_ms);
     for c in &mut weighed {
         c.chosen = c.node == node && c.config == config;
@@ -142,10 +142,7 @@ impl Policy for K8sDefault {
             }
         }
         match best {
-            Some((score, node, group, config)) => assign(
-                id,
-                ctx,
-                job,
+            Some((score, node, group, config)) => assign(id, ctx,
                 node,
                 group,
                 config,
@@ -194,10 +191,7 @@ impl Policy for RoundRobin {
                 } else {
                     Vec::new()
                 };
-                return assign(
-                    id,
-                    ctx,
-                    job,
+                return assign(id, ctx,
                     node,
                     group,
                     config,
@@ -258,10 +252,7 @@ impl Policy for Random {
                 } else {
                     Vec::new()
                 };
-                return assign(
-                    id,
-                    ctx,
-                    job,
+                return assign(id, ctx,
                     node,
                     group,
                     *config,
@@ -311,10 +302,7 @@ impl Policy for SloAware {
             }
         }
         match best {
-            Some((_, node, group, config)) => assign(
-                id,
-                ctx,
-                job,
+            Some((_, node, group, config)) => assign(id, ctx,
                 node,
                 group,
                 config,

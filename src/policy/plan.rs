@@ -201,14 +201,28 @@ fn plan_one(profile: &Profile, model: ModelId, arch: ArchId, theta: f64) -> Opti
     let knee_index = knee(&curve, theta)?;
     let knee_config = curve[knee_index];
     let max_qps = curve.iter().map(|c| c.qps).fold(0.0, f64::max);
-    let mut candidates: Vec<PlanConfig> = curve[knee_index..].to_vec();
+    // Larger thread counts are kept only where they are at least as fast
+    // as the knee (past a GPU engine's threads the best engine may be a
+    // slower CPU one).
+    let mut candidates: Vec<PlanConfig> = curve[knee_index..]
+        .iter()
+        .filter(|c| c.qps >= knee_config.qps)
+        .copied()
+        .collect();
     let cpu_rows: Vec<&ProfileRow> = rows.iter().filter(|r| !r.engine.uses_gpu()).collect();
     let cpu_curve = best_per_threads(&cpu_rows, startup);
     let cpu_knee = knee(&cpu_curve, theta);
     if candidates.iter().any(|c| c.gpus > 0)
         && let Some(k) = cpu_knee
     {
-        candidates.extend_from_slice(&cpu_curve[k..]);
+        for c in &cpu_curve[k..] {
+            let duplicate = candidates
+                .iter()
+                .any(|x| x.engine == c.engine && x.threads == c.threads);
+            if c.qps >= cpu_curve[k].qps && !duplicate {
+                candidates.push(*c);
+            }
+        }
     }
     let mut by_speed: Vec<PlanConfig> = rows
         .iter()
