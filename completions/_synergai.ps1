@@ -1,0 +1,321 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'synergai'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'synergai' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Replay scenarios under several policies and compare them')
+            [CompletionResult]::new('place', 'place', [CompletionResultType]::ParameterValue, 'Placement decisions from the shell: plan, explain, override, release, apply')
+            [CompletionResult]::new('profile', 'profile', [CompletionResultType]::ParameterValue, 'The offline characterization and the offline plan derived from it')
+            [CompletionResult]::new('fixture', 'fixture', [CompletionResultType]::ParameterValue, 'Validate, generate and import fixtures')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'synergai;replay' {
+            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'Policies to compare (comma-separated)')
+            [CompletionResult]::new('--theta', '--theta', [CompletionResultType]::ParameterName, 'Knee threshold θ of the offline plan (default: the profile''s)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'synergai;place' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'What the policy would decide now for every pending job')
+            [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Every candidate node/configuration for one job, with predicted completion and slack, and why the chosen one won')
+            [CompletionResult]::new('override', 'override', [CompletionResultType]::ParameterValue, 'Pin a job to a node or an architecture')
+            [CompletionResult]::new('release', 'release', [CompletionResultType]::ParameterValue, 'Remove a job''s pin')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Run the replay with the overrides applied and print the bindings made')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'synergai;place;plan' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Scenario fixture (default: the embedded default scenario)')
+            [CompletionResult]::new('--fixture', '--fixture', [CompletionResultType]::ParameterName, 'Scenario fixture (default: the embedded default scenario)')
+            [CompletionResult]::new('--overrides', '--overrides', [CompletionResultType]::ParameterName, 'Overrides file (default: NAME.overrides.yaml next to the fixture, or the XDG state dir for the embedded scenario)')
+            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Simulated time of the decision (e.g. 120s, 2m, 90000)')
+            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'Policy that decides')
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'auto: jobs were placed as they arrived up to --at; manual: nothing was')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'o')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'output')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'synergai;place;explain' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Scenario fixture (default: the embedded default scenario)')
+            [CompletionResult]::new('--fixture', '--fixture', [CompletionResultType]::ParameterName, 'Scenario fixture (default: the embedded default scenario)')
+            [CompletionResult]::new('--overrides', '--overrides', [CompletionResultType]::ParameterName, 'Overrides file (default: NAME.overrides.yaml next to the fixture, or the XDG state dir for the embedded scenario)')
+            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Explain the decision at this time instead of the one that placed the job')
+            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'policy')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'o')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'output')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'synergai;place;override' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Scenario fixture (default: the embedded default scenario)')
+            [CompletionResult]::new('--fixture', '--fixture', [CompletionResultType]::ParameterName, 'Scenario fixture (default: the embedded default scenario)')
+            [CompletionResult]::new('--overrides', '--overrides', [CompletionResultType]::ParameterName, 'Overrides file (default: NAME.overrides.yaml next to the fixture, or the XDG state dir for the embedded scenario)')
+            [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Pin to this node')
+            [CompletionResult]::new('--arch', '--arch', [CompletionResultType]::ParameterName, 'Pin to this architecture')
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why (kept with the override and shown in logs)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'synergai;place;release' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Scenario fixture (default: the embedded default scenario)')
+            [CompletionResult]::new('--fixture', '--fixture', [CompletionResultType]::ParameterName, 'Scenario fixture (default: the embedded default scenario)')
+            [CompletionResult]::new('--overrides', '--overrides', [CompletionResultType]::ParameterName, 'Overrides file (default: NAME.overrides.yaml next to the fixture, or the XDG state dir for the embedded scenario)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'synergai;place;apply' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Scenario fixture (default: the embedded default scenario)')
+            [CompletionResult]::new('--fixture', '--fixture', [CompletionResultType]::ParameterName, 'Scenario fixture (default: the embedded default scenario)')
+            [CompletionResult]::new('--overrides', '--overrides', [CompletionResultType]::ParameterName, 'Overrides file (default: NAME.overrides.yaml next to the fixture, or the XDG state dir for the embedded scenario)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Stop at this simulated time (default: run to the end)')
+            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'policy')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'o')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'output')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print what would be bound without recording anything')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'synergai;place;help' {
+            [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'What the policy would decide now for every pending job')
+            [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Every candidate node/configuration for one job, with predicted completion and slack, and why the chosen one won')
+            [CompletionResult]::new('override', 'override', [CompletionResultType]::ParameterValue, 'Pin a job to a node or an architecture')
+            [CompletionResult]::new('release', 'release', [CompletionResultType]::ParameterValue, 'Remove a job''s pin')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Run the replay with the overrides applied and print the bindings made')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'synergai;place;help;plan' {
+            break
+        }
+        'synergai;place;help;explain' {
+            break
+        }
+        'synergai;place;help;override' {
+            break
+        }
+        'synergai;place;help;release' {
+            break
+        }
+        'synergai;place;help;apply' {
+            break
+        }
+        'synergai;place;help;help' {
+            break
+        }
+        'synergai;profile' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The characterization table')
+            [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'synergai;profile;show' {
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Only this model')
+            [CompletionResult]::new('--arch', '--arch', [CompletionResultType]::ParameterName, 'Only this architecture')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'o')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'output')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'synergai;profile;plan' {
+            [CompletionResult]::new('--theta', '--theta', [CompletionResultType]::ParameterName, 'Knee threshold θ (default: the profile''s)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'o')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'output')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'synergai;profile;help' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The characterization table')
+            [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'synergai;profile;help;show' {
+            break
+        }
+        'synergai;profile;help;plan' {
+            break
+        }
+        'synergai;profile;help;help' {
+            break
+        }
+        'synergai;fixture' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check fixtures; exit 2 with file:line:column and field on the first error')
+            [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write a random valid scenario')
+            [CompletionResult]::new('import-trace', 'import-trace', [CompletionResultType]::ParameterValue, 'Turn a request trace (CSV: TIMESTAMP,ContextTokens,GeneratedTokens) into a scenario whose arrivals and job sizes come from it')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'synergai;fixture;validate' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'synergai;fixture;generate' {
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'Number of nodes')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Number of jobs')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed of everything random')
+            [CompletionResult]::new('--load', '--load', [CompletionResultType]::ParameterName, 'Offered load as a fraction of the cluster''s capacity for the mix')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write here instead of stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'synergai;fixture;import-trace' {
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write here instead of stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'synergai;fixture;help' {
+            [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check fixtures; exit 2 with file:line:column and field on the first error')
+            [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write a random valid scenario')
+            [CompletionResult]::new('import-trace', 'import-trace', [CompletionResultType]::ParameterValue, 'Turn a request trace (CSV: TIMESTAMP,ContextTokens,GeneratedTokens) into a scenario whose arrivals and job sizes come from it')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'synergai;fixture;help;validate' {
+            break
+        }
+        'synergai;fixture;help;generate' {
+            break
+        }
+        'synergai;fixture;help;import-trace' {
+            break
+        }
+        'synergai;fixture;help;help' {
+            break
+        }
+        'synergai;completions' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'synergai;help' {
+            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Replay scenarios under several policies and compare them')
+            [CompletionResult]::new('place', 'place', [CompletionResultType]::ParameterValue, 'Placement decisions from the shell: plan, explain, override, release, apply')
+            [CompletionResult]::new('profile', 'profile', [CompletionResultType]::ParameterValue, 'The offline characterization and the offline plan derived from it')
+            [CompletionResult]::new('fixture', 'fixture', [CompletionResultType]::ParameterValue, 'Validate, generate and import fixtures')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'synergai;help;replay' {
+            break
+        }
+        'synergai;help;place' {
+            [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'What the policy would decide now for every pending job')
+            [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Every candidate node/configuration for one job, with predicted completion and slack, and why the chosen one won')
+            [CompletionResult]::new('override', 'override', [CompletionResultType]::ParameterValue, 'Pin a job to a node or an architecture')
+            [CompletionResult]::new('release', 'release', [CompletionResultType]::ParameterValue, 'Remove a job''s pin')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Run the replay with the overrides applied and print the bindings made')
+            break
+        }
+        'synergai;help;place;plan' {
+            break
+        }
+        'synergai;help;place;explain' {
+            break
+        }
+        'synergai;help;place;override' {
+            break
+        }
+        'synergai;help;place;release' {
+            break
+        }
+        'synergai;help;place;apply' {
+            break
+        }
+        'synergai;help;profile' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The characterization table')
+            [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model')
+            break
+        }
+        'synergai;help;profile;show' {
+            break
+        }
+        'synergai;help;profile;plan' {
+            break
+        }
+        'synergai;help;fixture' {
+            [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check fixtures; exit 2 with file:line:column and field on the first error')
+            [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write a random valid scenario')
+            [CompletionResult]::new('import-trace', 'import-trace', [CompletionResultType]::ParameterValue, 'Turn a request trace (CSV: TIMESTAMP,ContextTokens,GeneratedTokens) into a scenario whose arrivals and job sizes come from it')
+            break
+        }
+        'synergai;help;fixture;validate' {
+            break
+        }
+        'synergai;help;fixture;generate' {
+            break
+        }
+        'synergai;help;fixture;import-trace' {
+            break
+        }
+        'synergai;help;completions' {
+            break
+        }
+        'synergai;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,212 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_synergai_global_optspecs
+    string join \n color= h/help V/version
+end
+
+function __fish_synergai_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_synergai_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_synergai_using_subcommand
+    set -l cmd (__fish_synergai_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c synergai -n "__fish_synergai_needs_command" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c synergai -n "__fish_synergai_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c synergai -n "__fish_synergai_needs_command" -s V -l version -d 'Print version'
+complete -c synergai -n "__fish_synergai_needs_command" -f -a "replay" -d 'Replay scenarios under several policies and compare them'
+complete -c synergai -n "__fish_synergai_needs_command" -f -a "place" -d 'Placement decisions from the shell: plan, explain, override, release, apply'
+complete -c synergai -n "__fish_synergai_needs_command" -f -a "profile" -d 'The offline characterization and the offline plan derived from it'
+complete -c synergai -n "__fish_synergai_needs_command" -f -a "fixture" -d 'Validate, generate and import fixtures'
+complete -c synergai -n "__fish_synergai_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c synergai -n "__fish_synergai_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c synergai -n "__fish_synergai_using_subcommand replay" -l policy -d 'Policies to compare (comma-separated)' -r -f -a "synergai\t''
+slo-aware\t''
+k8s-default\t''
+round-robin\t''
+random\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand replay" -l theta -d 'Knee threshold θ of the offline plan (default: the profile\'s)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand replay" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t'A table with more columns'
+json\t''
+yaml\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand replay" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c synergai -n "__fish_synergai_using_subcommand place; and not __fish_seen_subcommand_from plan explain override release apply help" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand place; and not __fish_seen_subcommand_from plan explain override release apply help" -s h -l help -d 'Print help'
+complete -c synergai -n "__fish_synergai_using_subcommand place; and not __fish_seen_subcommand_from plan explain override release apply help" -f -a "plan" -d 'What the policy would decide now for every pending job'
+complete -c synergai -n "__fish_synergai_using_subcommand place; and not __fish_seen_subcommand_from plan explain override release apply help" -f -a "explain" -d 'Every candidate node/configuration for one job, with predicted completion and slack, and why the chosen one won'
+complete -c synergai -n "__fish_synergai_using_subcommand place; and not __fish_seen_subcommand_from plan explain override release apply help" -f -a "override" -d 'Pin a job to a node or an architecture'
+complete -c synergai -n "__fish_synergai_using_subcommand place; and not __fish_seen_subcommand_from plan explain override release apply help" -f -a "release" -d 'Remove a job\'s pin'
+complete -c synergai -n "__fish_synergai_using_subcommand place; and not __fish_seen_subcommand_from plan explain override release apply help" -f -a "apply" -d 'Run the replay with the overrides applied and print the bindings made'
+complete -c synergai -n "__fish_synergai_using_subcommand place; and not __fish_seen_subcommand_from plan explain override release apply help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -s f -l fixture -d 'Scenario fixture (default: the embedded default scenario)' -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -l overrides -d 'Overrides file (default: NAME.overrides.yaml next to the fixture, or the XDG state dir for the embedded scenario)' -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -l at -d 'Simulated time of the decision (e.g. 120s, 2m, 90000)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -l policy -d 'Policy that decides' -r -f -a "synergai\t''
+slo-aware\t''
+k8s-default\t''
+round-robin\t''
+random\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -l mode -d 'auto: jobs were placed as they arrived up to --at; manual: nothing was' -r -f -a "auto\t'Place jobs as they arrive (what `scheduler run --mode auto` does)'
+manual\t'Hold every job until a pass is triggered (so `plan` shows the whole backlog)'"
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -s o -l output -r -f -a "table\t''
+wide\t'A table with more columns'
+json\t''
+yaml\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -s f -l fixture -d 'Scenario fixture (default: the embedded default scenario)' -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -l overrides -d 'Overrides file (default: NAME.overrides.yaml next to the fixture, or the XDG state dir for the embedded scenario)' -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -l at -d 'Explain the decision at this time instead of the one that placed the job' -r
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -l policy -r -f -a "synergai\t''
+slo-aware\t''
+k8s-default\t''
+round-robin\t''
+random\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -s o -l output -r -f -a "table\t''
+wide\t'A table with more columns'
+json\t''
+yaml\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -s f -l fixture -d 'Scenario fixture (default: the embedded default scenario)' -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -l overrides -d 'Overrides file (default: NAME.overrides.yaml next to the fixture, or the XDG state dir for the embedded scenario)' -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -l node -d 'Pin to this node' -r
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -l arch -d 'Pin to this architecture' -r
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -l reason -d 'Why (kept with the override and shown in logs)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -s h -l help -d 'Print help'
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -s f -l fixture -d 'Scenario fixture (default: the embedded default scenario)' -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -l overrides -d 'Overrides file (default: NAME.overrides.yaml next to the fixture, or the XDG state dir for the embedded scenario)' -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -s h -l help -d 'Print help'
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -s f -l fixture -d 'Scenario fixture (default: the embedded default scenario)' -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -l overrides -d 'Overrides file (default: NAME.overrides.yaml next to the fixture, or the XDG state dir for the embedded scenario)' -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -l until -d 'Stop at this simulated time (default: run to the end)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -l policy -r -f -a "synergai\t''
+slo-aware\t''
+k8s-default\t''
+round-robin\t''
+random\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -s o -l output -r -f -a "table\t''
+wide\t'A table with more columns'
+json\t''
+yaml\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -l dry-run -d 'Print what would be bound without recording anything'
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from help" -f -a "plan" -d 'What the policy would decide now for every pending job'
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from help" -f -a "explain" -d 'Every candidate node/configuration for one job, with predicted completion and slack, and why the chosen one won'
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from help" -f -a "override" -d 'Pin a job to a node or an architecture'
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from help" -f -a "release" -d 'Remove a job\'s pin'
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from help" -f -a "apply" -d 'Run the replay with the overrides applied and print the bindings made'
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show plan help" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show plan help" -s h -l help -d 'Print help'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show plan help" -f -a "show" -d 'The characterization table'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show plan help" -f -a "plan" -d 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show plan help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from show" -l model -d 'Only this model' -r
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from show" -l arch -d 'Only this architecture' -r
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from show" -s o -l output -r -f -a "table\t''
+wide\t'A table with more columns'
+json\t''
+yaml\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from show" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from plan" -l theta -d 'Knee threshold θ (default: the profile\'s)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from plan" -s o -l output -r -f -a "table\t''
+wide\t'A table with more columns'
+json\t''
+yaml\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from plan" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from plan" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "show" -d 'The characterization table'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "plan" -d 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c synergai -n "__fish_synergai_using_subcommand fixture; and not __fish_seen_subcommand_from validate generate import-trace help" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand fixture; and not __fish_seen_subcommand_from validate generate import-trace help" -s h -l help -d 'Print help'
+complete -c synergai -n "__fish_synergai_using_subcommand fixture; and not __fish_seen_subcommand_from validate generate import-trace help" -f -a "validate" -d 'Check fixtures; exit 2 with file:line:column and field on the first error'
+complete -c synergai -n "__fish_synergai_using_subcommand fixture; and not __fish_seen_subcommand_from validate generate import-trace help" -f -a "generate" -d 'Write a random valid scenario'
+complete -c synergai -n "__fish_synergai_using_subcommand fixture; and not __fish_seen_subcommand_from validate generate import-trace help" -f -a "import-trace" -d 'Turn a request trace (CSV: TIMESTAMP,ContextTokens,GeneratedTokens) into a scenario whose arrivals and job sizes come from it'
+complete -c synergai -n "__fish_synergai_using_subcommand fixture; and not __fish_seen_subcommand_from validate generate import-trace help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from validate" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from validate" -s h -l help -d 'Print help'
+complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from generate" -l nodes -d 'Number of nodes' -r
+complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from generate" -l jobs -d 'Number of jobs' -r
+complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from generate" -l seed -d 'Seed of everything random' -r
+complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from generate" -l load -d 'Offered load as a fraction of the cluster\'s capacity for the mix' -r
+complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from generate" -l out -d 'Write here instead of stdout' -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from generate" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from generate" -s h -l help -d 'Print help'
+complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from import-trace" -l out -d 'Write here instead of stdout' -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from import-trace" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from import-trace" -s h -l help -d 'Print help'
+complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from help" -f -a "validate" -d 'Check fixtures; exit 2 with file:line:column and field on the first error'
+complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from help" -f -a "generate" -d 'Write a random valid scenario'
+complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from help" -f -a "import-trace" -d 'Turn a request trace (CSV: TIMESTAMP,ContextTokens,GeneratedTokens) into a scenario whose arrivals and job sizes come from it'
+complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c synergai -n "__fish_synergai_using_subcommand completions" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from replay place profile fixture completions help" -f -a "replay" -d 'Replay scenarios under several policies and compare them'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from replay place profile fixture completions help" -f -a "place" -d 'Placement decisions from the shell: plan, explain, override, release, apply'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from replay place profile fixture completions help" -f -a "profile" -d 'The offline characterization and the offline plan derived from it'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from replay place profile fixture completions help" -f -a "fixture" -d 'Validate, generate and import fixtures'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from replay place profile fixture completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from replay place profile fixture completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from place" -f -a "plan" -d 'What the policy would decide now for every pending job'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from place" -f -a "explain" -d 'Every candidate node/configuration for one job, with predicted completion and slack, and why the chosen one won'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from place" -f -a "override" -d 'Pin a job to a node or an architecture'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from place" -f -a "release" -d 'Remove a job\'s pin'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from place" -f -a "apply" -d 'Run the replay with the overrides applied and print the bindings made'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "show" -d 'The characterization table'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "plan" -d 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from fixture" -f -a "validate" -d 'Check fixtures; exit 2 with file:line:column and field on the first error'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from fixture" -f -a "generate" -d 'Write a random valid scenario'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from fixture" -f -a "import-trace" -d 'Turn a request trace (CSV: TIMESTAMP,ContextTokens,GeneratedTokens) into a scenario whose arrivals and job sizes come from it'
