@@ -65,7 +65,12 @@ impl Policy for Synergai {
                 if ctx.explain {
                     weighed.push(candidate);
                 }
-                if completion <= deadline {
+                // Meets the deadline even if one more job lands on the node
+                // before it finishes (predictions assume today's co-location).
+                let robust = ctx.now_ms
+                    + config.service_ms(job.queries, group.alpha, group.running + 1)
+                    + group.network_ms;
+                if robust <= deadline {
                     meeting.push(Option_ {
                         candidate,
                         tier: group.tier,
