@@ -365,3 +365,6 @@ pub fn run_pass(
 pub(crate) fn predict(job: &JobSpec, group: &NodeGroup, config: &PlanConfig, start_ms: f64) -> f64 {
     start_ms + config.service_ms(job.queries, group.alpha, group.running) + group.network_ms
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,254 @@
+//! Unit tests of the policies on a hand-made two-architecture cluster.
+
+use super::*;
+use crate::model::{
+    Architecture, Cluster, Engine, Isa, JobSpec, ModelSpec, NodeSpec, Pin, Profile, ProfileRow,
+    RowSource, Tier,
+};
+use std::sync::Arc;
+
+fn row(arch: u16, engine: Engine, threads: u32, qps: f64) -> ProfileRow {
+    ProfileRow {
+        model: 0,
+        arch,
+        engine,
+        threads,
+        qps,
+        p99_ms: 10.0,
+        watts: 5.0,
+        memory_mib: 500,
+        source: RowSource::Estimate,
+        note: String::new(),
+    }
+}
+
+/// `gpu-board` (edge, 8 cores, 1 GPU) and `cpu-vm` (cloud, 16 cores).
+fn profile() -> Profile {
+    let mut startup = [None; 5];
+    startup[Engine::Onnxruntime.index()] = Some(0.0);
+    startup[Engine::Tensorrt.index()] = Some(0.0);
+    let arch = |name: &str, gpu| Architecture {
+        name: name.into(),
+        isa: Isa::Arm64,
+        gpu,
+        interference_alpha: 0.0,
+        startup_ms: startup,
+        description: String::new(),
+    };
+    Profile::new(
+        "test".into(),
+        String::new(),
+        0.9,
+        vec![arch("gpu-board", true), arch("cpu-vm", false)],
+        vec![ModelSpec {
+            name: "net".into(),
+            task: String::new(),
+            default_threads: 4,
+            description: String::new(),
+        }],
+        vec![
+            row(0, Engine::Tensorrt, 1, 1000.0),
+            row(0, Engine::Onnxruntime, 4, 100.0),
+            row(0, Engine::Onnxruntime, 8, 150.0),
+            row(1, Engine::Onnxruntime, 2, 100.0),
+            row(1, Engine::Onnxruntime, 4, 180.0),
+            row(1, Engine::Onnxruntime, 8, 300.0),
+            row(1, Engine::Onnxruntime, 16, 320.0),
+        ],
+    )
+}
+
+fn node(name: &str, arch: u16) -> NodeSpec {
+    NodeSpec {
+        name: name.into(),
+        arch,
+        tier: if arch == 0 { Tier::Edge } else { Tier::Cloud },
+        cores: if arch == 0 { 8 } else { 16 },
+        memory_mib: 16_384,
+        gpus: u32::from(arch == 0),
+        network_ms: if arch == 0 { 2.0 } else { 50.0 },
+        idle_watts: 0.0,
+        busy_watts: 0.0,
+        labels: Default::default(),
+        taints: Vec::new(),
+    }
+}
+
+fn job(queries: u64, qos_ms: f64) -> JobSpec {
+    JobSpec {
+        name: "j".into(),
+        arrival_ms: 0.0,
+        model: 0,
+        queries,
+        qos_ms,
+        pin: None,
+    }
+}
+
+struct World {
+    profile: Profile,
+    plan: OfflinePlan,
+    cluster: Cluster,
+}
+
+fn world() -> World {
+    let profile = profile();
+    let plan = OfflinePlan::new(&profile, 0.9);
+    let cluster = Cluster::new(Arc::new(vec![node("board", 0), node("vm", 1)]), &profile);
+    World {
+        profile,
+        plan,
+        cluster,
+    }
+}
+
+fn decide(policy: &mut dyn Policy, w: &World, jobs: &[JobSpec]) -> Decision {
+    let ctx = Context {
+        now_ms: 0.0,
+        cluster: &w.cluster,
+        plan: &w.plan,
+        profile: &w.profile,
+        jobs,
+        explain: true,
+    };
+    policy.decide(0, &ctx)
+}
+
+fn assigned(d: &Decision) -> Assignment {
+    match d.action {
+        Action::Assign(a) => a,
+        Action::Hold => panic!("expected an assignment, got {:?}", d.reason),
+    }
+}
+
+#[test]
+fn plan_finds_the_knee_and_keeps_cpu_fallback_on_gpu_boards() {
+    let w = world();
+    let vm = w.plan.get(0, 1).unwrap();
+    assert_eq!(vm.knee_threads, 8, "300 ≥ 0.9 × 320 at 8 threads");
+    assert_eq!(
+        vm.candidates.iter().map(|c| c.threads).collect::<Vec<_>>(),
+        vec![8, 16]
+    );
+    let board = w.plan.get(0, 0).unwrap();
+    assert_eq!(board.knee.engine, Engine::Tensorrt);
+    assert!(
+        board
+            .candidates
+            .iter()
+            .any(|c| c.engine == Engine::Onnxruntime)
+    );
+}
+
+#[test]
+fn synergai_right_sizes_a_loose_job_and_uses_the_gpu_for_a_tight_one() {
+    let w = world();
+    // Loose: both meet the deadline; both cost about the same in served
+    // queries, and the edge board wins the near-tie.
+    let loose = [job(1000, 60_000.0)];
+    let d = decide(&mut Synergai, &w, &loose);
+    let a = assigned(&d);
+    assert!(matches!(d.reason, Reason::LeastCostMeetingDeadline { .. }));
+    assert!(a.slack_ms > 0.0);
+    assert_eq!(d.candidates.iter().filter(|c| c.chosen).count(), 1);
+    // Tight: only the GPU meets 1.5 s for 1000 queries.
+    let tight = [job(1000, 1500.0)];
+    let a = assigned(&decide(&mut Synergai, &w, &tight));
+    assert_eq!(a.node, 0);
+    assert_eq!(a.config.engine, Engine::Tensorrt);
+}
+
+#[test]
+fn synergai_holds_when_waiting_for_the_gpu_beats_placing_now() {
+    let mut w = world();
+    // The GPU is busy for 100 ms more; the CPU alternatives take seconds.
+    let gpu = w.plan.get(0, 0).unwrap().knee;
+    w.cluster.place(0, 99, 100, &gpu.placement(), 0.0, false);
+    let jobs = [job(1000, 1200.0)];
+    let d = decide(&mut Synergai, &w, &jobs);
+    assert_eq!(d.action, Action::Hold, "{:?}", d.reason);
+    assert!(matches!(
+        d.reason,
+        Reason::WaitMeetsDeadline { node: 0, .. }
+    ));
+}
+
+#[test]
+fn slo_aware_takes_the_fastest_fitting_configuration() {
+    let w = world();
+    let jobs = [job(1000, 60_000.0)];
+    let a = assigned(&decide(&mut SloAware, &w, &jobs));
+    assert_eq!((a.node, a.config.engine), (0, Engine::Tensorrt));
+    // With the GPU taken, the fastest CPU configuration on the earliest node.
+    let mut w = w;
+    let gpu = w.plan.get(0, 0).unwrap().knee;
+    w.cluster
+        .place(0, 99, 1_000_000, &gpu.placement(), 0.0, false);
+    let a = assigned(&decide(&mut SloAware, &w, &jobs));
+    assert_eq!(
+        (a.node, a.config.threads),
+        (1, 16),
+        "all 16 cores of the VM"
+    );
+}
+
+#[test]
+fn k8s_default_asks_for_the_fixed_request_on_the_least_allocated_node() {
+    let w = world();
+    let jobs = [job(1000, 60_000.0)];
+    let a = assigned(&decide(&mut K8sDefault, &w, &jobs));
+    assert_eq!(
+        (a.config.engine, a.config.threads),
+        (Engine::Onnxruntime, 4)
+    );
+    assert_eq!(a.node, 1, "4 of 16 cores leaves more free than 4 of 8");
+}
+
+#[test]
+fn pins_restrict_every_policy() {
+    let w = world();
+    let mut pinned = job(1000, 1500.0);
+    pinned.pin = Some(Pin::Node(1));
+    let jobs = [pinned];
+    for kind in PolicyKind::ALL {
+        let d = decide(kind.build(1).as_mut(), &w, &jobs);
+        let a = assigned(&d);
+        assert_eq!(a.node, 1, "{kind}");
+        assert!(a.pinned, "{kind}");
+    }
+}
+
+#[test]
+fn nothing_fits_means_hold_with_a_reason() {
+    let mut w = world();
+    let huge = PlanConfig {
+        engine: Engine::Onnxruntime,
+        threads: 16,
+        gpus: 0,
+        qps: 1.0,
+        p99_ms: 1.0,
+        watts: 1.0,
+        memory_mib: 1,
+        startup_ms: 0.0,
+    };
+    w.cluster
+        .place(1, 98, 1_000_000, &huge.placement(), 0.0, false);
+    let mut board = huge;
+    board.threads = 8;
+    w.cluster
+        .place(0, 99, 1_000_000, &board.placement(), 0.0, false);
+    let jobs = [job(10, 60_000.0)];
+    for kind in [
+        PolicyKind::K8sDefault,
+        PolicyKind::RoundRobin,
+        PolicyKind::Random,
+        PolicyKind::SloAware,
+    ] {
+        let d = decide(kind.build(1).as_mut(), &w, &jobs);
+        assert_eq!(
+            (d.action, d.reason),
+            (Action::Hold, Reason::NoCapacity),
+            "{kind}"
+        );
+    }
+}
