@@ -142,7 +142,9 @@ impl Policy for K8sDefault {
             }
         }
         match best {
-            Some((score, node, group, config)) => assign(id, ctx,
+            Some((score, node, group, config)) => assign(
+                id,
+                ctx,
                 node,
                 group,
                 config,
@@ -191,13 +193,7 @@ impl Policy for RoundRobin {
                 } else {
                     Vec::new()
                 };
-                return assign(id, ctx,
-                    node,
-                    group,
-                    config,
-                    Reason::NextInTurn,
-                    weighed,
-                );
+                return assign(id, ctx, node, group, config, Reason::NextInTurn, weighed);
             }
         }
         no_fit(id, ctx, job, true)
@@ -252,7 +248,9 @@ impl Policy for Random {
                 } else {
                     Vec::new()
                 };
-                return assign(id, ctx,
+                return assign(
+                    id,
+                    ctx,
                     node,
                     group,
                     *config,
@@ -302,7 +300,9 @@ impl Policy for SloAware {
             }
         }
         match best {
-            Some((_, node, group, config)) => assign(id, ctx,
+            Some((_, node, group, config)) => assign(
+                id,
+                ctx,
                 node,
                 group,
                 config,
