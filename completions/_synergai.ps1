@@ -208,7 +208,7 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'Number of nodes')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Number of jobs')
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed of everything random')
-            [CompletionResult]::new('--load', '--load', [CompletionResultType]::ParameterName, 'Offered load as a fraction of the cluster''s capacity for the mix')
+            [CompletionResult]::new('--load', '--load', [CompletionResultType]::ParameterName, 'Offered load in (0, 10]: the mean arrival rate as a multiple of the cluster''s capacity for the mix (every job at its offline-plan knee, no interference)')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write here instead of stdout')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -217,6 +217,13 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
         }
         'synergai;fixture;import-trace' {
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write here instead of stdout')
+            [CompletionResult]::new('--start', '--start', [CompletionResultType]::ParameterName, 'Start of the window, after the trace''s first request (e.g. 5m)')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Length of the window, in trace time (e.g. 10m, 1h)')
+            [CompletionResult]::new('--time-scale', '--time-scale', [CompletionResultType]::ParameterName, 'Multiply the gaps between arrivals by this (2 = half the rate)')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most this many jobs (the earliest of the window)')
+            [CompletionResult]::new('--nodes-from', '--nodes-from', [CompletionResultType]::ParameterName, 'Copy the nodes of this scenario (default: 4 xeon-vm, 4 agx-orin, 6 orin-nx, 8 rpi5)')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed of the model split and the QoS factors')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, '`spec.profile` of the scenario: builtin:NAME, or a path relative to the --out file (to the current directory without --out)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')

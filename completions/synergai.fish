@@ -175,13 +175,20 @@ complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_se
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from generate" -l nodes -d 'Number of nodes' -r
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from generate" -l jobs -d 'Number of jobs' -r
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from generate" -l seed -d 'Seed of everything random' -r
-complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from generate" -l load -d 'Offered load as a fraction of the cluster\'s capacity for the mix' -r
+complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from generate" -l load -d 'Offered load in (0, 10]: the mean arrival rate as a multiple of the cluster\'s capacity for the mix (every job at its offline-plan knee, no interference)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from generate" -l out -d 'Write here instead of stdout' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from generate" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from generate" -s h -l help -d 'Print help'
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from import-trace" -l out -d 'Write here instead of stdout' -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from import-trace" -l start -d 'Start of the window, after the trace\'s first request (e.g. 5m)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from import-trace" -l duration -d 'Length of the window, in trace time (e.g. 10m, 1h)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from import-trace" -l time-scale -d 'Multiply the gaps between arrivals by this (2 = half the rate)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from import-trace" -l limit -d 'At most this many jobs (the earliest of the window)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from import-trace" -l nodes-from -d 'Copy the nodes of this scenario (default: 4 xeon-vm, 4 agx-orin, 6 orin-nx, 8 rpi5)' -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from import-trace" -l seed -d 'Seed of the model split and the QoS factors' -r
+complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from import-trace" -l profile -d '`spec.profile` of the scenario: builtin:NAME, or a path relative to the --out file (to the current directory without --out)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from import-trace" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -32,8 +32,10 @@ pub struct RunningJob {
     pub rate_qps: f64,
     pub last_update_ms: f64,
     pub predicted_finish_ms: f64,
-    /// Bumped whenever `predicted_finish_ms` changes (for lazy event queues).
-    pub version: u32,
+    /// Changes whenever `predicted_finish_ms` changes, unique across the
+    /// cluster's lifetime (so a stale event never matches a later job that
+    /// reuses the slot).
+    pub version: u64,
     pub pinned: bool,
 }
 
@@ -155,6 +157,8 @@ pub struct Cluster {
     changed: Vec<RunId>,
     /// Per architecture: cores and GPUs in use and in total.
     arch_usage: Vec<ArchUsage>,
+    /// The next value of [`RunningJob::version`].
+    next_version: u64,
 }
 
 /// Cores and GPUs of one architecture, in use and in total.
@@ -221,6 +225,7 @@ impl Cluster {
             running: 0,
             changed: Vec::new(),
             arch_usage: vec![ArchUsage::default(); profile.archs.len()],
+            next_version: 0,
             specs,
         };
         for id in 0..cluster.specs.len() {
@@ -441,7 +446,8 @@ impl Cluster {
                 now_ms.max(run.processing_start_ms) + run.remaining_queries / run.rate_qps * 1000.0;
             if finish != run.predicted_finish_ms {
                 run.predicted_finish_ms = finish;
-                run.version = run.version.wrapping_add(1);
+                run.version = self.next_version;
+                self.next_version += 1;
                 self.changed.push(id);
             }
             earliest = earliest.min(finish);

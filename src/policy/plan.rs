@@ -79,9 +79,6 @@ pub struct ModelArchPlan {
     /// The fixed request of a QoS-blind user: `onnxruntime` × default threads.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_request: Option<PlanConfig>,
-    /// Shortest run time per query including nothing else (ms/query at max qps).
-    #[serde(skip)]
-    pub fastest: PlanConfig,
     /// Price of one core-second and one GPU-second on this arch for this
     /// model, in queries the resource could have served (knee rates).
     #[serde(skip)]
@@ -157,13 +154,15 @@ impl OfflinePlan {
         self.entries.iter().flatten()
     }
 
-    /// Lower bound of a job's run time over the given architectures
-    /// (fastest configuration, no co-location, no network).
+    /// Lower bound of a job's run time over the given architectures: the
+    /// quickest configuration for this many queries (startup included), no
+    /// co-location, no network.
     pub fn min_service_ms(&self, model: ModelId, queries: u64, archs: &[ArchId]) -> f64 {
         archs
             .iter()
             .filter_map(|&a| self.get(model, a))
-            .map(|p| p.fastest.service_ms(queries, 0.0, 0))
+            .flat_map(|p| p.by_speed.iter())
+            .map(|c| c.service_ms(queries, 0.0, 0))
             .fold(f64::INFINITY, f64::min)
     }
 }
@@ -229,7 +228,6 @@ fn plan_one(profile: &Profile, model: ModelId, arch: ArchId, theta: f64) -> Opti
         .map(|r| PlanConfig::from_row(r, startup(r.engine)))
         .collect();
     by_speed.sort_by(|x, y| y.qps.total_cmp(&x.qps).then(x.threads.cmp(&y.threads)));
-    let fastest = by_speed[0];
     let default_threads = profile.model(model).default_threads;
     let fixed_request = rows
         .iter()
@@ -262,7 +260,6 @@ fn plan_one(profile: &Profile, model: ModelId, arch: ArchId, theta: f64) -> Opti
         candidates,
         by_speed,
         fixed_request,
-        fastest,
         core_price,
         gpu_price,
     })

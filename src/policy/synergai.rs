@@ -217,7 +217,11 @@ fn earliest_wait(
                 let Some(plan) = ctx.plan.get(job.model, arch) else {
                     continue;
                 };
-                let fastest = plan.fastest.service_ms(job.queries, 0.0, 0);
+                let fastest = plan
+                    .candidates
+                    .iter()
+                    .map(|c| c.service_ms(job.queries, 0.0, 0))
+                    .fold(f64::INFINITY, f64::min);
                 for (release, node) in cluster.release_order(class) {
                     if !cluster.is_schedulable(node) {
                         break;

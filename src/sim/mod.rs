@@ -136,7 +136,7 @@ pub struct Simulator {
     next_arrival: usize,
     pending: BTreeSet<(u64, JobId)>,
     /// Finish events: (time bits, run, version).
-    finishes: BinaryHeap<Reverse<(u64, RunId, u32)>>,
+    finishes: BinaryHeap<Reverse<(u64, RunId, u64)>>,
     status: Vec<Status>,
     /// Each pending job's key in `pending`.
     keys: Vec<u64>,
