@@ -59,3 +59,56 @@ fn synergai_beats_every_baseline_on_every_shipped_scenario() {
         "k8s-default ratios {ratios_k8s:?}"
     );
 }
+
+/// Held-out check: scenarios the constants were never looked at against
+/// (generated with other seeds, sizes and loads) keep the ordering.
+#[test]
+fn synergai_generalises_to_generated_scenarios() {
+    use synergai::fixture::generate::{GenerateParams, generate_scenario};
+    let dir = std::env::temp_dir().join(format!("synergai-quality-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (mut ours, mut slo, mut k8s) = (0u32, 0u32, 0u32);
+    for (seed, nodes, jobs, load) in [
+        (1001, 6, 300, 0.85),
+        (1002, 25, 600, 0.7),
+        (1003, 60, 900, 1.0),
+        (1004, 12, 400, 0.5),
+    ] {
+        let params = GenerateParams {
+            nodes,
+            jobs,
+            seed,
+            load,
+        };
+        let text = generate_scenario(&params, "quality test").unwrap();
+        let path = dir.join(format!("gen-{seed}.yaml"));
+        std::fs::write(&path, text).unwrap();
+        let scenario = load_scenario(&Origin::File(path)).unwrap();
+        let run = |p| {
+            Simulator::new(&scenario, SimOptions::new(p))
+                .run()
+                .violations
+        };
+        let (a, b, c) = (
+            run(PolicyKind::Synergai),
+            run(PolicyKind::SloAware),
+            run(PolicyKind::K8sDefault),
+        );
+        assert!(
+            a <= b && a <= c,
+            "seed {seed}: synergai {a}, slo-aware {b}, k8s-default {c}"
+        );
+        ours += a;
+        slo += b;
+        k8s += c;
+    }
+    let ours = f64::from(ours.max(1));
+    assert!(
+        f64::from(slo) / ours >= 2.4,
+        "slo-aware {slo} vs synergai {ours}"
+    );
+    assert!(
+        f64::from(k8s) / ours >= 5.0,
+        "k8s-default {k8s} vs synergai {ours}"
+    );
+}
