@@ -86,24 +86,7 @@ fn emit(text: &str, out: Option<&Path>) -> Result<()> {
     let Some(path) = out else {
         return super::output::write_stdout(text.trim_end());
     };
-    let io = |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
-    if let Some(dir) = dir {
-        std::fs::create_dir_all(dir).map_err(io)?;
-    }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "scenario.yaml".into());
-    let tmp = path.with_file_name(format!(".{name}.tmp.{}", std::process::id()));
-    if let Err(source) = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path)) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(io(source));
-    }
-    Ok(())
+    fixture::write_atomic(path, text)
 }
 
 fn generate(args: GenerateArgs) -> Result<()> {
