@@ -10,6 +10,8 @@
 //! - [`sim`]: the event-driven replay engine, workload generators and metrics;
 //! - [`fixture`]: versioned YAML fixtures (profiles, scenarios, overrides),
 //!   their validation with file/line/column errors, and the embedded default;
+//! - [`source`]: what the dashboard watches (a replay under operator
+//!   control; a live cluster later), publishing immutable views;
 //! - [`cli`]: the `synergai` command line (the only place that does I/O).
 
 pub mod cli;
@@ -18,5 +20,6 @@ pub mod fixture;
 pub mod model;
 pub mod policy;
 pub mod sim;
+pub mod source;
 
 pub use error::{Error, ExitCode};

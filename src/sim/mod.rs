@@ -5,10 +5,12 @@
 
 mod metrics;
 mod rng;
+mod views;
 pub mod workload;
 
 pub use metrics::{ArchUtilization, Metrics, NsHistogram, percentile};
 pub use rng::Rng;
+pub use views::{CandidateView, DecisionView, view};
 
 use crate::model::{
     ArchSummary, Cluster, ClusterSnapshot, JobId, JobSnapshot, JobSpec, JobState, NodeId,
@@ -66,6 +68,8 @@ pub struct SimOptions {
     pub explain: Explain,
     /// Record a timeline point every this many simulated ms.
     pub timeline_every_ms: Option<f64>,
+    /// Keep at most this many timeline points (the oldest are dropped).
+    pub timeline_cap: usize,
 }
 
 impl SimOptions {
@@ -77,6 +81,7 @@ impl SimOptions {
             decision_log: 0,
             explain: Explain::None,
             timeline_every_ms: None,
+            timeline_cap: usize::MAX,
         }
     }
 }
@@ -155,7 +160,7 @@ pub struct Simulator {
     overhead: NsHistogram,
     log: VecDeque<LoggedDecision>,
     explained: Vec<LoggedDecision>,
-    timeline: Vec<TimelinePoint>,
+    timeline: VecDeque<TimelinePoint>,
     next_sample_ms: f64,
     changed: Vec<RunId>,
     /// Architectures with at least one node.
@@ -203,7 +208,7 @@ impl Simulator {
             overhead: NsHistogram::default(),
             log: VecDeque::new(),
             explained: Vec::new(),
-            timeline: Vec::new(),
+            timeline: VecDeque::new(),
             next_sample_ms: 0.0,
             changed: Vec::new(),
             present_archs: {
@@ -252,8 +257,88 @@ impl Simulator {
         &self.explained
     }
 
-    pub fn timeline(&self) -> &[TimelinePoint] {
+    pub fn timeline(&self) -> &VecDeque<TimelinePoint> {
         &self.timeline
+    }
+
+    /// A copy of this run that continues from now under another policy
+    /// (what-if). Everything placed so far stays where it is.
+    pub fn fork_with_policy(&self, kind: PolicyKind) -> Simulator {
+        let policy = kind.build(self.scenario.seed);
+        let mut fork = Simulator {
+            scenario: self.scenario.clone(),
+            plan: self.plan.clone(),
+            policy_name: policy.name(),
+            policy,
+            options: SimOptions {
+                policy: kind,
+                ..self.options.clone()
+            },
+            cluster: self.cluster.clone(),
+            now_ms: self.now_ms,
+            next_arrival: self.next_arrival,
+            pending: BTreeSet::new(),
+            finishes: self.finishes.clone(),
+            status: self.status.clone(),
+            keys: self.keys.clone(),
+            needs_pass: true,
+            events: self.events,
+            latencies: self.latencies.clone(),
+            waits: self.waits.clone(),
+            violations: self.violations,
+            excess_total_ms: self.excess_total_ms,
+            busy_core_ms: self.busy_core_ms.clone(),
+            busy_gpu_ms: self.busy_gpu_ms.clone(),
+            arch_jobs: self.arch_jobs.clone(),
+            job_energy_j: self.job_energy_j,
+            overhead: self.overhead.clone(),
+            log: self.log.clone(),
+            explained: Vec::new(),
+            timeline: self.timeline.clone(),
+            next_sample_ms: self.next_sample_ms,
+            changed: Vec::new(),
+            present_archs: self.present_archs.clone(),
+        };
+        for &(_, job) in &self.pending {
+            fork.enqueue(job);
+        }
+        fork
+    }
+
+    /// Switches between automatic passes and passes on [`Simulator::trigger`] only.
+    pub fn set_manual(&mut self, manual: bool) {
+        self.options.manual = manual;
+        if !manual {
+            self.needs_pass = true;
+        }
+    }
+
+    pub fn is_manual(&self) -> bool {
+        self.options.manual
+    }
+
+    /// Violations so far (completed late; unfinished jobs are counted only
+    /// by [`Simulator::metrics`]).
+    pub fn violations(&self) -> u32 {
+        self.violations
+    }
+
+    /// Where a job is in its life cycle.
+    pub fn job_state(&self, job: JobId) -> JobState {
+        match self.status.get(job as usize) {
+            Some(Status::Pending) => JobState::Pending,
+            Some(Status::Running { .. }) => JobState::Running,
+            Some(Status::Done { .. }) => JobState::Done,
+            _ => JobState::Future,
+        }
+    }
+
+    /// A job's current pin.
+    pub fn pin_of(&self, job: JobId) -> Option<&Pin> {
+        self.scenario
+            .jobs
+            .get(job as usize)
+            .and_then(|j| j.pin.as_ref())
     }
 
     /// Sets or clears an operator pin on a job that is not placed yet.
@@ -401,7 +486,10 @@ impl Simulator {
         if let Some(every) = self.options.timeline_every_ms {
             while self.next_sample_ms <= t {
                 let point = self.timeline_point(self.next_sample_ms);
-                self.timeline.push(point);
+                if self.timeline.len() >= self.options.timeline_cap {
+                    self.timeline.pop_front();
+                }
+                self.timeline.push_back(point);
                 self.next_sample_ms += every;
             }
         }

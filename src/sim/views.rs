@@ -1,0 +1,104 @@
+//! Decisions as people and `-o json` see them: names instead of ids.
+
+use super::{LoggedDecision, Scenario};
+use crate::policy::Action;
+use serde::Serialize;
+
+/// A decision with names instead of ids.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DecisionView {
+    pub job: String,
+    pub model: String,
+    pub at_ms: f64,
+    pub action: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arch: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threads: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub predicted_completion_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slack_ms: Option<f64>,
+    pub qos_ms: f64,
+    pub placed_by: String,
+    pub reason: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<CandidateView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CandidateView {
+    pub node: String,
+    pub identical_nodes: u32,
+    pub arch: String,
+    pub tier: String,
+    pub engine: String,
+    pub threads: u32,
+    pub gpus: u32,
+    pub start_ms: f64,
+    pub predicted_completion_ms: f64,
+    pub slack_ms: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    pub chosen: bool,
+}
+
+pub fn view(scenario: &Scenario, policy: &str, d: &LoggedDecision) -> DecisionView {
+    let job = &scenario.jobs[d.decision.job as usize];
+    let profile = &scenario.profile;
+    let node_name = |n: u32| scenario.nodes[n as usize].name.clone();
+    let arch_name = |n: u32| profile.arch(scenario.nodes[n as usize].arch).name.clone();
+    let mut v = DecisionView {
+        job: job.name.clone(),
+        model: profile.model(job.model).name.clone(),
+        at_ms: d.decision.at_ms,
+        action: "hold",
+        node: None,
+        arch: None,
+        engine: None,
+        threads: None,
+        predicted_completion_ms: None,
+        slack_ms: None,
+        qos_ms: job.qos_ms,
+        placed_by: policy.to_string(),
+        reason: d.reason.clone(),
+        candidates: d
+            .decision
+            .candidates
+            .iter()
+            .map(|c| CandidateView {
+                node: node_name(c.node),
+                identical_nodes: c.identical,
+                arch: arch_name(c.node),
+                tier: scenario.nodes[c.node as usize].tier.to_string(),
+                engine: c.config.engine.to_string(),
+                threads: c.config.threads,
+                gpus: c.config.gpus,
+                start_ms: c.start_ms,
+                predicted_completion_ms: c.predicted_completion_ms,
+                slack_ms: c.slack_ms,
+                score: c.score,
+                chosen: c.chosen,
+            })
+            .collect(),
+    };
+    if let Action::Assign(a) = d.decision.action {
+        v.action = "assign";
+        v.node = Some(node_name(a.node));
+        v.arch = Some(arch_name(a.node));
+        v.engine = Some(a.config.engine.to_string());
+        v.threads = Some(a.config.threads);
+        v.predicted_completion_ms = Some(a.predicted_completion_ms);
+        v.slack_ms = Some(a.slack_ms);
+        if a.pinned {
+            v.placed_by = "override".into();
+        }
+    }
+    v
+}
