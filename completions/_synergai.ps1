@@ -26,12 +26,26 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('tui', 'tui', [CompletionResultType]::ParameterValue, 'The interactive dashboard: per-architecture utilization, every job''s QoS slack, placement triggers and overrides')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Replay scenarios under several policies and compare them')
             [CompletionResult]::new('place', 'place', [CompletionResultType]::ParameterValue, 'Placement decisions from the shell: plan, explain, override, release, apply')
             [CompletionResult]::new('profile', 'profile', [CompletionResultType]::ParameterValue, 'The offline characterization and the offline plan derived from it')
             [CompletionResult]::new('fixture', 'fixture', [CompletionResultType]::ParameterValue, 'Validate, generate and import fixtures')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'synergai;tui' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Scenario fixture to replay (default: the embedded default scenario)')
+            [CompletionResult]::new('--fixture', '--fixture', [CompletionResultType]::ParameterName, 'Scenario fixture to replay (default: the embedded default scenario)')
+            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'Policy that places the jobs (switch later with `:policy NAME`)')
+            [CompletionResult]::new('--speed', '--speed', [CompletionResultType]::ParameterName, 'Simulated seconds per real second')
+            [CompletionResult]::new('--theme', '--theme', [CompletionResultType]::ParameterName, 'Theme name (dark, light, high-contrast, colorblind, mono, or a user theme) or a theme file')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Disable every action that changes placements')
+            [CompletionResult]::new('--manual', '--manual', [CompletionResultType]::ParameterName, 'Start in manual mode: jobs wait until a pass is triggered (`p`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'synergai;replay' {
@@ -255,12 +269,16 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             break
         }
         'synergai;help' {
+            [CompletionResult]::new('tui', 'tui', [CompletionResultType]::ParameterValue, 'The interactive dashboard: per-architecture utilization, every job''s QoS slack, placement triggers and overrides')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Replay scenarios under several policies and compare them')
             [CompletionResult]::new('place', 'place', [CompletionResultType]::ParameterValue, 'Placement decisions from the shell: plan, explain, override, release, apply')
             [CompletionResult]::new('profile', 'profile', [CompletionResultType]::ParameterValue, 'The offline characterization and the offline plan derived from it')
             [CompletionResult]::new('fixture', 'fixture', [CompletionResultType]::ParameterValue, 'Validate, generate and import fixtures')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'synergai;help;tui' {
             break
         }
         'synergai;help;replay' {

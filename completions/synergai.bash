@@ -34,6 +34,9 @@ _synergai() {
             synergai,replay)
                 cmd="synergai__subcmd__replay"
                 ;;
+            synergai,tui)
+                cmd="synergai__subcmd__tui"
+                ;;
             synergai__subcmd__fixture,generate)
                 cmd="synergai__subcmd__fixture__subcmd__generate"
                 ;;
@@ -75,6 +78,9 @@ _synergai() {
                 ;;
             synergai__subcmd__help,replay)
                 cmd="synergai__subcmd__help__subcmd__replay"
+                ;;
+            synergai__subcmd__help,tui)
+                cmd="synergai__subcmd__help__subcmd__tui"
                 ;;
             synergai__subcmd__help__subcmd__fixture,generate)
                 cmd="synergai__subcmd__help__subcmd__fixture__subcmd__generate"
@@ -167,7 +173,7 @@ _synergai() {
 
     case "${cmd}" in
         synergai)
-            opts="-h -V --color --help --version replay place profile fixture completions help"
+            opts="-h -V --color --help --version tui replay place profile fixture completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -397,7 +403,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__help)
-            opts="replay place profile fixture completions help"
+            opts="tui replay place profile fixture completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -621,6 +627,20 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__help__subcmd__replay)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        synergai__subcmd__help__subcmd__tui)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1123,6 +1143,44 @@ _synergai() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        synergai__subcmd__tui)
+            opts="-f -h --fixture --policy --speed --theme --read-only --manual --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --fixture)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --policy)
+                    COMPREPLY=($(compgen -W "synergai slo-aware k8s-default round-robin random" -- "${cur}"))
+                    return 0
+                    ;;
+                --speed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --theme)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)

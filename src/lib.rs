@@ -21,5 +21,6 @@ pub mod model;
 pub mod policy;
 pub mod sim;
 pub mod source;
+pub mod tui;
 
 pub use error::{Error, ExitCode};

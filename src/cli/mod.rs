@@ -40,6 +40,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// The interactive dashboard: per-architecture utilization, every job's
+    /// QoS slack, placement triggers and overrides.
+    Tui(TuiArgs),
     /// Replay scenarios under several policies and compare them.
     Replay(ReplayArgs),
     /// Placement decisions from the shell: plan, explain, override, release, apply.
@@ -56,6 +59,29 @@ pub enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct TuiArgs {
+    /// Scenario fixture to replay (default: the embedded default scenario).
+    #[arg(long, short = 'f')]
+    pub fixture: Option<PathBuf>,
+    /// Policy that places the jobs (switch later with `:policy NAME`).
+    #[arg(long, value_enum, default_value_t = PolicyKind::Synergai)]
+    pub policy: PolicyKind,
+    /// Simulated seconds per real second.
+    #[arg(long, default_value_t = 10.0)]
+    pub speed: f64,
+    /// Theme name (dark, light, high-contrast, colorblind, mono, or a user
+    /// theme) or a theme file.
+    #[arg(long)]
+    pub theme: Option<String>,
+    /// Disable every action that changes placements.
+    #[arg(long)]
+    pub read_only: bool,
+    /// Start in manual mode: jobs wait until a pass is triggered (`p`).
+    #[arg(long)]
+    pub manual: bool,
 }
 
 /// Which policies to run.
@@ -237,6 +263,14 @@ pub fn parse_duration_ms(s: &str) -> std::result::Result<f64, String> {
 pub fn run(cli: Cli) -> Result<()> {
     let color = cli.color.enabled();
     match cli.command {
+        Command::Tui(args) => crate::tui::run(crate::tui::TuiOptions {
+            fixture: args.fixture,
+            policy: args.policy,
+            speed: args.speed,
+            theme: args.theme,
+            read_only: args.read_only,
+            manual: args.manual,
+        }),
         Command::Replay(args) => replay::run(args, color),
         Command::Place(cmd) => place::run(cmd, color),
         Command::Profile(cmd) => profile_cmd::run(cmd, color),

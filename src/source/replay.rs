@@ -319,7 +319,7 @@ impl ReplayDriver {
             .iter()
             .map(|a| {
                 let id = profile.arch_id(&a.arch).unwrap_or(0) as usize;
-                let pct = |used: u64, total: u64| if total == 0 { 0 } else { used * 100 / total };
+                let pct = |used: u64, total: u64| (used * 100).checked_div(total).unwrap_or(0);
                 ArchHistory {
                     arch: a.arch.clone(),
                     cores: self

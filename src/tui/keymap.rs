@@ -1,0 +1,1216 @@
+//! Dashboard key bindings: the [`Action`]s a key can trigger, the key syntax
+//! of configuration files ([`KeySpec`]), the default [`Keymap`] and the
+//! user overlay file with file/line/column errors.
+//!
+//! A keymap file (`$XDG_CONFIG_HOME/synergai/keymap.yaml`) lists only the
+//! actions it rebinds; each listed action's keys REPLACE its defaults, every
+//! other action keeps its default keys:
+//!
+//! ```yaml
+//! apiVersion: synergai.io/v1alpha1
+//! kind: Keymap
+//! spec:
+//!   bindings:
+//!     quit: [q, ctrl-q]
+//!     help: ["?", f1]      # quote `?`, `:`, `#`, `-` … (or write question, colon, hash, minus)
+//!     speed-up: [plus]
+//!     view-log: []         # unbind
+//! ```
+//!
+//! Key syntax: a character (`q`, `?`, `+`, `1`; an uppercase letter means
+//! shift-letter), a named key (`space`, `enter`, `esc`, `tab`, `backtab`,
+//! `backspace`, `delete`, `insert`, `up`, `down`, `left`, `right`, `pgup`,
+//! `pgdown`, `home`, `end`, `f1`…`f12`; and for YAML's sake `plus`, `minus`,
+//! `colon`, `slash`, `question`, `period`, `comma`, `hash`), with optional
+//! `ctrl-`, `alt-` and `shift-` prefixes (`shift-` applies to letters and
+//! named keys; write a shifted symbol as itself).
+//!
+//! Unknown actions, unparsable keys and conflicts (one key bound to two
+//! actions once the overlay is applied, including a user key that is another
+//! action's default) are errors naming the file, line, column and field;
+//! no binding is ever silently ignored.
+
+use super::theme::check_header;
+use crate::error::{Error, Position, Result};
+use crate::fixture::raw::Metadata;
+use crate::fixture::{parse, read_file_text};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use serde::Deserialize;
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde_saphyr::{Location, Spanned};
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Everything a key can do on the dashboard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Action {
+    Quit,
+    Help,
+    Filter,
+    CommandLine,
+    Trigger,
+    Override,
+    Release,
+    TogglePause,
+    SpeedUp,
+    SlowDown,
+    Step,
+    NextTheme,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    /// Enter: the job detail popup with the `explain` table.
+    Details,
+    /// Esc: close the popup, or clear the filter.
+    Back,
+    NextView,
+    PrevView,
+    ViewJobs,
+    ViewNodes,
+    ViewArchs,
+    ViewLog,
+    /// Jump to a simulated time: opens the command line prefilled with `jump `.
+    JumpTo,
+    /// Opens the command line prefilled with `policy `.
+    SwitchPolicy,
+    /// Automatic or manual placement (manual holds pending jobs until `p`).
+    ToggleMode,
+}
+
+impl Action {
+    /// Every action, in the order of the help overlay.
+    pub const ALL: &'static [Action] = &[
+        Action::Help,
+        Action::Quit,
+        Action::CommandLine,
+        Action::Filter,
+        Action::Back,
+        Action::NextTheme,
+        Action::TogglePause,
+        Action::SpeedUp,
+        Action::SlowDown,
+        Action::Step,
+        Action::JumpTo,
+        Action::SwitchPolicy,
+        Action::Trigger,
+        Action::Override,
+        Action::Release,
+        Action::ToggleMode,
+        Action::Up,
+        Action::Down,
+        Action::PageUp,
+        Action::PageDown,
+        Action::Top,
+        Action::Bottom,
+        Action::Details,
+        Action::NextView,
+        Action::PrevView,
+        Action::ViewJobs,
+        Action::ViewNodes,
+        Action::ViewArchs,
+        Action::ViewLog,
+    ];
+
+    /// The kebab-case name used in keymap files (`speed-up`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Quit => "quit",
+            Action::Help => "help",
+            Action::Filter => "filter",
+            Action::CommandLine => "command-line",
+            Action::Trigger => "trigger",
+            Action::Override => "override",
+            Action::Release => "release",
+            Action::TogglePause => "toggle-pause",
+            Action::SpeedUp => "speed-up",
+            Action::SlowDown => "slow-down",
+            Action::Step => "step",
+            Action::NextTheme => "next-theme",
+            Action::Up => "up",
+            Action::Down => "down",
+            Action::PageUp => "page-up",
+            Action::PageDown => "page-down",
+            Action::Top => "top",
+            Action::Bottom => "bottom",
+            Action::Details => "details",
+            Action::Back => "back",
+            Action::NextView => "next-view",
+            Action::PrevView => "prev-view",
+            Action::ViewJobs => "view-jobs",
+            Action::ViewNodes => "view-nodes",
+            Action::ViewArchs => "view-archs",
+            Action::ViewLog => "view-log",
+            Action::JumpTo => "jump-to",
+            Action::SwitchPolicy => "switch-policy",
+            Action::ToggleMode => "toggle-mode",
+        }
+    }
+
+    /// One line for the help overlay.
+    pub fn description(self) -> &'static str {
+        match self {
+            Action::Quit => "quit and restore the terminal",
+            Action::Help => "show or hide this help",
+            Action::Filter => "filter the rows of the current view",
+            Action::CommandLine => "command line (:jobs :nodes :arch :policy NAME :theme NAME)",
+            Action::Trigger => "trigger a placement pass (manual mode)",
+            Action::Override => "override the selected job: pick a node or an architecture",
+            Action::Release => "release the selected job's override",
+            Action::TogglePause => "pause or resume the replay",
+            Action::SpeedUp => "replay faster",
+            Action::SlowDown => "replay slower",
+            Action::Step => "advance the paused replay by one event",
+            Action::NextTheme => "switch to the next theme",
+            Action::Up => "select the previous row",
+            Action::Down => "select the next row",
+            Action::PageUp => "scroll one page up",
+            Action::PageDown => "scroll one page down",
+            Action::Top => "select the first row",
+            Action::Bottom => "select the last row",
+            Action::Details => "details of the selected job, with its explain table",
+            Action::Back => "close the popup, or clear the filter",
+            Action::NextView => "next view",
+            Action::PrevView => "previous view",
+            Action::ViewJobs => "jobs view",
+            Action::ViewNodes => "nodes view",
+            Action::ViewArchs => "architectures view",
+            Action::ViewLog => "decisions log view",
+            Action::JumpTo => "jump to a simulated time (:jump TIME)",
+            Action::SwitchPolicy => "switch the policy from now on (:policy NAME)",
+            Action::ToggleMode => "switch between automatic and manual placement",
+        }
+    }
+
+    /// The section of the help overlay the action belongs to: `general`,
+    /// `replay`, `operator` (actions `--read-only` refuses) or `navigation`.
+    pub fn group(self) -> &'static str {
+        match self {
+            Action::Quit
+            | Action::Help
+            | Action::Filter
+            | Action::CommandLine
+            | Action::Back
+            | Action::NextTheme => "general",
+            Action::TogglePause
+            | Action::SpeedUp
+            | Action::SlowDown
+            | Action::Step
+            | Action::JumpTo
+            | Action::SwitchPolicy => "replay",
+            Action::Trigger | Action::Override | Action::Release | Action::ToggleMode => "operator",
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom
+            | Action::Details
+            | Action::NextView
+            | Action::PrevView
+            | Action::ViewJobs
+            | Action::ViewNodes
+            | Action::ViewArchs
+            | Action::ViewLog => "navigation",
+        }
+    }
+
+    /// The action of a kebab-case name.
+    pub fn from_name(name: &str) -> Option<Action> {
+        Action::ALL.iter().copied().find(|a| a.name() == name)
+    }
+
+    /// The default keys (see [`Keymap::defaults`]).
+    fn default_keys(self) -> Vec<KeySpec> {
+        let ch = |c| KeySpec::new(KeyCode::Char(c), KeyModifiers::NONE);
+        let ctrl = |c| KeySpec::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+        let key = |code| KeySpec::new(code, KeyModifiers::NONE);
+        match self {
+            Action::Quit => vec![ch('q'), ctrl('c')],
+            Action::Help => vec![ch('?')],
+            Action::Filter => vec![ch('/')],
+            Action::CommandLine => vec![ch(':')],
+            Action::Trigger => vec![ch('p')],
+            Action::Override => vec![ch('o')],
+            Action::Release => vec![ch('r')],
+            Action::TogglePause => vec![ch(' ')],
+            Action::SpeedUp => vec![ch('+'), ch('=')],
+            Action::SlowDown => vec![ch('-')],
+            Action::Step => vec![ch('.')],
+            Action::NextTheme => vec![ch('t')],
+            Action::Up => vec![key(KeyCode::Up), ch('k')],
+            Action::Down => vec![key(KeyCode::Down), ch('j')],
+            Action::PageUp => vec![key(KeyCode::PageUp), ctrl('u')],
+            Action::PageDown => vec![key(KeyCode::PageDown), ctrl('d')],
+            Action::Top => vec![key(KeyCode::Home), ch('g')],
+            Action::Bottom => vec![key(KeyCode::End), ch('G')],
+            Action::Details => vec![key(KeyCode::Enter)],
+            Action::Back => vec![key(KeyCode::Esc)],
+            Action::NextView => vec![key(KeyCode::Tab)],
+            Action::PrevView => vec![key(KeyCode::BackTab)],
+            Action::ViewJobs => vec![ch('1')],
+            Action::ViewNodes => vec![ch('2')],
+            Action::ViewArchs => vec![ch('3')],
+            Action::ViewLog => vec![ch('4')],
+            Action::JumpTo => vec![ch('J')],
+            Action::SwitchPolicy => vec![ch('P')],
+            Action::ToggleMode => vec![ch('m')],
+        }
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One key with its modifiers, in canonical form: an ASCII letter with
+/// SHIFT is the uppercase letter with SHIFT; other characters carry no
+/// SHIFT (terminals disagree on reporting it for `?`, `+`, …); shift-tab is
+/// `BackTab` without SHIFT.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct KeySpec {
+    pub code: KeyCode,
+    pub modifiers: KeyModifiers,
+}
+
+/// Named keys of the file syntax, by lowercase name.
+const NAMED_KEYS: &[(&str, KeyCode)] = &[
+    ("space", KeyCode::Char(' ')),
+    ("enter", KeyCode::Enter),
+    ("return", KeyCode::Enter),
+    ("esc", KeyCode::Esc),
+    ("escape", KeyCode::Esc),
+    ("tab", KeyCode::Tab),
+    ("backtab", KeyCode::BackTab),
+    ("backspace", KeyCode::Backspace),
+    ("delete", KeyCode::Delete),
+    ("del", KeyCode::Delete),
+    ("insert", KeyCode::Insert),
+    ("ins", KeyCode::Insert),
+    ("up", KeyCode::Up),
+    ("down", KeyCode::Down),
+    ("left", KeyCode::Left),
+    ("right", KeyCode::Right),
+    ("pgup", KeyCode::PageUp),
+    ("pageup", KeyCode::PageUp),
+    ("pgdown", KeyCode::PageDown),
+    ("pagedown", KeyCode::PageDown),
+    ("home", KeyCode::Home),
+    ("end", KeyCode::End),
+    ("plus", KeyCode::Char('+')),
+    ("minus", KeyCode::Char('-')),
+    ("colon", KeyCode::Char(':')),
+    ("slash", KeyCode::Char('/')),
+    ("question", KeyCode::Char('?')),
+    ("period", KeyCode::Char('.')),
+    ("dot", KeyCode::Char('.')),
+    ("comma", KeyCode::Char(',')),
+    ("hash", KeyCode::Char('#')),
+];
+
+const MODIFIER_PREFIXES: &[(&str, KeyModifiers)] = &[
+    ("ctrl-", KeyModifiers::CONTROL),
+    ("control-", KeyModifiers::CONTROL),
+    ("alt-", KeyModifiers::ALT),
+    ("shift-", KeyModifiers::SHIFT),
+];
+
+impl KeySpec {
+    /// A key in canonical form (see [`KeySpec`]).
+    pub fn new(code: KeyCode, modifiers: KeyModifiers) -> KeySpec {
+        let mut modifiers = modifiers;
+        let code = match code {
+            KeyCode::Char(c) if c.is_ascii_alphabetic() => {
+                if c.is_ascii_uppercase() || modifiers.contains(KeyModifiers::SHIFT) {
+                    modifiers.insert(KeyModifiers::SHIFT);
+                    KeyCode::Char(c.to_ascii_uppercase())
+                } else {
+                    KeyCode::Char(c)
+                }
+            }
+            KeyCode::Char(c) => {
+                modifiers.remove(KeyModifiers::SHIFT);
+                KeyCode::Char(c)
+            }
+            KeyCode::Tab if modifiers.contains(KeyModifiers::SHIFT) => {
+                modifiers.remove(KeyModifiers::SHIFT);
+                KeyCode::BackTab
+            }
+            KeyCode::BackTab => {
+                modifiers.remove(KeyModifiers::SHIFT);
+                KeyCode::BackTab
+            }
+            other => other,
+        };
+        KeySpec { code, modifiers }
+    }
+
+    /// The key of a terminal event, in canonical form.
+    pub fn from_event(event: &KeyEvent) -> KeySpec {
+        KeySpec::new(event.code, event.modifiers)
+    }
+
+    /// Parses the file syntax (`q`, `G`, `ctrl-c`, `shift-up`, `f5`, `space`,
+    /// …); the error says what was expected.
+    pub fn parse(text: &str) -> std::result::Result<KeySpec, String> {
+        let mut rest = text.trim();
+        if rest.is_empty() {
+            // A lone space in quotes (" ") is the space bar.
+            return if text == " " {
+                Ok(KeySpec::new(KeyCode::Char(' '), KeyModifiers::NONE))
+            } else {
+                Err("empty key; expected a key such as `q`, `ctrl-c` or `space`".into())
+            };
+        }
+        let mut modifiers = KeyModifiers::NONE;
+        'prefixes: loop {
+            for (prefix, modifier) in MODIFIER_PREFIXES {
+                let Some(head) = rest.get(..prefix.len()) else {
+                    continue;
+                };
+                if head.eq_ignore_ascii_case(prefix) && rest.len() > prefix.len() {
+                    if modifiers.contains(*modifier) {
+                        return Err(format!("`{text}` repeats the modifier `{prefix}`"));
+                    }
+                    modifiers.insert(*modifier);
+                    rest = &rest[prefix.len()..];
+                    continue 'prefixes;
+                }
+            }
+            break;
+        }
+        let mut chars = rest.chars();
+        let code = match (chars.next(), chars.next()) {
+            (Some(c), None) => KeyCode::Char(c),
+            _ => {
+                let lower = rest.to_ascii_lowercase();
+                let function = lower
+                    .strip_prefix('f')
+                    .and_then(|n| n.parse::<u8>().ok())
+                    .filter(|n| (1..=12).contains(n) && !lower.starts_with("f0"));
+                match (function, NAMED_KEYS.iter().find(|(name, _)| *name == lower)) {
+                    (Some(n), _) => KeyCode::F(n),
+                    (None, Some((_, code))) => *code,
+                    (None, None) => {
+                        return Err(format!(
+                            "unknown key `{rest}`; expected one character, f1–f12 or a named key ({}), \
+                             with optional ctrl-, alt-, shift- prefixes",
+                            NAMED_KEYS
+                                .iter()
+                                .map(|(name, _)| *name)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ));
+                    }
+                }
+            }
+        };
+        if modifiers.contains(KeyModifiers::SHIFT)
+            && let KeyCode::Char(c) = code
+            && !c.is_ascii_alphabetic()
+        {
+            let shown = if c == ' ' {
+                "space".to_string()
+            } else {
+                c.to_string()
+            };
+            return Err(format!(
+                "`{text}`: shift- applies to letters and named keys; terminals cannot tell \
+                 shift-{shown} from `{shown}`, so write the shifted character itself (`?`, `+`, `!`)"
+            ));
+        }
+        Ok(KeySpec::new(code, modifiers))
+    }
+
+    /// Whether a terminal key event is this key. Release events never match.
+    pub fn matches(&self, event: &KeyEvent) -> bool {
+        event.kind != KeyEventKind::Release
+            && KeySpec::from_event(event) == KeySpec::new(self.code, self.modifiers)
+    }
+}
+
+impl std::str::FromStr for KeySpec {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<KeySpec, String> {
+        KeySpec::parse(s)
+    }
+}
+
+impl fmt::Display for KeySpec {
+    /// The file syntax, also shown by the help overlay: `q`, `G`, `ctrl-c`,
+    /// `space`, `pgup`, `shift-up`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let KeySpec { code, modifiers } = KeySpec::new(self.code, self.modifiers);
+        for (flag, prefix) in [
+            (KeyModifiers::CONTROL, "ctrl-"),
+            (KeyModifiers::ALT, "alt-"),
+            (KeyModifiers::SUPER, "super-"),
+            (KeyModifiers::HYPER, "hyper-"),
+            (KeyModifiers::META, "meta-"),
+        ] {
+            if modifiers.contains(flag) {
+                f.write_str(prefix)?;
+            }
+        }
+        // An uppercase letter already says shift.
+        if modifiers.contains(KeyModifiers::SHIFT) && !matches!(code, KeyCode::Char(_)) {
+            f.write_str("shift-")?;
+        }
+        match code {
+            KeyCode::Char(' ') => f.write_str("space"),
+            KeyCode::Char(c) => write!(f, "{c}"),
+            KeyCode::Enter => f.write_str("enter"),
+            KeyCode::Esc => f.write_str("esc"),
+            KeyCode::Tab => f.write_str("tab"),
+            KeyCode::BackTab => f.write_str("backtab"),
+            KeyCode::Backspace => f.write_str("backspace"),
+            KeyCode::Delete => f.write_str("delete"),
+            KeyCode::Insert => f.write_str("insert"),
+            KeyCode::Up => f.write_str("up"),
+            KeyCode::Down => f.write_str("down"),
+            KeyCode::Left => f.write_str("left"),
+            KeyCode::Right => f.write_str("right"),
+            KeyCode::PageUp => f.write_str("pgup"),
+            KeyCode::PageDown => f.write_str("pgdown"),
+            KeyCode::Home => f.write_str("home"),
+            KeyCode::End => f.write_str("end"),
+            KeyCode::F(n) => write!(f, "f{n}"),
+            other => write!(f, "{}", format!("{other:?}").to_ascii_lowercase()),
+        }
+    }
+}
+
+/// Which keys trigger which action.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Keymap {
+    /// One entry per action, in [`Action::ALL`] order.
+    bindings: Vec<(Action, Vec<KeySpec>)>,
+}
+
+impl Default for Keymap {
+    fn default() -> Keymap {
+        Keymap::defaults()
+    }
+}
+
+impl Keymap {
+    /// The default bindings of the product description.
+    pub fn defaults() -> Keymap {
+        Keymap {
+            bindings: Action::ALL.iter().map(|a| (*a, a.default_keys())).collect(),
+        }
+    }
+
+    /// The action a key event triggers, if any (release events trigger none).
+    pub fn action_for(&self, event: &KeyEvent) -> Option<Action> {
+        if event.kind == KeyEventKind::Release {
+            return None;
+        }
+        let key = KeySpec::from_event(event);
+        self.bindings
+            .iter()
+            .find(|(_, keys)| keys.contains(&key))
+            .map(|(action, _)| *action)
+    }
+
+    /// The keys of an action (empty when unbound), for the help overlay.
+    pub fn keys_for(&self, action: Action) -> Vec<KeySpec> {
+        self.bindings
+            .iter()
+            .find(|(a, _)| *a == action)
+            .map(|(_, keys)| keys.clone())
+            .unwrap_or_default()
+    }
+
+    /// The keys of an action joined for display (`q, ctrl-c`).
+    pub fn keys_text(&self, action: Action) -> String {
+        self.keys_for(action)
+            .iter()
+            .map(KeySpec::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Every action with its keys, in [`Action::ALL`] order.
+    pub fn bindings(&self) -> impl Iterator<Item = (Action, &[KeySpec])> + '_ {
+        self.bindings
+            .iter()
+            .map(|(action, keys)| (*action, keys.as_slice()))
+    }
+
+    /// The defaults overlaid with a keymap file.
+    pub fn load_overlay(path: &Path) -> Result<Keymap> {
+        let text = read_file_text(path)?;
+        Keymap::parse_overlay(&path.display().to_string(), &text)
+    }
+
+    /// The defaults overlaid with `CONFIG_DIR/keymap.yaml` when it exists;
+    /// the defaults alone when there is no config dir or no such file.
+    pub fn with_user_overlay(config_dir: Option<&Path>) -> Result<Keymap> {
+        match config_dir.map(user_keymap_path) {
+            Some(path) if path.exists() => Keymap::load_overlay(&path),
+            _ => Ok(Keymap::defaults()),
+        }
+    }
+
+    /// The defaults overlaid with a keymap document; `file` names it in errors.
+    pub fn parse_overlay(file: &str, text: &str) -> Result<Keymap> {
+        check_header(file, text, "Keymap")?;
+        let raw: RawKeymap = parse(file, text)?;
+        let mut entries: Vec<_> = raw.spec.bindings.unwrap_or_default().into_iter().collect();
+        entries.sort_by_key(|(action, _)| (action.referenced.line(), action.referenced.column()));
+
+        // Resolve names and parse keys, in file order.
+        let mut user: Vec<(Action, Vec<UserKey>)> = Vec::new();
+        for (name, keys) in &entries {
+            let field = format!("spec.bindings.{}", name.value);
+            let Some(action) = Action::from_name(&name.value) else {
+                return Err(invalid_at(
+                    file,
+                    &name.referenced,
+                    &field,
+                    format!(
+                        "unknown action `{}`; actions: {}",
+                        name.value,
+                        Action::ALL
+                            .iter()
+                            .map(|a| a.name())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            };
+            // (location, key as written, field)
+            let written: Vec<(Location, String, String)> = match &keys.value {
+                Keys::Missing => {
+                    return Err(invalid_at(
+                        file,
+                        &name.referenced,
+                        &field,
+                        format!(
+                            "no keys given; write a list such as `{}: [{}]`, or `[]` to unbind \
+                             (quote `?`, `:`, `#` and `-`)",
+                            action,
+                            Keymap::defaults().keys_text(action)
+                        ),
+                    ));
+                }
+                Keys::One(written) => vec![(keys.referenced, written.clone(), field.clone())],
+                Keys::OtherScalar => {
+                    let written = scalar_text(text, &keys.referenced).unwrap_or_default();
+                    vec![(keys.referenced, written, field.clone())]
+                }
+                Keys::Many(list) => list
+                    .iter()
+                    .enumerate()
+                    .map(|(i, k)| (k.referenced, k.value.0.clone(), format!("{field}[{i}]")))
+                    .collect(),
+            };
+            if action == Action::Quit && written.is_empty() {
+                return Err(invalid_at(
+                    file,
+                    &name.referenced,
+                    &field,
+                    "`quit` needs at least one key, or the dashboard could not be left",
+                ));
+            }
+            let mut parsed = Vec::new();
+            for (at, written, field) in written {
+                let key = KeySpec::parse(&written)
+                    .map_err(|message| invalid_at(file, &at, &field, message))?;
+                parsed.push(UserKey { key, at, field });
+            }
+            user.push((action, parsed));
+        }
+
+        // Apply: listed actions replace their defaults; then every key must
+        // belong to one action only.
+        let mut keymap = Keymap::defaults();
+        let mut owner: HashMap<KeySpec, (Action, Option<u64>)> = HashMap::new();
+        for (action, keys) in &keymap.bindings {
+            if user.iter().all(|(a, _)| a != action) {
+                for key in keys {
+                    owner.insert(*key, (*action, None));
+                }
+            }
+        }
+        for (action, keys) in &user {
+            for UserKey { key, at, field } in keys {
+                if let Some((other, other_line)) = owner.get(key) {
+                    let message = if other == action {
+                        format!("`{key}` is listed twice for `{action}`")
+                    } else {
+                        match other_line {
+                            Some(line) => format!(
+                                "`{key}` is bound to both `{other}` (line {line}) and `{action}`; \
+                                 remove it from one of them"
+                            ),
+                            None => format!(
+                                "`{key}` is bound to both `{other}` (its default key) and \
+                                 `{action}`; pick another key for `{action}`, or rebind \
+                                 `{other}` in this file too"
+                            ),
+                        }
+                    };
+                    return Err(invalid_at(file, at, field, message));
+                }
+                owner.insert(*key, (*action, position(at).map(|p| p.line)));
+            }
+            if let Some((_, slot)) = keymap.bindings.iter_mut().find(|(a, _)| a == action) {
+                *slot = keys.iter().map(|k| k.key).collect();
+            }
+        }
+        Ok(keymap)
+    }
+}
+
+/// One key of the overlay file, with where it was written.
+struct UserKey {
+    key: KeySpec,
+    at: Location,
+    field: String,
+}
+
+/// Where the user keymap lives: `CONFIG_DIR/keymap.yaml`.
+pub fn user_keymap_path(config_dir: &Path) -> PathBuf {
+    config_dir.join("keymap.yaml")
+}
+
+/// The text of the plain scalar starting at `loc` (up to a comment or the
+/// end of the line).
+fn scalar_text(text: &str, loc: &Location) -> Option<String> {
+    let line = text
+        .lines()
+        .nth(usize::try_from(loc.line()).ok()?.checked_sub(1)?)?;
+    let from = usize::try_from(loc.column()).ok()?.checked_sub(1)?;
+    let rest: String = line.chars().skip(from).collect();
+    let value = rest.split(" #").next().unwrap_or("").trim();
+    Some(value.to_string())
+}
+
+fn position(loc: &Location) -> Option<Position> {
+    (*loc != Location::UNKNOWN).then(|| Position {
+        line: loc.line(),
+        column: loc.column(),
+    })
+}
+
+fn invalid_at(file: &str, loc: &Location, field: &str, message: impl Into<String>) -> Error {
+    Error::invalid(file, position(loc), Some(field.to_string()), message)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RawKeymap {
+    #[allow(dead_code)]
+    api_version: String,
+    #[allow(dead_code)]
+    kind: String,
+    #[serde(default)]
+    #[allow(dead_code)]
+    metadata: Option<Metadata>,
+    spec: RawKeymapSpec,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawKeymapSpec {
+    #[serde(default)]
+    bindings: Option<HashMap<Spanned<String>, Spanned<Keys>>>,
+}
+
+/// The keys of one action as written: a list, a single key, or nothing.
+enum Keys {
+    Missing,
+    One(String),
+    /// A plain scalar YAML reads as a boolean or number (`n`, `0x1`): its
+    /// text is taken from the source.
+    OtherScalar,
+    Many(Vec<Spanned<KeyText>>),
+}
+
+/// One key as written.
+struct KeyText(String);
+
+struct KeysVisitor;
+
+impl<'de> Visitor<'de> for KeysVisitor {
+    type Value = Keys;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of keys such as [q, ctrl-c]")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Keys, E> {
+        Ok(Keys::One(v.to_string()))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<Keys, E> {
+        Ok(Keys::OtherScalar)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> std::result::Result<Keys, E> {
+        Ok(Keys::OtherScalar)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> std::result::Result<Keys, E> {
+        Ok(Keys::OtherScalar)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> std::result::Result<Keys, E> {
+        Ok(Keys::OtherScalar)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> std::result::Result<Keys, E> {
+        Ok(Keys::Missing)
+    }
+
+    fn visit_none<E: de::Error>(self) -> std::result::Result<Keys, E> {
+        Ok(Keys::Missing)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Keys, A::Error> {
+        let mut keys = Vec::new();
+        while let Some(key) = seq.next_element::<Spanned<KeyText>>()? {
+            keys.push(key);
+        }
+        Ok(Keys::Many(keys))
+    }
+}
+
+impl<'de> Deserialize<'de> for Keys {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Keys, D::Error> {
+        d.deserialize_any(KeysVisitor)
+    }
+}
+
+struct KeyTextVisitor;
+
+impl Visitor<'_> for KeyTextVisitor {
+    type Value = KeyText;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a key such as `q`, `ctrl-c` or `space`")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<KeyText, E> {
+        Ok(KeyText(v.to_string()))
+    }
+}
+
+impl<'de> Deserialize<'de> for KeyText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<KeyText, D::Error> {
+        // As a string: plain `n` or `1` is then the text written, not a
+        // YAML 1.1 boolean or a number.
+        d.deserialize_str(KeyTextVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, modifiers)
+    }
+
+    fn key(text: &str) -> KeySpec {
+        KeySpec::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    fn invalid(err: Error) -> (Option<Position>, Option<String>, String) {
+        match err {
+            Error::Invalid {
+                position,
+                field,
+                message,
+                ..
+            } => (position, field, message),
+            other => panic!("expected Error::Invalid, got {other:?}"),
+        }
+    }
+
+    fn pos(line: u64, column: u64) -> Option<Position> {
+        Some(Position { line, column })
+    }
+
+    const HEAD: &str = "apiVersion: synergai.io/v1alpha1\nkind: Keymap\nspec:\n  bindings:\n";
+
+    fn overlay(body: &str) -> Result<Keymap> {
+        Keymap::parse_overlay("keymap.yaml", &format!("{HEAD}{body}"))
+    }
+
+    #[test]
+    fn actions_have_unique_names_and_descriptions() {
+        let mut names: Vec<&str> = Action::ALL.iter().map(|a| a.name()).collect();
+        assert_eq!(names.len(), 29);
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), Action::ALL.len());
+        for a in Action::ALL {
+            assert_eq!(Action::from_name(a.name()), Some(*a));
+            assert!(!a.description().is_empty());
+            assert!(a.name().chars().all(|c| c.is_ascii_lowercase() || c == '-'));
+            assert!(!a.group().is_empty());
+        }
+        assert_eq!(Action::SpeedUp.name(), "speed-up");
+        assert_eq!(Action::from_name("speed_up"), None);
+    }
+
+    #[test]
+    fn defaults_bind_every_action_without_conflicts() {
+        let keymap = Keymap::defaults();
+        let mut seen: HashMap<KeySpec, Action> = HashMap::new();
+        for (action, keys) in keymap.bindings() {
+            assert!(!keys.is_empty(), "{action} has no default key");
+            for k in keys {
+                assert_eq!(*k, KeySpec::new(k.code, k.modifiers), "{k} not canonical");
+                if let Some(other) = seen.insert(*k, action) {
+                    panic!("{k} bound to {other} and {action}");
+                }
+                // Each default round-trips through the file syntax.
+                assert_eq!(key(&k.to_string()), *k);
+            }
+        }
+        assert_eq!(keymap.keys_text(Action::Quit), "q, ctrl-c");
+        assert_eq!(keymap.keys_text(Action::Bottom), "end, G");
+        assert_eq!(keymap.keys_text(Action::TogglePause), "space");
+        assert_eq!(keymap.keys_text(Action::JumpTo), "J");
+    }
+
+    #[test]
+    fn default_keys_of_the_product_description() {
+        let k = Keymap::defaults();
+        let none = KeyModifiers::NONE;
+        let shift = KeyModifiers::SHIFT;
+        let ctrl = KeyModifiers::CONTROL;
+        let cases = [
+            (ev(KeyCode::Char('q'), none), Action::Quit),
+            (ev(KeyCode::Char('c'), ctrl), Action::Quit),
+            (ev(KeyCode::Char('/'), none), Action::Filter),
+            (ev(KeyCode::Char(':'), none), Action::CommandLine),
+            (ev(KeyCode::Char('p'), none), Action::Trigger),
+            (ev(KeyCode::Char('P'), shift), Action::SwitchPolicy),
+            (ev(KeyCode::Char('o'), none), Action::Override),
+            (ev(KeyCode::Char('r'), none), Action::Release),
+            (ev(KeyCode::Char(' '), none), Action::TogglePause),
+            (ev(KeyCode::Char('='), none), Action::SpeedUp),
+            (ev(KeyCode::Char('-'), none), Action::SlowDown),
+            (ev(KeyCode::Char('.'), none), Action::Step),
+            (ev(KeyCode::Char('t'), none), Action::NextTheme),
+            (ev(KeyCode::Char('k'), none), Action::Up),
+            (ev(KeyCode::Down, none), Action::Down),
+            (ev(KeyCode::Char('u'), ctrl), Action::PageUp),
+            (ev(KeyCode::PageDown, none), Action::PageDown),
+            (ev(KeyCode::Char('g'), none), Action::Top),
+            (ev(KeyCode::Enter, none), Action::Details),
+            (ev(KeyCode::Esc, none), Action::Back),
+            (ev(KeyCode::Tab, none), Action::NextView),
+            (ev(KeyCode::Char('3'), none), Action::ViewArchs),
+            (ev(KeyCode::Char('j'), none), Action::Down),
+            (ev(KeyCode::Char('m'), none), Action::ToggleMode),
+        ];
+        for (event, action) in cases {
+            assert_eq!(k.action_for(&event), Some(action), "{event:?}");
+        }
+        assert_eq!(k.action_for(&ev(KeyCode::Char('x'), none)), None);
+        assert_eq!(k.action_for(&ev(KeyCode::Char('q'), ctrl)), None);
+    }
+
+    #[test]
+    fn shifted_characters_match_with_or_without_shift() {
+        let k = Keymap::defaults();
+        let none = KeyModifiers::NONE;
+        let shift = KeyModifiers::SHIFT;
+        for m in [none, shift] {
+            assert_eq!(k.action_for(&ev(KeyCode::Char('?'), m)), Some(Action::Help));
+            assert_eq!(
+                k.action_for(&ev(KeyCode::Char('+'), m)),
+                Some(Action::SpeedUp)
+            );
+            assert_eq!(
+                k.action_for(&ev(KeyCode::Char(':'), m)),
+                Some(Action::CommandLine)
+            );
+            // Uppercase letters are shift-letters whether or not SHIFT is reported.
+            assert_eq!(
+                k.action_for(&ev(KeyCode::Char('G'), m)),
+                Some(Action::Bottom)
+            );
+            assert_eq!(
+                k.action_for(&ev(KeyCode::Char('J'), m)),
+                Some(Action::JumpTo)
+            );
+            assert_eq!(
+                k.action_for(&ev(KeyCode::BackTab, m)),
+                Some(Action::PrevView)
+            );
+        }
+        // A lowercase letter reported with SHIFT (kitty protocol) is the uppercase one.
+        assert_eq!(
+            k.action_for(&ev(KeyCode::Char('g'), shift)),
+            Some(Action::Bottom)
+        );
+        assert_eq!(
+            k.action_for(&ev(KeyCode::Tab, shift)),
+            Some(Action::PrevView)
+        );
+        assert!(key("?").matches(&ev(KeyCode::Char('?'), shift)));
+        assert!(key("shift-g").matches(&ev(KeyCode::Char('G'), shift)));
+        assert!(!key("g").matches(&ev(KeyCode::Char('G'), shift)));
+
+        let mut release = ev(KeyCode::Char('q'), none);
+        release.kind = KeyEventKind::Release;
+        assert_eq!(k.action_for(&release), None);
+        assert!(!key("q").matches(&release));
+    }
+
+    #[test]
+    fn parses_the_key_syntax() {
+        let none = KeyModifiers::NONE;
+        let spec = |code, modifiers| KeySpec { code, modifiers };
+        assert_eq!(key("q"), spec(KeyCode::Char('q'), none));
+        assert_eq!(key("G"), spec(KeyCode::Char('G'), KeyModifiers::SHIFT));
+        assert_eq!(key("shift-g"), key("G"));
+        assert_eq!(key("SHIFT-G"), key("G"));
+        assert_eq!(
+            key("ctrl-c"),
+            spec(KeyCode::Char('c'), KeyModifiers::CONTROL)
+        );
+        assert_eq!(
+            key("Ctrl-C"),
+            spec(
+                KeyCode::Char('C'),
+                KeyModifiers::CONTROL | KeyModifiers::SHIFT
+            )
+        );
+        assert_eq!(key("alt-x"), spec(KeyCode::Char('x'), KeyModifiers::ALT));
+        assert_eq!(
+            key("ctrl-alt-del"),
+            spec(KeyCode::Delete, KeyModifiers::CONTROL | KeyModifiers::ALT)
+        );
+        assert_eq!(key("space"), spec(KeyCode::Char(' '), none));
+        assert_eq!(key(" "), key("space"));
+        assert_eq!(key("enter"), spec(KeyCode::Enter, none));
+        assert_eq!(key("esc"), spec(KeyCode::Esc, none));
+        assert_eq!(key("tab"), spec(KeyCode::Tab, none));
+        assert_eq!(key("backtab"), spec(KeyCode::BackTab, none));
+        assert_eq!(key("shift-tab"), key("backtab"));
+        assert_eq!(key("shift-up"), spec(KeyCode::Up, KeyModifiers::SHIFT));
+        assert_eq!(key("pgup"), spec(KeyCode::PageUp, none));
+        assert_eq!(key("PageDown"), spec(KeyCode::PageDown, none));
+        assert_eq!(key("f1"), spec(KeyCode::F(1), none));
+        assert_eq!(key("F12"), spec(KeyCode::F(12), none));
+        assert_eq!(key("+"), spec(KeyCode::Char('+'), none));
+        assert_eq!(key("plus"), key("+"));
+        assert_eq!(key("-"), spec(KeyCode::Char('-'), none));
+        assert_eq!(
+            key("ctrl--"),
+            spec(KeyCode::Char('-'), KeyModifiers::CONTROL)
+        );
+        assert_eq!(key("question"), key("?"));
+        assert_eq!(key("1"), spec(KeyCode::Char('1'), none));
+        for bad in [
+            "",
+            "ctrl-",
+            "f0",
+            "f13",
+            "f01",
+            "shift-?",
+            "shift-1",
+            "shift-space",
+            "ctrl-ctrl-c",
+            "qq",
+            "hyper-x",
+            "ctl-c",
+        ] {
+            assert!(KeySpec::parse(bad).is_err(), "`{bad}` should not parse");
+        }
+        for text in [
+            "q", "G", "ctrl-c", "ctrl-G", "alt-x", "space", "shift-up", "f5", "backtab", "ctrl--",
+            "?",
+        ] {
+            assert_eq!(key(text).to_string(), text);
+        }
+        assert_eq!(key("shift-g").to_string(), "G");
+        assert_eq!(key("PageUp").to_string(), "pgup");
+    }
+
+    #[test]
+    fn overlay_replaces_listed_actions_only() {
+        let k = overlay(
+            "    quit: [x, ctrl-q]\n    help: [\"?\", f1]\n    view-jobs: [1, F2]\n    view-log: []\n    step: n\n",
+        )
+        .unwrap();
+        assert_eq!(k.keys_for(Action::Quit), vec![key("x"), key("ctrl-q")]);
+        assert_eq!(
+            k.action_for(&ev(KeyCode::Char('q'), KeyModifiers::NONE)),
+            None
+        );
+        assert_eq!(
+            k.action_for(&ev(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            None
+        );
+        assert_eq!(
+            k.action_for(&ev(KeyCode::F(1), KeyModifiers::NONE)),
+            Some(Action::Help)
+        );
+        assert_eq!(k.keys_text(Action::ViewJobs), "1, f2");
+        assert!(k.keys_for(Action::ViewLog).is_empty());
+        assert_eq!(k.keys_for(Action::Step), vec![key("n")]);
+        let k = overlay("    step: [n]\n    top: y\n    view-jobs: 0\n").unwrap();
+        assert_eq!(k.keys_for(Action::Step), vec![key("n")]);
+        assert_eq!(k.keys_for(Action::Top), vec![key("y")]);
+        assert_eq!(k.keys_for(Action::ViewJobs), vec![key("0")]);
+        // Untouched actions keep their defaults.
+        assert_eq!(k.keys_for(Action::Filter), vec![key("/")]);
+        assert_eq!(k.keys_for(Action::Bottom), vec![key("end"), key("G")]);
+
+        // A freed default key can be reused by another action.
+        let k = overlay("    quit: [ctrl-q]\n    trigger: [q]\n").unwrap();
+        assert_eq!(
+            k.action_for(&ev(KeyCode::Char('q'), KeyModifiers::NONE)),
+            Some(Action::Trigger)
+        );
+
+        // Empty documents and metadata are fine.
+        let empty = Keymap::parse_overlay(
+            "k.yaml",
+            "apiVersion: synergai.io/v1alpha1\nkind: Keymap\nmetadata:\n  name: mine\nspec: {}\n",
+        )
+        .unwrap();
+        assert_eq!(empty, Keymap::defaults());
+    }
+
+    #[test]
+    fn unknown_action_names_line_column_and_field() {
+        let err = overlay("    quit: [q]\n    explode: [x]\n").unwrap_err();
+        let rendered = err.to_string();
+        let (position, field, message) = invalid(err);
+        assert_eq!(position, pos(6, 5));
+        assert_eq!(field.as_deref(), Some("spec.bindings.explode"));
+        assert!(message.contains("unknown action `explode`"), "{message}");
+        assert!(message.contains("speed-up"), "{message}");
+        assert!(
+            rendered.starts_with("keymap.yaml:6:5: field `spec.bindings.explode`"),
+            "{rendered}"
+        );
+    }
+
+    #[test]
+    fn bad_key_names_line_column_and_field() {
+        let (position, field, message) = invalid(overlay("    quit: [q, ctrl-qq]\n").unwrap_err());
+        assert_eq!(position, pos(5, 15));
+        assert_eq!(field.as_deref(), Some("spec.bindings.quit[1]"));
+        assert!(message.contains("unknown key `qq`"), "{message}");
+
+        let (position, field, _) =
+            invalid(overlay("    help:\n      - f1\n      - shift-?\n").unwrap_err());
+        assert_eq!(position, pos(7, 9));
+        assert_eq!(field.as_deref(), Some("spec.bindings.help[1]"));
+
+        let (position, field, _) = invalid(overlay("    step: f99\n").unwrap_err());
+        assert_eq!(position, pos(5, 11));
+        assert_eq!(field.as_deref(), Some("spec.bindings.step"));
+
+        let (position, field, message) = invalid(overlay("    step:\n").unwrap_err());
+        assert_eq!(position, pos(5, 5));
+        assert_eq!(field.as_deref(), Some("spec.bindings.step"));
+        assert!(message.contains("no keys"), "{message}");
+
+        // A YAML 1.1 boolean spelling is read as the text written.
+        let (position, field, message) = invalid(overlay("    toggle-mode: yes\n").unwrap_err());
+        assert_eq!(position, pos(5, 18));
+        assert_eq!(field.as_deref(), Some("spec.bindings.toggle-mode"));
+        assert!(message.contains("unknown key `yes`"), "{message}");
+
+        let (_, field, message) = invalid(overlay("    quit: []\n").unwrap_err());
+        assert_eq!(field.as_deref(), Some("spec.bindings.quit"));
+        assert!(message.contains("at least one key"), "{message}");
+    }
+
+    #[test]
+    fn conflicts_name_both_actions_and_the_line() {
+        // A user key that is another action's default.
+        let (position, field, message) =
+            invalid(overlay("    step: [n]\n    help: [f1, ctrl-c]\n").unwrap_err());
+        assert_eq!(position, pos(6, 16));
+        assert_eq!(field.as_deref(), Some("spec.bindings.help[1]"));
+        assert!(message.contains("`ctrl-c`"), "{message}");
+        assert!(message.contains("`quit`"), "{message}");
+        assert!(message.contains("`help`"), "{message}");
+
+        let (position, field, message) = invalid(overlay("    trigger: [t]\n").unwrap_err());
+        assert_eq!(position, pos(5, 15));
+        assert_eq!(field.as_deref(), Some("spec.bindings.trigger[0]"));
+        assert!(
+            message.contains("`next-theme` (its default key)"),
+            "{message}"
+        );
+
+        // Two user bindings: the message gives the other binding's line.
+        let (position, field, message) = invalid(
+            overlay("    step: [n]\n    top: [g]\n    bottom: [N]\n    release: [n]\n")
+                .unwrap_err(),
+        );
+        assert_eq!(position, pos(8, 15));
+        assert_eq!(field.as_deref(), Some("spec.bindings.release[0]"));
+        assert!(message.contains("`step` (line 5)"), "{message}");
+        assert!(message.contains("`release`"), "{message}");
+
+        // Shifted spellings of the same key conflict too.
+        let (_, _, message) = invalid(overlay("    bottom: [G, shift-g]\n").unwrap_err());
+        assert!(message.contains("listed twice"), "{message}");
+        let (_, _, message) = invalid(overlay("    trigger: [shift-j]\n").unwrap_err());
+        assert!(message.contains("`jump-to`"), "{message}");
+    }
+
+    #[test]
+    fn header_and_file_errors() {
+        let (position, field, _) = invalid(
+            Keymap::parse_overlay(
+                "k.yaml",
+                "apiVersion: synergai.io/v1alpha1\nkind: Theme\nspec: {}\n",
+            )
+            .unwrap_err(),
+        );
+        assert_eq!(position, pos(2, 7));
+        assert_eq!(field.as_deref(), Some("kind"));
+        let (position, _, message) = invalid(
+            Keymap::parse_overlay(
+                "k.yaml",
+                "apiVersion: synergai.io/v1alpha1\nkind: Keymap\nspec:\n  binding:\n    quit: [q]\n",
+            )
+            .unwrap_err(),
+        );
+        assert_eq!(position.map(|p| p.line), Some(4));
+        assert!(message.contains("binding"), "{message}");
+
+        let dir = std::env::temp_dir().join(format!("synergai-keymap-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        assert_eq!(
+            Keymap::with_user_overlay(Some(&dir)).unwrap(),
+            Keymap::defaults()
+        );
+        assert_eq!(Keymap::with_user_overlay(None).unwrap(), Keymap::defaults());
+        std::fs::write(user_keymap_path(&dir), format!("{HEAD}    quit: [x]\n")).unwrap();
+        let k = Keymap::with_user_overlay(Some(&dir)).unwrap();
+        assert_eq!(k.keys_text(Action::Quit), "x");
+        std::fs::write(
+            user_keymap_path(&dir),
+            format!("{HEAD}    quit: [x]\n    help: [x]\n"),
+        )
+        .unwrap();
+        let err = Keymap::with_user_overlay(Some(&dir))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("keymap.yaml:6:12"), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,870 @@
+//! Drawing: header, architectures panel, the main table (jobs, nodes,
+//! architectures or decisions), the decisions log, the status line, and
+//! the popups. Every colour comes from the theme; a monochrome theme marks
+//! emphasis with modifiers instead.
+
+use super::app::{App, Input, Pane, Popup};
+use super::keymap::Action;
+use super::theme::Palette;
+use crate::model::{JobSnapshot, JobState, PlacedBy};
+use crate::policy::fmt_ms;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, TableState, Wrap};
+
+/// Below this the layout cannot show its panels.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 15;
+
+/// Slack band of a job: comfortable, tight (< 20% of its QoS) or negative.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Band {
+    Ok,
+    Tight,
+    Negative,
+}
+
+pub fn band(slack_ms: f64, qos_ms: f64) -> Band {
+    if slack_ms < 0.0 {
+        Band::Negative
+    } else if slack_ms < 0.2 * qos_ms {
+        Band::Tight
+    } else {
+        Band::Ok
+    }
+}
+
+struct Styles<'a> {
+    p: &'a Palette,
+    mono: bool,
+}
+
+impl Styles<'_> {
+    fn fg(&self, c: ratatui::style::Color) -> Style {
+        Style::new().fg(c)
+    }
+    fn base(&self) -> Style {
+        Style::new().fg(self.p.fg).bg(self.p.bg)
+    }
+    fn muted(&self) -> Style {
+        if self.mono {
+            Style::new().add_modifier(Modifier::DIM)
+        } else {
+            self.fg(self.p.muted)
+        }
+    }
+    fn header(&self) -> Style {
+        let s = Style::new()
+            .fg(self.p.header_fg)
+            .bg(self.p.header_bg)
+            .add_modifier(Modifier::BOLD);
+        if self.mono {
+            s.add_modifier(Modifier::UNDERLINED)
+        } else {
+            s
+        }
+    }
+    fn selected(&self) -> Style {
+        let s = Style::new().fg(self.p.selected_fg).bg(self.p.selected_bg);
+        if self.mono {
+            s.add_modifier(Modifier::REVERSED)
+        } else {
+            s
+        }
+    }
+    fn accent(&self) -> Style {
+        self.fg(self.p.accent).add_modifier(Modifier::BOLD)
+    }
+    fn badge(&self) -> Style {
+        let s = Style::new()
+            .fg(self.p.badge_fg)
+            .bg(self.p.badge_bg)
+            .add_modifier(Modifier::BOLD);
+        if self.mono {
+            s.add_modifier(Modifier::REVERSED)
+        } else {
+            s
+        }
+    }
+    fn slack(&self, b: Band) -> Style {
+        match b {
+            Band::Ok => self.fg(self.p.slack_ok),
+            Band::Tight => {
+                let s = self.fg(self.p.slack_tight);
+                if self.mono {
+                    s.add_modifier(Modifier::BOLD)
+                } else {
+                    s
+                }
+            }
+            Band::Negative => {
+                let s = self.fg(self.p.slack_negative).add_modifier(Modifier::BOLD);
+                if self.mono {
+                    s.add_modifier(Modifier::REVERSED)
+                } else {
+                    s
+                }
+            }
+        }
+    }
+    fn block(&self, title: &str, focused: bool) -> Block<'static> {
+        let border = if focused {
+            self.p.border_focused
+        } else {
+            self.p.border
+        };
+        Block::bordered()
+            .border_style(self.fg(border))
+            .title(Span::styled(
+                format!(" {title} "),
+                self.fg(self.p.title).add_modifier(Modifier::BOLD),
+            ))
+    }
+}
+
+/// Draws the whole dashboard.
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    let st = Styles {
+        p: &app.theme.palette,
+        mono: app.theme.is_monochrome(),
+    };
+    frame.render_widget(Block::new().style(st.base()), area);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let text = vec![
+            Line::from(Span::styled("terminal too small", st.accent())),
+            Line::from(format!(
+                "need {MIN_WIDTH}×{MIN_HEIGHT}, have {}×{}",
+                area.width, area.height
+            )),
+            Line::from(Span::styled(
+                "enlarge the window or press q to quit",
+                st.muted(),
+            )),
+        ];
+        let y = area.height.saturating_sub(3) / 2;
+        let rect = Rect::new(area.x, area.y + y, area.width, area.height.min(3));
+        frame.render_widget(
+            Paragraph::new(text).centered().wrap(Wrap { trim: true }),
+            rect,
+        );
+        return;
+    }
+    let archs = app.view.snapshot.archs.len() as u16;
+    let arch_height = (archs + 3).min(area.height / 3).max(4);
+    let log_height = if area.height >= 36 { 9 } else { 0 };
+    let [header, arch_area, main, log_area, status] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(arch_height),
+        Constraint::Min(5),
+        Constraint::Length(log_height),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    draw_header(frame, app, &st, header);
+    draw_archs(frame, app, &st, arch_area, false);
+    match app.pane {
+        Pane::Jobs => draw_jobs(frame, app, &st, main),
+        Pane::Nodes => draw_nodes(frame, app, &st, main),
+        Pane::Archs => draw_archs(frame, app, &st, main, true),
+        Pane::Log => draw_log(frame, app, &st, main, true),
+    }
+    if log_height > 0 {
+        draw_log(frame, app, &st, log_area, false);
+    }
+    draw_status(frame, app, &st, status);
+    match &app.popup {
+        Some(Popup::Help) => draw_help(frame, app, &st, area),
+        Some(Popup::Detail { job }) => draw_detail(frame, app, &st, area, job),
+        Some(Popup::Override(_)) => draw_picker(frame, app, &st, area),
+        None => {}
+    }
+}
+
+fn draw_header(frame: &mut Frame, app: &App, st: &Styles, area: Rect) {
+    let v = &app.view;
+    let s = &v.snapshot;
+    let mut first = vec![
+        Span::styled(" synergai ", st.badge()),
+        Span::raw(" "),
+        Span::styled(v.source.clone(), st.fg(st.p.fg)),
+        Span::raw("  "),
+        Span::styled(format!("t={}", fmt_ms(v.clock.at_ms)), st.accent()),
+        Span::styled(format!(" ×{}", v.clock.speed), st.muted()),
+    ];
+    let mut badges = Vec::new();
+    if v.clock.paused {
+        badges.push("PAUSED");
+    }
+    if v.clock.finished {
+        badges.push("FINISHED");
+    }
+    if app.read_only {
+        badges.push("READ-ONLY");
+    }
+    for b in badges {
+        first.push(Span::raw(" "));
+        first.push(Span::styled(format!(" {b} "), st.badge()));
+    }
+    let compact = area.width < 100;
+    let label = |long: &'static str, short: &'static str| {
+        Span::styled(if compact { short } else { long }, st.muted())
+    };
+    let mut second = vec![
+        label(" policy ", " "),
+        Span::styled(v.policy.clone(), st.accent()),
+        label("  mode ", " "),
+        Span::styled(if v.manual { "manual" } else { "auto" }, st.accent()),
+        label("  nodes ", "  nodes "),
+        Span::raw(s.nodes.len().to_string()),
+        label("  pending ", "  pend "),
+        Span::styled(s.pending.to_string(), st.fg(st.p.state_pending)),
+        label("  running ", "  run "),
+        Span::styled(s.running.to_string(), st.fg(st.p.state_running)),
+        label("  done ", "  done "),
+        Span::styled(
+            format!("{}/{}", s.done, v.total_jobs),
+            st.fg(st.p.state_done),
+        ),
+        label("  violations ", "  viol "),
+        Span::styled(
+            s.violations.to_string(),
+            st.fg(if s.violations > 0 {
+                st.p.warning
+            } else {
+                st.p.fg
+            })
+            .add_modifier(Modifier::BOLD),
+        ),
+    ];
+    if let Some(w) = &v.what_if {
+        second.push(Span::styled(
+            format!(
+                "  (what-if since {}: {} has {})",
+                fmt_ms(w.since_ms),
+                w.other_policy,
+                w.other_violations
+            ),
+            st.fg(st.p.info),
+        ));
+    }
+    frame.render_widget(
+        Paragraph::new(vec![Line::from(first), Line::from(second)]),
+        area,
+    );
+}
+
+/// `████░░░░ 50%`
+fn bar(used: u64, total: u64, width: usize) -> (String, String, String) {
+    if total == 0 {
+        return (String::new(), "-".repeat(width.min(1)), String::new());
+    }
+    let filled = ((used as f64 / total as f64) * width as f64).round() as usize;
+    let filled = filled.min(width);
+    (
+        "█".repeat(filled),
+        "░".repeat(width - filled),
+        format!(" {:>3}%", used * 100 / total),
+    )
+}
+
+fn sparkline(values: &[u64], width: usize) -> String {
+    const TICKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let start = values.len().saturating_sub(width);
+    values[start..]
+        .iter()
+        .map(|&v| TICKS[((v.min(100) as usize) * 7 + 50) / 100])
+        .collect()
+}
+
+fn gauge_cell<'a>(
+    used: u64,
+    total: u64,
+    width: usize,
+    color: Style,
+    st: &Styles,
+    counts: bool,
+) -> Cell<'a> {
+    if total == 0 {
+        return Cell::from(Span::styled("-", st.muted()));
+    }
+    let (full, empty, pct) = bar(used, total, width);
+    let text = if counts {
+        format!("{pct} {used}/{total}")
+    } else {
+        pct
+    };
+    Cell::from(Line::from(vec![
+        Span::styled(full, color),
+        Span::styled(empty, st.fg(st.p.gauge_empty)),
+        Span::raw(text),
+    ]))
+}
+
+fn slack_cell<'a>(slack: Option<f64>, qos: f64, st: &Styles) -> Cell<'a> {
+    match slack {
+        Some(s) => Cell::from(Span::styled(fmt_ms(s), st.slack(band(s, qos)))),
+        None => Cell::from(Span::styled("-", st.muted())),
+    }
+}
+
+fn draw_archs(frame: &mut Frame, app: &App, st: &Styles, area: Rect, focused: bool) {
+    let v = &app.view;
+    let wide = area.width >= 120;
+    let gauge_w = if wide { 12 } else { 6 };
+    let spark_w = if wide { 30 } else { 10 };
+    let rows: Vec<Row> = v
+        .snapshot
+        .archs
+        .iter()
+        .map(|a| {
+            let hist = v.history.iter().find(|h| h.arch == a.arch);
+            let mut cells = vec![
+                Cell::from(Span::styled(
+                    a.arch.clone(),
+                    st.fg(st.p.fg).add_modifier(Modifier::BOLD),
+                )),
+                Cell::from(a.nodes.to_string()),
+                gauge_cell(
+                    a.cores_used,
+                    a.cores,
+                    gauge_w,
+                    st.fg(st.p.gauge_cpu),
+                    st,
+                    wide,
+                ),
+                gauge_cell(
+                    a.gpus_used,
+                    a.gpus,
+                    gauge_w.min(6),
+                    st.fg(st.p.gauge_gpu),
+                    st,
+                    wide,
+                ),
+                Cell::from(Span::styled(
+                    hist.map(|h| sparkline(&h.cores, spark_w))
+                        .unwrap_or_default(),
+                    st.fg(st.p.sparkline),
+                )),
+                Cell::from(a.running_jobs.to_string()),
+            ];
+            let qos_guess = 1.0; // bands of a mean/worst slack: sign only
+            cells.push(slack_cell(a.mean_slack_ms, qos_guess, st));
+            cells.push(slack_cell(a.worst_slack_ms, qos_guess, st));
+            Row::new(cells)
+        })
+        .collect();
+    let counts = if wide { 9 } else { 0 };
+    let widths = [
+        Constraint::Length(9),
+        Constraint::Length(5),
+        Constraint::Length(gauge_w as u16 + 5 + counts),
+        Constraint::Length(6 + 5 + counts),
+        Constraint::Length(spark_w as u16),
+        Constraint::Length(4),
+        Constraint::Length(8),
+        Constraint::Length(8),
+    ];
+    let header = Row::new([
+        "ARCH",
+        "NODES",
+        "CORES",
+        "GPUS",
+        "UTIL HISTORY",
+        "JOBS",
+        "MEAN SLK",
+        "WORST",
+    ])
+    .style(st.header());
+    let mut table = Table::new(rows, widths)
+        .header(header)
+        .block(st.block("architectures", focused))
+        .column_spacing(1);
+    if focused {
+        table = table.row_highlight_style(st.selected());
+        let mut state = TableState::default().with_selected(Some(app.selected()));
+        frame.render_stateful_widget(table, area, &mut state);
+    } else {
+        frame.render_widget(table, area);
+    }
+}
+
+fn state_style(st: &Styles, s: JobState) -> Style {
+    match s {
+        JobState::Pending => st.fg(st.p.state_pending),
+        JobState::Running => st.fg(st.p.state_running),
+        JobState::Done | JobState::Future => st.fg(st.p.state_done),
+    }
+}
+
+/// Columns of the jobs table: narrow terminals drop queries, QoS and latency.
+fn job_row<'a>(j: &JobSnapshot, st: &Styles, wide: bool, narrow: bool) -> Row<'a> {
+    let placed = match &j.placed_by {
+        Some(PlacedBy::Override) => Span::styled(
+            "override",
+            st.fg(st.p.override_fg).add_modifier(Modifier::BOLD),
+        ),
+        Some(p) => Span::raw(p.to_string()),
+        None => Span::styled("-", st.muted()),
+    };
+    let config = match (&j.engine, j.threads) {
+        (Some(e), Some(t)) => format!("{e}×{t}"),
+        _ => "-".into(),
+    };
+    let node = match (&j.node, &j.arch) {
+        (Some(n), Some(a)) if wide => format!("{n} ({a})"),
+        (Some(n), _) => n.clone(),
+        _ => j
+            .pin
+            .clone()
+            .map(|p| format!("pin {p}"))
+            .unwrap_or_else(|| "-".into()),
+    };
+    let mut cells = vec![Cell::from(j.name.clone()), Cell::from(j.model.clone())];
+    if wide {
+        cells.push(Cell::from(j.queries.to_string()));
+    }
+    cells.push(Cell::from(Span::styled(
+        j.state.to_string(),
+        state_style(st, j.state),
+    )));
+    cells.push(Cell::from(node));
+    cells.push(Cell::from(config));
+    if !narrow {
+        cells.push(Cell::from(fmt_ms(j.qos_ms)));
+        cells.push(Cell::from(
+            j.latency_ms.map(fmt_ms).unwrap_or_else(|| "-".into()),
+        ));
+    }
+    cells.push(slack_cell(j.slack_ms, j.qos_ms, st));
+    cells.push(Cell::from(placed));
+    Row::new(cells)
+}
+
+fn draw_jobs(frame: &mut Frame, app: &App, st: &Styles, area: Rect) {
+    let jobs = app.visible_jobs();
+    let wide = area.width >= 120;
+    let narrow = area.width < 100;
+    // Only the rows that fit are built: the table is O(visible), not O(jobs).
+    let height = area.height.saturating_sub(3) as usize;
+    let selected = app.selected().min(jobs.len().saturating_sub(1));
+    let offset = selected.saturating_sub(height.saturating_sub(1));
+    let shown: Vec<&&JobSnapshot> = jobs.iter().skip(offset).take(height).collect();
+    let name_w = shown
+        .iter()
+        .map(|j| j.name.chars().count())
+        .max()
+        .unwrap_or(3)
+        .clamp(3, 24) as u16;
+    let rows: Vec<Row> = shown.iter().map(|j| job_row(j, st, wide, narrow)).collect();
+    let mut headers = vec!["JOB", "MODEL"];
+    let mut widths = vec![Constraint::Length(name_w), Constraint::Length(12)];
+    if wide {
+        headers.push("QUERIES");
+        widths.push(Constraint::Length(7));
+    }
+    headers.extend(["STATE", if wide { "NODE (ARCH)" } else { "NODE" }, "CONFIG"]);
+    widths.extend([
+        Constraint::Length(7),
+        Constraint::Min(7),
+        Constraint::Length(14),
+    ]);
+    if !narrow {
+        headers.extend(["QOS", "LATENCY"]);
+        widths.extend([Constraint::Length(7), Constraint::Length(8)]);
+    }
+    headers.extend(["SLACK", "PLACED-BY"]);
+    widths.extend([Constraint::Length(8), Constraint::Length(9)]);
+    let title = if app.filter.is_empty() {
+        format!("jobs ({})", jobs.len())
+    } else {
+        format!("jobs ({} matching /{})", jobs.len(), app.filter)
+    };
+    let table = Table::new(rows, widths)
+        .header(Row::new(headers).style(st.header()))
+        .block(st.block(&title, true))
+        .row_highlight_style(st.selected())
+        .column_spacing(1);
+    let mut state =
+        TableState::default().with_selected((!jobs.is_empty()).then_some(selected - offset));
+    frame.render_stateful_widget(table, area, &mut state);
+}
+
+fn draw_nodes(frame: &mut Frame, app: &App, st: &Styles, area: Rect) {
+    let nodes = app.visible_nodes();
+    let height = area.height.saturating_sub(3) as usize;
+    let selected = app.selected().min(nodes.len().saturating_sub(1));
+    let offset = selected.saturating_sub(height.saturating_sub(1));
+    let gauge_w = if area.width >= 120 { 12 } else { 6 };
+    let rows: Vec<Row> = nodes
+        .iter()
+        .skip(offset)
+        .take(height)
+        .map(|n| {
+            Row::new(vec![
+                Cell::from(n.name.clone()),
+                Cell::from(n.arch.clone()),
+                Cell::from(n.tier.to_string()),
+                gauge_cell(
+                    u64::from(n.cores_used),
+                    u64::from(n.cores),
+                    gauge_w,
+                    st.fg(st.p.gauge_cpu),
+                    st,
+                    true,
+                ),
+                gauge_cell(
+                    u64::from(n.gpus_used),
+                    u64::from(n.gpus),
+                    4,
+                    st.fg(st.p.gauge_gpu),
+                    st,
+                    true,
+                ),
+                Cell::from(format!("{}/{}Mi", n.memory_used_mib, n.memory_mib)),
+                Cell::from(n.jobs.to_string()),
+            ])
+        })
+        .collect();
+    let widths = [
+        Constraint::Length(12),
+        Constraint::Length(10),
+        Constraint::Length(6),
+        Constraint::Length(gauge_w as u16 + 14),
+        Constraint::Length(16),
+        Constraint::Min(14),
+        Constraint::Length(5),
+    ];
+    let table = Table::new(rows, widths)
+        .header(
+            Row::new(["NODE", "ARCH", "TIER", "CORES", "GPUS", "MEMORY", "JOBS"])
+                .style(st.header()),
+        )
+        .block(st.block(&format!("nodes ({})", nodes.len()), true))
+        .row_highlight_style(st.selected())
+        .column_spacing(1);
+    let mut state =
+        TableState::default().with_selected((!nodes.is_empty()).then_some(selected - offset));
+    frame.render_stateful_widget(table, area, &mut state);
+}
+
+fn draw_log(frame: &mut Frame, app: &App, st: &Styles, area: Rect, focused: bool) {
+    let log = &app.view.log;
+    let height = area.height.saturating_sub(3) as usize;
+    // Newest first.
+    let entries: Vec<_> = log.iter().rev().collect();
+    let selected = if focused {
+        app.selected().min(entries.len().saturating_sub(1))
+    } else {
+        0
+    };
+    let offset = selected.saturating_sub(height.saturating_sub(1));
+    let rows: Vec<Row> = entries
+        .iter()
+        .skip(offset)
+        .take(height)
+        .map(|l| {
+            let by = if l.placed_by == "override" {
+                Span::styled("override", st.fg(st.p.override_fg))
+            } else {
+                Span::styled(l.placed_by.clone(), st.muted())
+            };
+            Row::new(vec![
+                Cell::from(Span::styled(fmt_ms(l.at_ms), st.muted())),
+                Cell::from(l.job.clone()),
+                Cell::from(l.choice.clone()),
+                Cell::from(by),
+                Cell::from(l.reason.clone()),
+            ])
+        })
+        .collect();
+    let widths = [
+        Constraint::Length(8),
+        Constraint::Length(12),
+        Constraint::Length(24),
+        Constraint::Length(11),
+        Constraint::Min(10),
+    ];
+    let mut table = Table::new(rows, widths)
+        .header(Row::new(["TIME", "JOB", "CHOICE", "BY", "REASON"]).style(st.header()))
+        .block(st.block("decisions", focused))
+        .column_spacing(1);
+    if focused {
+        table = table.row_highlight_style(st.selected());
+        let mut state =
+            TableState::default().with_selected((!entries.is_empty()).then_some(selected - offset));
+        frame.render_stateful_widget(table, area, &mut state);
+    } else {
+        frame.render_widget(table, area);
+    }
+}
+
+fn key_hint(app: &App, action: Action) -> String {
+    app.keymap
+        .keys_for(action)
+        .first()
+        .map(|k| k.to_string())
+        .unwrap_or_default()
+}
+
+fn draw_status(frame: &mut Frame, app: &App, st: &Styles, area: Rect) {
+    let line = match &app.input {
+        Input::Filter(text) => Line::from(vec![
+            Span::styled("/", st.accent()),
+            Span::styled(format!("{text}█"), st.fg(st.p.filter_fg)),
+        ]),
+        Input::Command(text) => Line::from(vec![
+            Span::styled(":", st.accent()),
+            Span::styled(format!("{text}█"), st.fg(st.p.command_fg)),
+            Span::styled("   tab completes, enter runs, esc cancels", st.muted()),
+        ]),
+        Input::None => match &app.status {
+            Some(note) => Line::from(Span::styled(
+                note.text.clone(),
+                st.fg(if note.error { st.p.error } else { st.p.info }),
+            )),
+            None => {
+                let hints = [
+                    (Action::Help, "help"),
+                    (Action::Filter, "filter"),
+                    (Action::CommandLine, "command"),
+                    (Action::Details, "details"),
+                    (Action::Trigger, "place"),
+                    (Action::Override, "override"),
+                    (Action::TogglePause, "pause"),
+                    (Action::NextView, "view"),
+                    (Action::Quit, "quit"),
+                ];
+                let mut spans = Vec::new();
+                for (action, label) in hints {
+                    spans.push(Span::styled(
+                        format!(" {} ", key_hint(app, action)),
+                        st.accent(),
+                    ));
+                    spans.push(Span::styled(label.to_string(), st.muted()));
+                }
+                Line::from(spans)
+            }
+        },
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// A centered rectangle of at most `w`×`h`.
+fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width.saturating_sub(2));
+    let h = h.min(area.height.saturating_sub(2));
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+fn popup_block(st: &Styles, title: &str) -> Block<'static> {
+    st.block(title, true)
+        .style(Style::new().bg(st.p.popup_bg).fg(st.p.fg))
+}
+
+fn draw_help(frame: &mut Frame, app: &App, st: &Styles, area: Rect) {
+    let rect = centered(area, 72, 40);
+    frame.render_widget(Clear, rect);
+    let rows: Vec<Row> = Action::ALL
+        .iter()
+        .filter(|a| relevant(app.pane, **a))
+        .map(|a| {
+            let keys: Vec<String> = app
+                .keymap
+                .keys_for(*a)
+                .iter()
+                .map(|k| k.to_string())
+                .collect();
+            Row::new(vec![
+                Cell::from(Span::styled(keys.join(" "), st.accent())),
+                Cell::from(a.description()),
+            ])
+        })
+        .collect();
+    let table = Table::new(rows, [Constraint::Length(16), Constraint::Min(20)])
+        .block(popup_block(
+            st,
+            &format!("keys ({} view) — esc closes", app.pane.name()),
+        ))
+        .column_spacing(2);
+    frame.render_widget(table, rect);
+}
+
+/// Keys worth listing in the help of a pane.
+fn relevant(pane: Pane, action: Action) -> bool {
+    match action {
+        Action::Override | Action::Release | Action::Details => pane == Pane::Jobs,
+        _ => true,
+    }
+}
+
+fn draw_detail(frame: &mut Frame, app: &App, st: &Styles, area: Rect, job: &str) {
+    let rect = centered(area, 120, 30);
+    frame.render_widget(Clear, rect);
+    let block = popup_block(st, &format!("job {job} — esc closes"));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let Some(e) = app.view.explain.as_ref().filter(|e| e.job == job) else {
+        frame.render_widget(
+            Paragraph::new(Span::styled("computing the explanation…", st.muted())),
+            inner,
+        );
+        return;
+    };
+    let [head, table_area] =
+        Layout::vertical([Constraint::Length(3), Constraint::Min(3)]).areas(inner);
+    let chosen = match (&e.node, &e.engine, e.threads) {
+        (Some(n), Some(en), Some(t)) => format!("{} {n} {en}×{t}", e.action),
+        _ => e.action.to_string(),
+    };
+    let lines = vec![
+        Line::from(vec![
+            Span::styled(format!("{} ", e.model), st.accent()),
+            Span::raw(format!(
+                "qos {}  decided at {} by ",
+                fmt_ms(e.qos_ms),
+                fmt_ms(e.at_ms)
+            )),
+            Span::styled(e.placed_by.clone(), st.accent()),
+        ]),
+        Line::from(vec![Span::styled(
+            chosen,
+            st.fg(st.p.fg).add_modifier(Modifier::BOLD),
+        )]),
+        Line::from(Span::styled(e.reason.clone(), st.muted())),
+    ];
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), head);
+    let mut candidates: Vec<_> = e.candidates.iter().collect();
+    candidates.sort_by(|a, b| {
+        b.chosen.cmp(&a.chosen).then(
+            a.predicted_completion_ms
+                .total_cmp(&b.predicted_completion_ms),
+        )
+    });
+    // Narrow popups drop the start column (a placement now starts at +0).
+    let narrow = inner.width < 100;
+    let rows: Vec<Row> = candidates
+        .iter()
+        .map(|c| {
+            let config = format!(
+                "{}×{}{}",
+                c.engine,
+                c.threads,
+                if c.gpus > 0 { "+gpu" } else { "" }
+            );
+            let score = c.score.map(|s| format!("{s:.1}"));
+            let mut cells = vec![
+                Cell::from(if c.chosen { "→" } else { "" }),
+                Cell::from(c.node.clone()),
+                Cell::from(c.identical_nodes.to_string()),
+                Cell::from(c.arch.clone()),
+                Cell::from(config),
+                Cell::from(format!("+{}", fmt_ms(c.start_ms - e.at_ms))),
+                Cell::from(format!("+{}", fmt_ms(c.predicted_completion_ms - e.at_ms))),
+                slack_cell(Some(c.slack_ms), e.qos_ms, st),
+                Cell::from(score.unwrap_or_else(|| "-".into())),
+            ];
+            if narrow {
+                cells.remove(5);
+            }
+            let row = Row::new(cells);
+            if c.chosen {
+                row.style(st.selected())
+            } else {
+                row
+            }
+        })
+        .collect();
+    let mut widths = vec![
+        Constraint::Length(1),
+        Constraint::Length(10),
+        Constraint::Length(4),
+        Constraint::Length(9),
+        Constraint::Length(19),
+        Constraint::Length(8),
+        Constraint::Length(9),
+        Constraint::Length(8),
+        Constraint::Min(6),
+    ];
+    let mut headers = vec![
+        "",
+        "NODE",
+        "SAME",
+        "ARCH",
+        "CONFIG",
+        "START",
+        "COMPLETES",
+        "SLACK",
+        "COST",
+    ];
+    if narrow {
+        widths.remove(5);
+        headers.remove(5);
+    }
+    let table = Table::new(rows, widths)
+        .header(Row::new(headers).style(st.header()))
+        .column_spacing(1);
+    frame.render_widget(table, table_area);
+}
+
+fn draw_picker(frame: &mut Frame, app: &App, st: &Styles, area: Rect) {
+    let Some(Popup::Override(p)) = &app.popup else {
+        return;
+    };
+    let rect = centered(area, 76, 24);
+    frame.render_widget(Clear, rect);
+    let title = match &p.reason {
+        None => format!("override {}: pick a node or architecture (enter)", p.job),
+        Some(_) => format!("override {}: why? (enter confirms, esc goes back)", p.job),
+    };
+    let block = popup_block(st, &title);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let [list, reason] = Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(inner);
+    let height = list.height as usize;
+    let offset = p.selected.saturating_sub(height.saturating_sub(1));
+    let rows: Vec<Row> = p
+        .labels
+        .iter()
+        .skip(offset)
+        .take(height)
+        .map(|l| Row::new(vec![Cell::from(l.clone())]))
+        .collect();
+    let table = Table::new(rows, [Constraint::Min(10)]).row_highlight_style(st.selected());
+    let mut state = TableState::default().with_selected(Some(p.selected - offset));
+    frame.render_stateful_widget(table, list, &mut state);
+    if let Some(r) = &p.reason {
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled("reason: ", st.accent()),
+                Span::styled(format!("{r}█"), st.fg(st.p.command_fg)),
+            ])),
+            reason,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bands() {
+        assert_eq!(band(-1.0, 100.0), Band::Negative);
+        assert_eq!(band(10.0, 100.0), Band::Tight);
+        assert_eq!(band(50.0, 100.0), Band::Ok);
+    }
+
+    #[test]
+    fn sparkline_maps_percent_to_ticks() {
+        assert_eq!(sparkline(&[0, 50, 100], 10), "▁▅█");
+        assert_eq!(sparkline(&[0, 0, 0, 100], 2), "▁█");
+    }
+}

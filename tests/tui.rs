@@ -1,0 +1,328 @@
+//! The dashboard without a terminal: screens rendered with ratatui's
+//! `TestBackend` from replay views (insta snapshots at 80×24 and 160×48),
+//! and the key flows driving the app state and the replay source.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::sync::Arc;
+use synergai::fixture::load_default;
+use synergai::policy::PolicyKind;
+use synergai::source::{Command, PinTarget, ReplayDriver};
+use synergai::tui::app::{App, Input, Pane, Popup};
+use synergai::tui::keymap::Keymap;
+use synergai::tui::theme::Theme;
+use synergai::tui::ui;
+
+fn driver(manual: bool, at_ms: f64) -> ReplayDriver {
+    let mut d = ReplayDriver::new(load_default().unwrap(), PolicyKind::Synergai, 10.0, manual);
+    d.apply(Command::JumpTo(at_ms));
+    d
+}
+
+fn app(d: &mut ReplayDriver, read_only: bool) -> App {
+    App::new(
+        Arc::new(d.view()),
+        Theme::default(),
+        Keymap::defaults(),
+        read_only,
+        None,
+        false,
+    )
+}
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+fn chr(c: char) -> KeyEvent {
+    let m = if c.is_ascii_uppercase() {
+        KeyModifiers::SHIFT
+    } else {
+        KeyModifiers::NONE
+    };
+    KeyEvent::new(KeyCode::Char(c), m)
+}
+
+fn type_str(app: &mut App, s: &str) -> Vec<Command> {
+    s.chars().flat_map(|c| app.on_key(chr(c))).collect()
+}
+
+/// Sends an app's commands to the driver and hands the new view back.
+fn pump(app: &mut App, d: &mut ReplayDriver, commands: Vec<Command>) {
+    for c in commands {
+        d.apply(c);
+    }
+    app.set_view(Arc::new(d.view()));
+}
+
+fn render(app: &App, w: u16, h: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| ui::draw(f, app)).unwrap();
+    terminal.backend().to_string()
+}
+
+fn snapshot_both(name: &str, app: &App) {
+    insta::assert_snapshot!(format!("{name}_80x24"), render(app, 80, 24));
+    insta::assert_snapshot!(format!("{name}_160x48"), render(app, 160, 48));
+}
+
+#[test]
+fn screen_jobs() {
+    let mut d = driver(false, 120_000.0);
+    snapshot_both("jobs", &app(&mut d, false));
+}
+
+#[test]
+fn screen_nodes_archs_log() {
+    let mut d = driver(false, 120_000.0);
+    let mut a = app(&mut d, false);
+    for (pane, name) in [
+        (Pane::Nodes, "nodes"),
+        (Pane::Archs, "archs"),
+        (Pane::Log, "log"),
+    ] {
+        a.pane = pane;
+        snapshot_both(name, &a);
+    }
+}
+
+#[test]
+fn screen_help_popup() {
+    let mut d = driver(false, 60_000.0);
+    let mut a = app(&mut d, false);
+    a.on_key(chr('?'));
+    assert_eq!(a.popup, Some(Popup::Help));
+    snapshot_both("help", &a);
+}
+
+#[test]
+fn screen_job_detail_popup_shows_the_explain_table() {
+    let mut d = driver(false, 120_000.0);
+    let mut a = app(&mut d, false);
+    let commands = a.on_key(key(KeyCode::Enter));
+    let job = a.selected_job().unwrap().name.clone();
+    assert_eq!(commands, vec![Command::Explain(Some(job.clone()))]);
+    pump(&mut a, &mut d, commands);
+    let e = a.view.explain.as_ref().expect("explanation in the view");
+    assert_eq!(e.job, job);
+    assert!(e.candidates.iter().any(|c| c.chosen));
+    snapshot_both("detail", &a);
+    let commands = a.on_key(key(KeyCode::Esc));
+    assert_eq!(commands, vec![Command::Explain(None)]);
+    assert!(a.popup.is_none());
+}
+
+#[test]
+fn screen_read_only_manual_and_too_small() {
+    let mut d = driver(true, 45_000.0);
+    let a = app(&mut d, true);
+    snapshot_both("manual_read_only", &a);
+    insta::assert_snapshot!("too_small", render(&a, 50, 12));
+}
+
+#[test]
+fn override_flow_pins_the_job_and_logs_it_as_override() {
+    let mut d = driver(true, 30_000.0);
+    let mut a = app(&mut d, false);
+    let job = a.selected_job().unwrap().clone();
+    assert_eq!(job.state, synergai::model::JobState::Pending);
+    assert!(a.on_key(chr('o')).is_empty());
+    let Some(Popup::Override(p)) = &a.popup else {
+        panic!("picker not open")
+    };
+    let pi = p
+        .targets
+        .iter()
+        .position(|t| *t == PinTarget::Node("pi-2".into()))
+        .unwrap();
+    snapshot_both("override_picker", &a);
+    for _ in 0..pi {
+        a.on_key(key(KeyCode::Down));
+    }
+    assert!(
+        a.on_key(key(KeyCode::Enter)).is_empty(),
+        "asks for a reason first"
+    );
+    type_str(&mut a, "edge only");
+    let commands = a.on_key(key(KeyCode::Enter));
+    assert_eq!(
+        commands,
+        vec![Command::Override {
+            job: job.name.clone(),
+            target: PinTarget::Node("pi-2".into()),
+            reason: "edge only".into()
+        }]
+    );
+    pump(&mut a, &mut d, commands);
+    assert!(
+        a.status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("pinned to node pi-2")
+    );
+    // Trigger in manual mode places it there, as an override.
+    let commands = a.on_key(chr('p'));
+    assert_eq!(commands, vec![Command::Trigger]);
+    pump(&mut a, &mut d, commands);
+    let placed = a
+        .view
+        .snapshot
+        .jobs
+        .iter()
+        .find(|j| j.name == job.name)
+        .unwrap();
+    assert_eq!(placed.node.as_deref(), Some("pi-2"));
+    assert_eq!(placed.placed_by, Some(synergai::model::PlacedBy::Override));
+    assert!(
+        a.view
+            .log
+            .iter()
+            .any(|l| l.job == job.name && l.placed_by == "override")
+    );
+}
+
+#[test]
+fn release_removes_a_pin_before_placement() {
+    let mut d = driver(true, 30_000.0);
+    let mut a = app(&mut d, false);
+    let job = a.selected_job().unwrap().name.clone();
+    pump(
+        &mut a,
+        &mut d,
+        vec![Command::Override {
+            job: job.clone(),
+            target: PinTarget::Arch("rpi5".into()),
+            reason: String::new(),
+        }],
+    );
+    let commands = a.on_key(chr('r'));
+    assert_eq!(commands, vec![Command::Release { job: job.clone() }]);
+    pump(&mut a, &mut d, commands);
+    assert!(a.status.as_ref().unwrap().text.contains("released"));
+    assert!(
+        a.view
+            .snapshot
+            .jobs
+            .iter()
+            .find(|j| j.name == job)
+            .unwrap()
+            .pin
+            .is_none()
+    );
+}
+
+#[test]
+fn manual_mode_places_nothing_until_triggered() {
+    let mut d = driver(true, 90_000.0);
+    let mut a = app(&mut d, false);
+    assert_eq!(a.view.snapshot.running, 0);
+    assert!(a.view.snapshot.pending > 0);
+    let commands = a.on_key(chr('p'));
+    pump(&mut a, &mut d, commands);
+    assert!(a.view.snapshot.running > 0);
+}
+
+#[test]
+fn policy_switch_from_the_command_line_is_a_what_if() {
+    let mut d = driver(false, 60_000.0);
+    let mut a = app(&mut d, false);
+    a.on_key(chr(':'));
+    type_str(&mut a, "pol");
+    a.on_key(key(KeyCode::Tab));
+    assert_eq!(a.input, Input::Command("policy ".into()));
+    type_str(&mut a, "k8s");
+    a.on_key(key(KeyCode::Tab));
+    assert_eq!(a.input, Input::Command("policy k8s-default ".into()));
+    let commands = a.on_key(key(KeyCode::Enter));
+    assert_eq!(
+        commands,
+        vec![Command::SwitchPolicy(PolicyKind::K8sDefault)]
+    );
+    pump(&mut a, &mut d, commands);
+    pump(&mut a, &mut d, vec![Command::JumpTo(300_000.0)]);
+    assert_eq!(a.view.policy, "k8s-default");
+    let w = a.view.what_if.as_ref().unwrap();
+    assert_eq!(w.other_policy, "synergai");
+    let header = render(&a, 160, 48);
+    assert!(
+        header.contains("what-if since 1.0m") || header.contains("what-if since 1m00s"),
+        "{header}"
+    );
+}
+
+#[test]
+fn filter_narrows_the_jobs_table() {
+    let mut d = driver(false, 120_000.0);
+    let mut a = app(&mut d, false);
+    let all = a.visible_jobs().len();
+    a.on_key(chr('/'));
+    type_str(&mut a, "bert");
+    a.on_key(key(KeyCode::Enter));
+    assert_eq!(a.filter, "bert");
+    let some = a.visible_jobs();
+    assert!(!some.is_empty() && some.len() < all);
+    assert!(
+        some.iter()
+            .all(|j| j.model.contains("bert") || j.name.contains("bert"))
+    );
+    a.on_key(key(KeyCode::Esc));
+    assert_eq!(a.visible_jobs().len(), all);
+}
+
+#[test]
+fn theme_cycles_through_the_available_themes() {
+    let mut d = driver(false, 10_000.0);
+    let mut a = app(&mut d, false);
+    let first = a.theme.name.clone();
+    let mut seen = vec![first.clone()];
+    for _ in 0..a.themes.len() {
+        a.on_key(chr('t'));
+        seen.push(a.theme.name.clone());
+    }
+    assert_eq!(seen.last(), Some(&first), "cycles back: {seen:?}");
+    for t in ["dark", "light", "high-contrast", "colorblind", "mono"] {
+        assert!(seen.iter().any(|s| s == t), "{t} not in {seen:?}");
+    }
+}
+
+#[test]
+fn read_only_refuses_every_action_that_changes_placements() {
+    let mut d = driver(true, 30_000.0);
+    let mut a = app(&mut d, true);
+    for c in ['p', 'o', 'r', 'm'] {
+        assert!(
+            a.on_key(chr(c)).is_empty(),
+            "{c} sent a command in read-only mode"
+        );
+        assert!(
+            a.status.as_ref().unwrap().text.starts_with("read-only"),
+            "{c}"
+        );
+        assert!(a.popup.is_none());
+    }
+    a.on_key(chr(':'));
+    type_str(&mut a, "policy random");
+    assert!(a.on_key(key(KeyCode::Enter)).is_empty());
+    // Clock control still works.
+    assert_eq!(a.on_key(chr(' ')), vec![Command::TogglePause]);
+}
+
+#[test]
+fn clock_keys_map_to_source_commands() {
+    let mut d = driver(false, 10_000.0);
+    let mut a = app(&mut d, false);
+    assert_eq!(a.on_key(chr('+')), vec![Command::SpeedUp]);
+    assert_eq!(a.on_key(chr('-')), vec![Command::SlowDown]);
+    assert_eq!(a.on_key(chr('.')), vec![Command::Step]);
+    a.on_key(chr('J'));
+    assert_eq!(a.input, Input::Command("jump ".into()));
+    type_str(&mut a, "5m");
+    assert_eq!(
+        a.on_key(key(KeyCode::Enter)),
+        vec![Command::JumpTo(300_000.0)]
+    );
+    a.on_key(chr('q'));
+    assert!(a.quit);
+}
