@@ -326,3 +326,21 @@ fn clock_keys_map_to_source_commands() {
     a.on_key(chr('q'));
     assert!(a.quit);
 }
+
+#[test]
+fn the_cursor_follows_the_selected_job_across_views() {
+    let mut d = driver(false, 60_000.0);
+    let mut a = app(&mut d, false);
+    a.on_key(key(KeyCode::Down));
+    a.on_key(key(KeyCode::Down));
+    let job = a.selected_job().unwrap().name.clone();
+    for _ in 0..5 {
+        d.advance(500.0);
+        a.set_view(Arc::new(d.view()));
+        if let Some(j) = a.selected_job()
+            && a.view.snapshot.jobs.iter().any(|x| x.name == job)
+        {
+            assert_eq!(j.name, job);
+        }
+    }
+}

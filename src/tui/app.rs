@@ -87,6 +87,9 @@ pub struct App {
     pub status: Option<Note>,
     config_dir: Option<PathBuf>,
     no_color: bool,
+    /// The job under the cursor, followed across views (rows re-sort as
+    /// slack changes; the cursor stays on the same job, as in k9s).
+    followed_job: Option<String>,
 }
 
 impl App {
@@ -114,6 +117,7 @@ impl App {
             status: None,
             config_dir,
             no_color,
+            followed_job: None,
         }
     }
 
@@ -123,6 +127,11 @@ impl App {
             self.status = Some(note.clone());
         }
         self.view = view;
+        if let Some(name) = &self.followed_job
+            && let Some(i) = self.visible_jobs().iter().position(|j| &j.name == name)
+        {
+            self.selected[Pane::Jobs.index()] = i;
+        }
         let len = self.rows(self.pane);
         let s = &mut self.selected[self.pane.index()];
         *s = (*s).min(len.saturating_sub(1));
@@ -220,6 +229,9 @@ impl App {
         } else {
             (*s as isize + delta).clamp(0, len as isize - 1) as usize
         };
+        if self.pane == Pane::Jobs {
+            self.followed_job = self.selected_job().map(|j| j.name.clone());
+        }
     }
 
     /// Handles a key; returns the commands for the source.
