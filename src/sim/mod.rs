@@ -145,6 +145,8 @@ pub struct Simulator {
     status: Vec<Status>,
     /// Each pending job's key in `pending`.
     keys: Vec<u64>,
+    /// Finished jobs in completion order.
+    done_order: Vec<JobId>,
     /// Pins set after load (overrides), by job.
     needs_pass: bool,
     events: u64,
@@ -195,6 +197,7 @@ impl Simulator {
             finishes: BinaryHeap::new(),
             status: vec![Status::Future; scenario.jobs.len()],
             keys: vec![0; scenario.jobs.len()],
+            done_order: Vec::new(),
             needs_pass: false,
             events: 0,
             latencies: Vec::with_capacity(scenario.jobs.len()),
@@ -281,6 +284,7 @@ impl Simulator {
             finishes: self.finishes.clone(),
             status: self.status.clone(),
             keys: self.keys.clone(),
+            done_order: self.done_order.clone(),
             needs_pass: true,
             events: self.events,
             latencies: self.latencies.clone(),
@@ -601,6 +605,7 @@ impl Simulator {
             Status::Running { placed_by, .. } => placed_by,
             _ => PlacedBy::Policy(self.policy_name.to_string()),
         };
+        self.done_order.push(r.job);
         self.status[r.job as usize] = Status::Done {
             node: r.node,
             config: PlanConfig {
@@ -677,15 +682,32 @@ impl Simulator {
 
     /// The whole cluster now, for the dashboard and `-o json`.
     pub fn snapshot(&self) -> ClusterSnapshot {
+        self.snapshot_of(0..self.scenario.jobs.len())
+    }
+
+    /// The cluster now with only the jobs an operator watches: pending,
+    /// running, and the `max_done` most recently finished (the cost does not
+    /// grow with the jobs already done or not arrived yet).
+    pub fn live_snapshot(&self, max_done: usize) -> ClusterSnapshot {
+        let mut ids: Vec<usize> = self.pending.iter().map(|&(_, j)| j as usize).collect();
+        ids.extend(self.cluster.runs().map(|(_, r)| r.job as usize));
+        let recent = self.done_order.len().saturating_sub(max_done);
+        ids.extend(self.done_order[recent..].iter().map(|&j| j as usize));
+        ids.sort_unstable();
+        self.snapshot_of(ids.into_iter())
+    }
+
+    fn snapshot_of(&self, ids: impl Iterator<Item = usize>) -> ClusterSnapshot {
         let profile = &self.scenario.profile;
         let now = self.now_ms;
-        let mut jobs = Vec::with_capacity(self.scenario.jobs.len());
+        let mut jobs = Vec::new();
         let n_arch = profile.archs.len();
         let mut slack_sum = vec![0.0; n_arch];
         let mut slack_n = vec![0u32; n_arch];
         let mut slack_min = vec![f64::INFINITY; n_arch];
-        let mut done = 0;
-        for (id, job) in self.scenario.jobs.iter().enumerate() {
+        let done = self.latencies.len() as u32;
+        for id in ids {
+            let job = &self.scenario.jobs[id];
             let pin = job.pin.as_ref().map(|p| match p {
                 Pin::Node(n) => format!("node={}", self.scenario.nodes[*n as usize].name),
                 Pin::Arch(a) => format!("arch={}", profile.arch(*a).name),
@@ -757,7 +779,6 @@ impl Simulator {
                     completion_ms,
                     placed_by,
                 } => {
-                    done += 1;
                     snap.state = JobState::Done;
                     place(
                         &mut snap,
@@ -837,6 +858,26 @@ fn ratio(a: f64, b: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn live_snapshot_is_the_snapshot_without_future_jobs() {
+        let scenario = crate::fixture::load_default().unwrap();
+        let mut sim = Simulator::new(&scenario, SimOptions::new(PolicyKind::Synergai));
+        sim.run_until(150_000.0);
+        let mut full = sim.snapshot();
+        full.jobs.retain(|j| j.state != JobState::Future);
+        assert_eq!(sim.live_snapshot(usize::MAX), full);
+        let recent = sim.live_snapshot(3);
+        assert_eq!(
+            recent
+                .jobs
+                .iter()
+                .filter(|j| j.state == JobState::Done)
+                .count(),
+            3
+        );
+        assert_eq!(recent.done, full.done);
+    }
 
     #[test]
     fn ord_bits_orders_like_f64() {

@@ -291,28 +291,8 @@ impl ReplayDriver {
     /// The current view.
     pub fn view(&mut self) -> View {
         self.version += 1;
-        let mut snapshot = self.sim.snapshot();
-        // Not-yet-arrived jobs are not shown; of the finished, the newest.
-        let total_jobs = snapshot.jobs.len() as u32;
-        snapshot.jobs.retain(|j| j.state != JobState::Future);
-        let done = snapshot
-            .jobs
-            .iter()
-            .filter(|j| j.state == JobState::Done)
-            .count();
-        if done > DONE_SHOWN {
-            let mut done_times: Vec<f64> = snapshot
-                .jobs
-                .iter()
-                .filter(|j| j.state == JobState::Done)
-                .filter_map(|j| j.completion_ms)
-                .collect();
-            done_times.sort_by(|a, b| b.total_cmp(a));
-            let cutoff = done_times[DONE_SHOWN - 1];
-            snapshot.jobs.retain(|j| {
-                j.state != JobState::Done || j.completion_ms.is_some_and(|c| c >= cutoff)
-            });
-        }
+        let snapshot = self.sim.live_snapshot(DONE_SHOWN);
+        let total_jobs = self.scenario.jobs.len() as u32;
         let profile = &self.scenario.profile;
         let history = snapshot
             .archs
@@ -564,5 +544,52 @@ mod tests {
         let e = d.view().explain.expect("explained");
         assert_eq!(e.job, job);
         assert!(!e.candidates.is_empty());
+    }
+}
+
+#[cfg(test)]
+mod bounds {
+    use super::*;
+    use crate::fixture::generate::{GenerateParams, generate_scenario};
+    use crate::fixture::{Origin, load_scenario};
+
+    /// Memory stays flat over a long replay: every history the views carry
+    /// is bounded, however long the clock runs.
+    #[test]
+    fn views_stay_bounded_over_a_long_replay() {
+        let dir = std::env::temp_dir().join(format!("synergai-bounds-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("long.yaml");
+        let params = GenerateParams {
+            nodes: 30,
+            jobs: 3000,
+            seed: 5,
+            load: 0.9,
+        };
+        std::fs::write(&path, generate_scenario(&params, "bounds test").unwrap()).unwrap();
+        let scenario = load_scenario(&Origin::File(path)).unwrap();
+        let mut d = ReplayDriver::new(scenario, PolicyKind::Synergai, 10.0, false);
+        let mut sizes = Vec::new();
+        while !d.finished() {
+            d.apply(Command::JumpTo(d.now_ms() + 120_000.0));
+            let v = d.view();
+            assert!(v.log.len() <= LOG);
+            assert!(
+                v.history
+                    .iter()
+                    .all(|h| h.cores.len() <= HISTORY && h.gpus.len() <= HISTORY)
+            );
+            let done = v
+                .snapshot
+                .jobs
+                .iter()
+                .filter(|j| j.state == JobState::Done)
+                .count();
+            assert!(done <= DONE_SHOWN, "{done} finished jobs in a view");
+            assert!(d.simulator().timeline().len() <= HISTORY);
+            sizes.push(v.snapshot.jobs.len());
+        }
+        assert!(sizes.len() > 5, "the replay ran long enough to matter");
+        assert_eq!(d.view().snapshot.done, 3000);
     }
 }
