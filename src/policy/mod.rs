@@ -294,6 +294,10 @@ pub struct PassStats {
     pub decisions: u32,
     pub assigned: u32,
     pub held: u32,
+    /// Of `held`: jobs held without a call to the policy because every
+    /// model left in the queue had already found no room (not passed to
+    /// the sink).
+    pub held_in_bulk: u32,
 }
 
 /// Runs one placement pass over `queue` (already in the policy's order):
@@ -315,12 +319,34 @@ pub fn run_pass(
     let mut stats = PassStats::default();
     // Capacity only shrinks during a pass: once an unpinned job of a model
     // found no room, later unpinned jobs of that model find none either.
+    // When that holds for every model left in the queue (and no pinned or
+    // explained job is left), the rest of the queue is held in bulk: a long
+    // backlog then costs nothing per event.
     let mut no_room = vec![false; profile.models.len()];
+    let special = |id: JobId| jobs[id as usize].pin.is_some() || explain.covers(id);
+    let mut remaining = vec![0u32; profile.models.len()];
+    let mut special_left = 0u32;
     for &id in queue {
+        if special(id) {
+            special_left += 1;
+        } else {
+            remaining[jobs[id as usize].model as usize] += 1;
+        }
+    }
+    let mut open_models = remaining.iter().filter(|&&r| r > 0).count();
+    for (index, &id) in queue.iter().enumerate() {
+        if special_left == 0 && open_models == 0 {
+            let rest = (queue.len() - index) as u32;
+            stats.decisions += rest;
+            stats.held += rest;
+            stats.held_in_bulk = rest;
+            break;
+        }
         let job = &jobs[id as usize];
+        let model = job.model as usize;
+        let is_special = special(id);
         let started = Instant::now();
-        let explain = explain.covers(id);
-        let decision = if job.pin.is_none() && no_room[job.model as usize] && !explain {
+        let decision = if !is_special && no_room[model] {
             Decision::hold(id, now_ms, Reason::NoCapacity)
         } else {
             let ctx = Context {
@@ -329,7 +355,7 @@ pub fn run_pass(
                 plan,
                 profile,
                 jobs,
-                explain,
+                explain: explain.covers(id),
             };
             policy.decide(id, &ctx)
         };
@@ -348,11 +374,18 @@ pub fn run_pass(
                     a.pinned,
                 ));
             }
-            Action::Hold => {
-                stats.held += 1;
-                if job.pin.is_none() && decision.reason == Reason::NoCapacity {
-                    no_room[job.model as usize] = true;
-                }
+            Action::Hold => stats.held += 1,
+        }
+        if is_special {
+            special_left -= 1;
+        } else {
+            let was_open = !no_room[model];
+            remaining[model] -= 1;
+            if job.pin.is_none() && decision.reason == Reason::NoCapacity {
+                no_room[model] = true;
+            }
+            if was_open && (remaining[model] == 0 || no_room[model]) {
+                open_models -= 1;
             }
         }
         sink(cluster, decision, cost_ns, run);

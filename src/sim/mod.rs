@@ -147,6 +147,8 @@ pub struct Simulator {
     keys: Vec<u64>,
     /// Finished jobs in completion order.
     done_order: Vec<JobId>,
+    /// Decisions that were holds in bulk (see `PassStats::held_in_bulk`).
+    bulk_holds: u64,
     /// Pins set after load (overrides), by job.
     needs_pass: bool,
     events: u64,
@@ -198,6 +200,7 @@ impl Simulator {
             status: vec![Status::Future; scenario.jobs.len()],
             keys: vec![0; scenario.jobs.len()],
             done_order: Vec::new(),
+            bulk_holds: 0,
             needs_pass: false,
             events: 0,
             latencies: Vec::with_capacity(scenario.jobs.len()),
@@ -285,6 +288,7 @@ impl Simulator {
             status: self.status.clone(),
             keys: self.keys.clone(),
             done_order: self.done_order.clone(),
+            bulk_holds: self.bulk_holds,
             needs_pass: true,
             events: self.events,
             latencies: self.latencies.clone(),
@@ -528,7 +532,7 @@ impl Simulator {
         let log_cap = self.options.decision_log;
         let explain = self.options.explain;
         let (log, explained, overhead) = (&mut self.log, &mut self.explained, &mut self.overhead);
-        run_pass(
+        let stats = run_pass(
             self.policy.as_mut(),
             &mut self.cluster,
             &self.plan,
@@ -566,6 +570,7 @@ impl Simulator {
                 }
             },
         );
+        self.bulk_holds += u64::from(stats.held_in_bulk);
         for (job, run, placed_by) in assigned {
             self.pending.remove(&(self.keys[job as usize], job));
             self.status[job as usize] = Status::Running { run, placed_by };
@@ -672,7 +677,7 @@ impl Simulator {
             queue_wait_p99_ms: percentile(&waits, 0.99),
             utilization,
             energy_j: idle_j + self.job_energy_j,
-            decisions: self.overhead.count(),
+            decisions: self.overhead.count() + self.bulk_holds,
             overhead_mean_us: self.overhead.mean() / 1000.0,
             overhead_p99_us: self.overhead.quantile(0.99) / 1000.0,
             makespan_ms: makespan,
