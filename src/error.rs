@@ -46,6 +46,13 @@ pub enum Error {
     /// A request refers to something that does not exist (an unknown job, …).
     #[error("{0}")]
     NotFound(String),
+    /// The cluster cannot be reached (no kubeconfig, unknown context,
+    /// connection refused, TLS or authentication failure).
+    #[error("cluster unreachable: {0}")]
+    Unreachable(String),
+    /// The cluster answered but refused or failed a request.
+    #[error("cluster: {0}")]
+    Cluster(String),
 }
 
 fn render_invalid(
@@ -71,7 +78,8 @@ impl Error {
     pub fn exit_code(&self) -> ExitCode {
         match self {
             Error::Invalid { .. } | Error::Usage(_) => ExitCode::Usage,
-            Error::Io { .. } | Error::NotFound(_) => ExitCode::Failure,
+            Error::Io { .. } | Error::NotFound(_) | Error::Cluster(_) => ExitCode::Failure,
+            Error::Unreachable(_) => ExitCode::Unreachable,
         }
     }
 

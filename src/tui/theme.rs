@@ -33,7 +33,7 @@
 //! overridden.
 
 use crate::error::{Error, Position, Result};
-use crate::fixture::raw::{API_VERSION, Header, Metadata};
+use crate::fixture::raw::Metadata;
 use crate::fixture::{parse, read_file_text};
 use ratatui::style::Color;
 use serde::Deserialize;
@@ -465,55 +465,7 @@ fn position(loc: &Location) -> Option<Position> {
 /// Checks the `apiVersion` and `kind` of a dashboard configuration document
 /// (`Theme`, `Keymap`), with the file, line and column of a bad value.
 pub(crate) fn check_header(file: &str, text: &str, kind: &str) -> Result<()> {
-    let blank = text.lines().all(|l| {
-        let l = l.trim();
-        l.is_empty() || l.starts_with('#') || l == "---" || l == "..."
-    });
-    if blank {
-        return Err(Error::invalid(
-            file,
-            None,
-            None,
-            format!("the file is empty; expected `apiVersion: {API_VERSION}` and `kind: {kind}`"),
-        ));
-    }
-    let header: Header = parse(file, text)?;
-    let Some(version) = header.api_version else {
-        return Err(Error::invalid(
-            file,
-            None,
-            Some("apiVersion".into()),
-            format!("missing; expected `apiVersion: {API_VERSION}`"),
-        ));
-    };
-    if version.value != API_VERSION {
-        return Err(Error::invalid(
-            file,
-            position(&version.referenced),
-            Some("apiVersion".into()),
-            format!(
-                "unsupported version `{}`; expected `{API_VERSION}`",
-                version.value
-            ),
-        ));
-    }
-    let Some(found) = header.kind else {
-        return Err(Error::invalid(
-            file,
-            None,
-            Some("kind".into()),
-            format!("missing; expected `kind: {kind}`"),
-        ));
-    };
-    if found.value != kind {
-        return Err(Error::invalid(
-            file,
-            position(&found.referenced),
-            Some("kind".into()),
-            format!("this is a `{}`, expected a `{kind}`", found.value),
-        ));
-    }
-    Ok(())
+    crate::fixture::header(file, text, &[kind], Some(kind)).map(|_| ())
 }
 
 /// Named colours, by their name with `-`, `_` and spaces removed.
