@@ -12,11 +12,15 @@
 //!   their validation with file/line/column errors, and the embedded default;
 //! - [`source`]: what the dashboard watches (a replay under operator
 //!   control; a live cluster later), publishing immutable views;
-//! - [`cli`]: the `synergai` command line (the only place that does I/O).
+//! - [`kube`]: the live cluster: mapping Kubernetes objects to the model,
+//!   connecting (later: emulation, the scheduler, the live source);
+//! - [`tui`]: the dashboard;
+//! - [`cli`]: the `synergai` command line.
 
 pub mod cli;
 pub mod error;
 pub mod fixture;
+pub mod kube;
 pub mod model;
 pub mod policy;
 pub mod sim;

@@ -1,0 +1,4 @@
+//! Kubernetes: the pure mapping between Kubernetes objects (nodes, pods) and synergai's model.
+
+pub mod client;
+pub mod mapping;
