@@ -286,6 +286,7 @@ fn build(p: &Params) -> Scenario {
             queries: j.queries,
             qos_ms: (j.qos_ms * 1000.0).round() / 1000.0,
             pin,
+            allowed: None,
         });
     }
     jobs.sort_by(|a, b| {

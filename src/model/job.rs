@@ -25,10 +25,27 @@ pub struct JobSpec {
     pub qos_ms: f64,
     #[serde(skip)]
     pub pin: Option<Pin>,
+    /// Nodes the job may run on at all (its node selector, required
+    /// affinity and tolerations), sorted; `None`: every node. Unlike a pin
+    /// this is the job's own constraint, not an operator override.
+    #[serde(skip)]
+    pub allowed: Option<std::sync::Arc<[NodeId]>>,
 }
 
 impl JobSpec {
     pub fn deadline_ms(&self) -> f64 {
         self.arrival_ms + self.qos_ms
+    }
+
+    /// Whether the job's own constraints let it run on `node`.
+    pub fn allows(&self, node: NodeId) -> bool {
+        self.allowed
+            .as_ref()
+            .is_none_or(|set| set.binary_search(&node).is_ok())
+    }
+
+    /// Whether the job is restricted to some nodes (pinned or constrained).
+    pub fn is_restricted(&self) -> bool {
+        self.pin.is_some() || self.allowed.is_some()
     }
 }

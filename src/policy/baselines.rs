@@ -175,10 +175,13 @@ impl Policy for RoundRobin {
             return no_fit(id, ctx, job, true);
         }
         let start = self.last.map_or(0, |l| (l + 1) % n);
-        let allowed = |node: NodeId| match job.pin {
-            Some(crate::model::Pin::Node(p)) => p == node,
-            Some(crate::model::Pin::Arch(a)) => ctx.cluster.spec(node).arch == a,
-            None => true,
+        let allowed = |node: NodeId| {
+            job.allows(node)
+                && match job.pin {
+                    Some(crate::model::Pin::Node(p)) => p == node,
+                    Some(crate::model::Pin::Arch(a)) => ctx.cluster.spec(node).arch == a,
+                    None => true,
+                }
         };
         for step in 0..n {
             let node = (start + step) % n;
@@ -198,6 +201,11 @@ impl Policy for RoundRobin {
         }
         no_fit(id, ctx, job, true)
     }
+}
+
+/// Members of a group the job's own constraints allow.
+fn eligible<'a>(group: &'a NodeGroup, job: &'a JobSpec) -> impl Iterator<Item = NodeId> + 'a {
+    group.members().filter(move |&m| job.allows(m))
 }
 
 /// A uniformly drawn node among those that fit the fixed request.
@@ -226,7 +234,16 @@ impl Policy for Random {
             .filter_map(|(g, n)| fixed(ctx, job, g).map(|c| (g, n, c)))
             .collect();
         let pinned_node = matches!(job.pin, Some(crate::model::Pin::Node(_)));
-        let count = |g: &NodeGroup| if pinned_node { 1 } else { g.len() as u64 };
+        // Nodes of a group the job may take (a pinned node is alone).
+        let count = |g: &NodeGroup| {
+            if pinned_node {
+                1
+            } else if job.allowed.is_some() {
+                eligible(g, job).count() as u64
+            } else {
+                g.len() as u64
+            }
+        };
         let total: u64 = fitting.iter().map(|(g, _, _)| count(g)).sum();
         if total == 0 {
             return no_fit(id, ctx, job, true);
@@ -237,6 +254,8 @@ impl Policy for Random {
             if draw < size {
                 let node = if pinned_node {
                     *first
+                } else if job.allowed.is_some() {
+                    eligible(group, job).nth(draw as usize).unwrap_or(*first)
                 } else {
                     group.nth(draw as usize).unwrap_or(*first)
                 };

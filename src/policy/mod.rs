@@ -112,10 +112,17 @@ impl Context<'_> {
                 .filter(move |g| g.schedulable && pinned_arch.is_none_or(|a| g.arch == a))
                 .map(|g| (g, g.first()))
         });
+        // A job's own constraints (selector, affinity, tolerations) narrow
+        // each group to its first allowed member.
         single
             .into_iter()
             .filter(|(g, _)| g.schedulable)
             .chain(all.into_iter().flatten())
+            .filter_map(move |(g, n)| match &job.allowed {
+                None => Some((g, n)),
+                Some(_) if pinned_node.is_some() => job.allows(n).then_some((g, n)),
+                Some(_) => g.members().find(|&m| job.allows(m)).map(|m| (g, m)),
+            })
     }
 }
 
@@ -323,7 +330,7 @@ pub fn run_pass(
     // explained job is left), the rest of the queue is held in bulk: a long
     // backlog then costs nothing per event.
     let mut no_room = vec![false; profile.models.len()];
-    let special = |id: JobId| jobs[id as usize].pin.is_some() || explain.covers(id);
+    let special = |id: JobId| jobs[id as usize].is_restricted() || explain.covers(id);
     let mut remaining = vec![0u32; profile.models.len()];
     let mut special_left = 0u32;
     for &id in queue {
@@ -381,7 +388,7 @@ pub fn run_pass(
         } else {
             let was_open = !no_room[model];
             remaining[model] -= 1;
-            if job.pin.is_none() && decision.reason == Reason::NoCapacity {
+            if decision.reason == Reason::NoCapacity {
                 no_room[model] = true;
             }
             if was_open && (remaining[model] == 0 || no_room[model]) {

@@ -204,7 +204,7 @@ fn earliest_wait(
     };
     match job.pin {
         Some(Pin::Node(node)) => {
-            if cluster.is_schedulable(node) {
+            if cluster.is_schedulable(node) && job.allows(node) {
                 consider(node, &mut best);
             }
         }
@@ -229,7 +229,9 @@ fn earliest_wait(
                     if best.is_some_and(|b| release.max(ctx.now_ms) + fastest >= b.2) {
                         break;
                     }
-                    consider(node, &mut best);
+                    if job.allows(node) {
+                        consider(node, &mut best);
+                    }
                 }
             }
         }

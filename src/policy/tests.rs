@@ -82,6 +82,7 @@ fn job(queries: u64, qos_ms: f64) -> JobSpec {
         queries,
         qos_ms,
         pin: None,
+        allowed: None,
     }
 }
 
@@ -250,5 +251,28 @@ fn nothing_fits_means_hold_with_a_reason() {
             (Action::Hold, Reason::NoCapacity),
             "{kind}"
         );
+    }
+}
+
+#[test]
+fn a_jobs_own_constraints_restrict_every_policy_without_being_an_override() {
+    let w = world();
+    let mut constrained = job(1000, 1500.0);
+    constrained.allowed = Some(Arc::from(vec![1u32]));
+    let jobs = [constrained];
+    for kind in PolicyKind::ALL {
+        let a = assigned(&decide(kind.build(1).as_mut(), &w, &jobs));
+        assert_eq!(a.node, 1, "{kind}");
+        assert!(
+            !a.pinned,
+            "{kind}: a constraint is not an operator override"
+        );
+    }
+    let mut nowhere = job(10, 60_000.0);
+    nowhere.allowed = Some(Arc::from(Vec::<u32>::new()));
+    let jobs = [nowhere];
+    for kind in PolicyKind::ALL {
+        let d = decide(kind.build(1).as_mut(), &w, &jobs);
+        assert_eq!(d.action, Action::Hold, "{kind}");
     }
 }

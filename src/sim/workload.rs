@@ -154,6 +154,7 @@ pub fn generate(g: &Generator, plan: &OfflinePlan, archs: &[ArchId]) -> Vec<JobS
             queries,
             qos_ms: (qos_ms * 1000.0).round() / 1000.0,
             pin: None,
+            allowed: None,
         });
     }
     jobs
