@@ -4,7 +4,7 @@
 mod fixture_cmd;
 pub mod output;
 mod place;
-mod profile_cmd;
+pub mod profile_cmd;
 mod replay;
 
 use crate::error::Result;
@@ -54,6 +54,9 @@ pub enum Command {
     /// Validate, generate and import fixtures.
     #[command(subcommand)]
     Fixture(FixtureCommand),
+    /// The scheduler inside a cluster (pods with `schedulerName: synergai`).
+    #[command(subcommand)]
+    Scheduler(SchedulerCommand),
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -82,6 +85,50 @@ pub struct TuiArgs {
     /// Start in manual mode: jobs wait until a pass is triggered (`p`).
     #[arg(long)]
     pub manual: bool,
+}
+
+/// Where a live-cluster command connects.
+#[derive(Debug, Clone, Args)]
+pub struct KubeArgs {
+    /// Use the cluster of the kubeconfig ($KUBECONFIG or ~/.kube/config).
+    #[arg(long)]
+    pub kube: bool,
+    /// Kubeconfig context (default: the current one).
+    #[arg(long)]
+    pub context: Option<String>,
+    /// Namespace of the jobs (default: the context's).
+    #[arg(long, short = 'n')]
+    pub namespace: Option<String>,
+}
+
+impl KubeArgs {
+    pub fn target(&self) -> crate::kube::client::Target {
+        crate::kube::client::Target {
+            context: self.context.clone(),
+            namespace: self.namespace.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SchedulerCommand {
+    /// Watch pending pods with `schedulerName: synergai`, decide, bind.
+    Run {
+        #[command(flatten)]
+        kube: KubeArgs,
+        /// Policy that decides.
+        #[arg(long, value_enum, default_value_t = PolicyKind::Synergai)]
+        policy: PolicyKind,
+        /// Watch pods of every namespace instead of one.
+        #[arg(long, short = 'A')]
+        all_namespaces: bool,
+        /// Time between placement passes.
+        #[arg(long, default_value = "100ms", value_parser = parse_duration_ms)]
+        interval: f64,
+        /// Profile file or builtin:NAME (default: builtin:edge-cloud).
+        #[arg(long)]
+        profile: Option<String>,
+    },
 }
 
 /// Which policies to run.
@@ -275,12 +322,42 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Place(cmd) => place::run(cmd, color),
         Command::Profile(cmd) => profile_cmd::run(cmd, color),
         Command::Fixture(cmd) => fixture_cmd::run(cmd),
+        Command::Scheduler(SchedulerCommand::Run {
+            kube,
+            policy,
+            all_namespaces,
+            interval,
+            profile,
+        }) => {
+            if !kube.kube {
+                return Err(crate::Error::Usage(
+                    "scheduler run needs --kube (it schedules pods of a live cluster)".into(),
+                ));
+            }
+            let profile = std::sync::Arc::new(profile_cmd::load(profile.as_deref())?);
+            let options = crate::kube::scheduler::Options {
+                target: kube.target(),
+                policy,
+                all_namespaces,
+                interval: std::time::Duration::from_secs_f64(interval.max(1.0) / 1000.0),
+            };
+            runtime()?.block_on(crate::kube::scheduler::run(options, profile))
+        }
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
             clap_complete::generate(shell, &mut cmd, "synergai", &mut std::io::stdout());
             Ok(())
         }
     }
+}
+
+/// A runtime for the commands that talk to a cluster.
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| crate::Error::Usage(format!("cannot start the async runtime: {e}")))
 }
 
 /// The completion script for `shell`, as `synergai completions` prints it.

@@ -10,7 +10,8 @@ use crate::policy::{ArchRank, ModelArchPlan, OfflinePlan};
 use serde::Serialize;
 use std::path::PathBuf;
 
-fn load(reference: Option<&str>) -> Result<Profile> {
+/// A profile by file path or `builtin:NAME` (default: the embedded edge-cloud).
+pub fn load(reference: Option<&str>) -> Result<Profile> {
     let origin = match reference {
         None => Origin::Embedded("profiles/edge-cloud.yaml".into()),
         Some(r) if r.starts_with("builtin:") => Origin::Embedded(String::new()).resolve(r),

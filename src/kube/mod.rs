@@ -1,4 +1,6 @@
-//! Kubernetes: the pure mapping between Kubernetes objects (nodes, pods) and synergai's model.
+//! Kubernetes: mapping objects to the model, connecting, and the scheduler
+//! that runs inside a cluster.
 
 pub mod client;
 pub mod mapping;
+pub mod scheduler;

@@ -1,0 +1,620 @@
+//! `synergai scheduler run --kube`: the scheduler inside a cluster.
+//!
+//! Nodes and pods are watched through reflector stores (watch with
+//! backoff, relist on `410 Gone`). Every tick the scheduler rebuilds the
+//! model from the stores — nodes mapped from their labels and allocatable
+//! resources, every running pod's resources counted (ours with their
+//! configuration and interference, others from their requests) — and runs
+//! the policy over the pending pods with `spec.schedulerName: synergai`.
+//! An assignment is bound with `pods/binding`, whose annotations carry the
+//! decision (the API server merges them into the pod in the same write);
+//! binds run concurrently and never block the next decisions. Outcomes are
+//! reported as kube-scheduler does: a `Scheduled` event, or a
+//! `FailedScheduling` warning plus the `PodScheduled=False`,
+//! `Unschedulable` condition.
+//!
+//! Filtering: nodes that are not Ready, cordoned, or carry a `NoSchedule`
+//! / `NoExecute` taint are left out (tolerations of such taints are not
+//! honoured yet: conservative); `nodeSelector` and required node affinity
+//! narrow each pod's allowed nodes.
+
+use super::client::{Connection, Target, connect};
+use super::mapping::{self, PinRef};
+use crate::error::{Error, Result};
+use crate::model::{Cluster, Engine, JobId, JobSpec, NodeId, NodeSpec, Pin, Placement, Profile};
+use crate::policy::{Action, Explain, OfflinePlan, PolicyKind, QueueOrder, Reason, run_pass};
+use ::kube::api::{Api, Patch, PatchParams, PostParams};
+use ::kube::runtime::events::{Event, EventType, Recorder, Reporter};
+use ::kube::runtime::{WatchStreamExt, reflector, watcher};
+use ::kube::{Resource, ResourceExt};
+use futures_util::StreamExt;
+use k8s_openapi::api::core::v1::{Binding, Node, ObjectReference, Pod};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How the scheduler runs.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub target: Target,
+    pub policy: PolicyKind,
+    /// Watch pods of every namespace (else the target's namespace).
+    pub all_namespaces: bool,
+    /// Time between placement passes.
+    pub interval: Duration,
+}
+
+/// A pending pod as the policy sees it.
+struct PendingPod {
+    pod: Arc<Pod>,
+    job: JobSpec,
+}
+
+/// The model rebuilt from the stores for one pass.
+struct World {
+    nodes: Arc<Vec<NodeSpec>>,
+    cluster: Cluster,
+    pending: Vec<PendingPod>,
+    /// Pods that cannot be scheduled at all, with why (bad annotations, …).
+    invalid: Vec<(Arc<Pod>, String)>,
+}
+
+fn now_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64() * 1000.0)
+        .unwrap_or(0.0)
+}
+
+/// What an unknown pod occupies on a node: its requests, never finishing.
+fn foreign(requests: &mapping::Requests) -> Placement {
+    Placement {
+        engine: if requests.gpus > 0 {
+            Engine::Tensorrt
+        } else {
+            Engine::Onnxruntime
+        },
+        threads: requests.cpu_millis.div_ceil(1000) as u32,
+        memory_mib: requests.memory_mib(),
+        base_qps: 1.0,
+        watts: 0.0,
+        startup_ms: 0.0,
+    }
+}
+
+/// Builds the model: schedulable nodes, running pods placed on them,
+/// pending synergai pods as jobs (times are Unix milliseconds).
+fn build_world(
+    nodes: &[Arc<Node>],
+    pods: &[Arc<Pod>],
+    profile: &Profile,
+    arch_mapping: &mapping::ArchMapping,
+    in_flight: &HashSet<String>,
+    now: f64,
+) -> World {
+    let mut specs: Vec<(NodeSpec, Arc<Node>)> = Vec::new();
+    for node in nodes {
+        let unschedulable = node
+            .spec
+            .as_ref()
+            .and_then(|s| s.unschedulable)
+            .unwrap_or(false);
+        if !mapping::node_ready(node) || unschedulable {
+            continue;
+        }
+        match mapping::node_spec(node, profile, arch_mapping) {
+            Ok(spec) => specs.push((spec, node.clone())),
+            Err(e) => log::warn(&format!("skipping {e}")),
+        }
+    }
+    specs.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+    let k8s_nodes: Vec<Arc<Node>> = specs.iter().map(|(_, n)| n.clone()).collect();
+    let node_specs = Arc::new(specs.into_iter().map(|(s, _)| s).collect::<Vec<_>>());
+    let index: HashMap<&str, NodeId> = node_specs
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.name.as_str(), i as NodeId))
+        .collect();
+    let mut cluster = Cluster::new(node_specs.clone(), profile);
+    let mut pending = Vec::new();
+    let mut invalid = Vec::new();
+    for pod in pods {
+        if mapping::pod_is_terminal(pod) {
+            continue;
+        }
+        let ours = mapping::is_synergai_pod(pod);
+        let bound_to = pod.spec.as_ref().and_then(|s| s.node_name.clone());
+        match bound_to {
+            Some(node_name) => {
+                let Some(&node) = index.get(node_name.as_str()) else {
+                    continue;
+                };
+                let placement = ours
+                    .then(|| running_placement(pod, profile, &node_specs[node as usize], now))
+                    .flatten();
+                match placement {
+                    Some((placement, remaining)) => {
+                        cluster.place(node, JobId::MAX, remaining, &placement, now, false);
+                    }
+                    None => {
+                        if let Ok(req) = mapping::pod_requests(pod) {
+                            cluster.place(
+                                node,
+                                JobId::MAX,
+                                u64::MAX / 4,
+                                &foreign(&req),
+                                now,
+                                false,
+                            );
+                        }
+                    }
+                }
+            }
+            None if ours => {
+                if pod.metadata.deletion_timestamp.is_some()
+                    || in_flight.contains(&pod.uid().unwrap_or_default())
+                {
+                    continue;
+                }
+                match pending_job(pod, profile, &k8s_nodes, &index) {
+                    Ok(job) => pending.push(PendingPod {
+                        pod: pod.clone(),
+                        job,
+                    }),
+                    Err(message) => invalid.push((pod.clone(), message)),
+                }
+            }
+            None => {}
+        }
+    }
+    World {
+        nodes: node_specs,
+        cluster,
+        pending,
+        invalid,
+    }
+}
+
+/// A running synergai pod's configuration and remaining queries, from its
+/// decision annotations and how long it has run.
+fn running_placement(
+    pod: &Pod,
+    profile: &Profile,
+    node: &NodeSpec,
+    now: f64,
+) -> Option<(Placement, u64)> {
+    let job = mapping::pod_job(pod, profile).ok()?;
+    let (engine, threads) = (job.engine?, job.threads?);
+    let row = profile.row(job.model, node.arch, engine, threads)?;
+    let arch = profile.arch(node.arch);
+    let started = job.started.map(mapping::timestamp_ms).unwrap_or(now);
+    let elapsed = (now - started).max(0.0);
+    let startup = arch.startup_ms(engine);
+    let total = job
+        .predicted_ms
+        .unwrap_or(startup + job.queries as f64 * 1000.0 / row.qps);
+    let left = (1.0 - elapsed / total.max(1.0)).clamp(0.0, 1.0);
+    let placement = Placement {
+        engine,
+        threads,
+        memory_mib: row.memory_mib,
+        base_qps: row.qps,
+        watts: row.watts,
+        startup_ms: if elapsed >= startup {
+            0.0
+        } else {
+            startup - elapsed
+        },
+    };
+    Some((placement, ((job.queries as f64) * left).ceil() as u64))
+}
+
+/// A pending pod as a job: annotations, pins, and the nodes its own
+/// constraints allow.
+fn pending_job(
+    pod: &Pod,
+    profile: &Profile,
+    k8s_nodes: &[Arc<Node>],
+    index: &HashMap<&str, NodeId>,
+) -> std::result::Result<JobSpec, String> {
+    let job = mapping::pod_job(pod, profile).map_err(|e| e.to_string())?;
+    let pin = match &job.pin {
+        None => None,
+        Some(PinRef::Node(n)) => Some(Pin::Node(*index.get(n.as_str()).ok_or_else(|| {
+            format!("pinned to node {n}, which is not a schedulable synergai node")
+        })?)),
+        Some(PinRef::Arch(a)) => {
+            Some(Pin::Arch(profile.arch_id(a).ok_or_else(|| {
+                format!("pinned to unknown architecture {a}")
+            })?))
+        }
+    };
+    let spec = pod.spec.as_ref();
+    let constrained = spec.is_some_and(|s| {
+        s.node_selector.as_ref().is_some_and(|m| !m.is_empty())
+            || s.affinity
+                .as_ref()
+                .and_then(|a| a.node_affinity.as_ref())
+                .and_then(|a| {
+                    a.required_during_scheduling_ignored_during_execution
+                        .as_ref()
+                })
+                .is_some()
+    });
+    let allowed = constrained.then(|| {
+        k8s_nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| {
+                mapping::matches_node_selector(pod, n) && mapping::matches_required_affinity(pod, n)
+            })
+            .map(|(i, _)| i as NodeId)
+            .collect::<Vec<_>>()
+            .into()
+    });
+    Ok(JobSpec {
+        name: format!("{}/{}", job.namespace, job.name),
+        arrival_ms: job.created.map(mapping::timestamp_ms).unwrap_or(0.0),
+        model: job.model,
+        queries: job.queries,
+        qos_ms: job.qos_ms,
+        pin,
+        allowed,
+    })
+}
+
+/// Minimal logging to stderr with a timestamp (the scheduler runs headless).
+mod log {
+    pub fn info(line: &str) {
+        eprintln!("{} synergai-scheduler: {line}", stamp());
+    }
+    pub fn warn(line: &str) {
+        eprintln!("{} synergai-scheduler: warning: {line}", stamp());
+    }
+    fn stamp() -> String {
+        k8s_openapi::jiff::Timestamp::now()
+            .round(k8s_openapi::jiff::Unit::Millisecond)
+            .map(|t| t.to_string())
+            .unwrap_or_default()
+    }
+}
+
+fn cluster_error(what: &str, e: ::kube::Error) -> Error {
+    match &e {
+        ::kube::Error::Api(s) if s.code == 401 || s.code == 403 => {
+            Error::Cluster(format!("{what}: permission denied ({})", s.message))
+        }
+        _ => Error::Cluster(format!("{what}: {e}")),
+    }
+}
+
+/// Runs until SIGTERM/SIGINT.
+pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
+    let conn = connect(&options.target).await?;
+    let plan = Arc::new(OfflinePlan::new(&profile, profile.knee_threshold));
+    let arch_mapping = mapping::ArchMapping::default();
+    let Connection {
+        client,
+        namespace,
+        label,
+        ..
+    } = conn;
+    let nodes_api: Api<Node> = Api::all(client.clone());
+    let pods_api: Api<Pod> = if options.all_namespaces {
+        Api::all(client.clone())
+    } else {
+        Api::namespaced(client.clone(), &namespace)
+    };
+    let (nodes, node_writer) = reflector::store::<Node>();
+    let (pods, pod_writer) = reflector::store::<Pod>();
+    let node_stream = reflector(node_writer, watcher(nodes_api, watcher::Config::default()))
+        .default_backoff()
+        .touched_objects();
+    let pod_stream = reflector(pod_writer, watcher(pods_api, watcher::Config::default()))
+        .default_backoff()
+        .touched_objects();
+    tokio::spawn(node_stream.for_each(|r| {
+        if let Err(e) = r {
+            log::warn(&format!("node watch: {e} (retrying)"));
+        }
+        futures_util::future::ready(())
+    }));
+    tokio::spawn(pod_stream.for_each(|r| {
+        if let Err(e) = r {
+            log::warn(&format!("pod watch: {e} (retrying)"));
+        }
+        futures_util::future::ready(())
+    }));
+    nodes
+        .wait_until_ready()
+        .await
+        .map_err(|e| Error::Cluster(format!("node watch ended: {e}")))?;
+    pods.wait_until_ready()
+        .await
+        .map_err(|e| Error::Cluster(format!("pod watch ended: {e}")))?;
+    log::info(&format!(
+        "watching {label} ({} namespaces), policy {}",
+        if options.all_namespaces {
+            "all".to_string()
+        } else {
+            namespace.clone()
+        },
+        options.policy
+    ));
+    let recorder = Recorder::new(
+        client.clone(),
+        Reporter {
+            controller: "synergai".into(),
+            instance: std::env::var("HOSTNAME").ok(),
+        },
+    );
+    let mut policy = options.policy.build(0);
+    // Pods whose bind is in flight or done but not yet seen in the store.
+    let in_flight: Arc<std::sync::Mutex<HashMap<String, Instant>>> = Arc::default();
+    // The last FailedScheduling message per pod, so it is reported once.
+    let mut reported: HashMap<String, String> = HashMap::new();
+    let mut ticker = tokio::time::interval(options.interval);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    use tokio::signal::unix::{SignalKind, signal};
+    let io = |e: std::io::Error| Error::Usage(format!("cannot install signal handlers: {e}"));
+    let mut term = signal(SignalKind::terminate()).map_err(io)?;
+    let mut int = signal(SignalKind::interrupt()).map_err(io)?;
+    loop {
+        tokio::select! {
+            _ = ticker.tick() => {}
+            _ = term.recv() => { log::info("SIGTERM: stopping"); return Ok(()); }
+            _ = int.recv() => { log::info("SIGINT: stopping"); return Ok(()); }
+        }
+        let pod_state = pods.state();
+        let flying: HashSet<String> = {
+            let mut f = in_flight.lock().unwrap_or_else(|e| e.into_inner());
+            // Forget binds the store has caught up with, or that are stale.
+            let bound: HashSet<String> = pod_state
+                .iter()
+                .filter(|p| p.spec.as_ref().is_some_and(|s| s.node_name.is_some()))
+                .filter_map(|p| p.uid())
+                .collect();
+            f.retain(|uid, at| !bound.contains(uid) && at.elapsed() < Duration::from_secs(30));
+            f.keys().cloned().collect()
+        };
+        let now = now_ms();
+        let mut world = build_world(
+            &nodes.state(),
+            &pod_state,
+            &profile,
+            &arch_mapping,
+            &flying,
+            now,
+        );
+        for (pod, message) in std::mem::take(&mut world.invalid) {
+            report_unschedulable(&client, &recorder, &pod, &message, &mut reported).await;
+        }
+        if world.pending.is_empty() {
+            continue;
+        }
+        let jobs: Vec<JobSpec> = world.pending.iter().map(|p| p.job.clone()).collect();
+        let mut queue: Vec<JobId> = (0..jobs.len() as JobId).collect();
+        match policy.order() {
+            QueueOrder::Fifo => queue.sort_by(|&a, &b| {
+                let (a, b) = (&jobs[a as usize], &jobs[b as usize]);
+                a.arrival_ms
+                    .total_cmp(&b.arrival_ms)
+                    .then(a.name.cmp(&b.name))
+            }),
+            QueueOrder::LeastSlack => {
+                let archs: Vec<u16> = {
+                    let mut v: Vec<u16> = world.nodes.iter().map(|n| n.arch).collect();
+                    v.sort_unstable();
+                    v.dedup();
+                    v
+                };
+                let key =
+                    |j: &JobSpec| j.deadline_ms() - plan.min_service_ms(j.model, j.queries, &archs);
+                queue.sort_by(|&a, &b| {
+                    let (a, b) = (&jobs[a as usize], &jobs[b as usize]);
+                    key(a).total_cmp(&key(b)).then(a.name.cmp(&b.name))
+                });
+            }
+        }
+        let mut binds = Vec::new();
+        let mut failures = Vec::new();
+        let node_count = world.nodes.len();
+        run_pass(
+            policy.as_mut(),
+            &mut world.cluster,
+            &plan,
+            &profile,
+            &jobs,
+            &queue,
+            now,
+            Explain::None,
+            |cluster, decision, _, _| {
+                let pending = &world.pending[decision.job as usize];
+                match decision.action {
+                    Action::Assign(a) => {
+                        let node = cluster.spec(a.node).name.clone();
+                        let placed_by = if a.pinned {
+                            "override"
+                        } else {
+                            policy_name(options.policy)
+                        };
+                        binds.push((pending.pod.clone(), node, a, placed_by));
+                    }
+                    Action::Hold => {
+                        if matches!(decision.reason, Reason::NoCapacity | Reason::Unschedulable) {
+                            let why = if decision.reason == Reason::Unschedulable {
+                                "no node can ever fit this job"
+                            } else {
+                                "no node has room for any configuration of this model"
+                            };
+                            failures.push((
+                                pending.pod.clone(),
+                                format!("0/{node_count} nodes are available: {why}."),
+                            ));
+                        }
+                    }
+                }
+            },
+        );
+        for (pod, message) in failures {
+            report_unschedulable(&client, &recorder, &pod, &message, &mut reported).await;
+        }
+        // Binds run concurrently; the next pass does not wait for them.
+        for (pod, node, assignment, placed_by) in binds {
+            let uid = pod.uid().unwrap_or_default();
+            in_flight
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(uid.clone(), Instant::now());
+            reported.remove(&uid);
+            let client = client.clone();
+            let recorder = recorder.clone();
+            let in_flight = in_flight.clone();
+            tokio::spawn(async move {
+                if let Err(e) = bind(&client, &recorder, &pod, &node, &assignment, placed_by).await
+                {
+                    log::warn(&e.to_string());
+                    in_flight
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .remove(&uid);
+                }
+            });
+        }
+    }
+}
+
+fn policy_name(kind: PolicyKind) -> &'static str {
+    kind.name()
+}
+
+fn reference(pod: &Pod) -> ObjectReference {
+    pod.object_ref(&())
+}
+
+/// Binds a pod with its decision annotations and reports `Scheduled`.
+async fn bind(
+    client: &::kube::Client,
+    recorder: &Recorder,
+    pod: &Pod,
+    node: &str,
+    a: &crate::policy::Assignment,
+    placed_by: &str,
+) -> Result<()> {
+    let name = pod.name_any();
+    let namespace = pod.namespace().unwrap_or_else(|| "default".into());
+    let predicted = a.predicted_completion_ms - now_ms();
+    let annotations: BTreeMap<String, String> = mapping::decision_annotations(
+        a.config.engine,
+        a.config.threads,
+        predicted.max(0.0),
+        placed_by,
+    );
+    let binding = Binding {
+        metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
+            name: Some(name.clone()),
+            annotations: Some(annotations),
+            ..Default::default()
+        },
+        target: ObjectReference {
+            api_version: Some("v1".into()),
+            kind: Some("Node".into()),
+            name: Some(node.into()),
+            ..Default::default()
+        },
+    };
+    let api: Api<Pod> = Api::namespaced(client.clone(), &namespace);
+    match api
+        .create_subresource::<Binding, serde_json::Value>(
+            "binding",
+            &name,
+            &PostParams::default(),
+            &binding,
+        )
+        .await
+    {
+        Ok(_) => {}
+        Err(::kube::Error::Api(s)) if s.code == 409 || s.code == 404 => {
+            log::info(&format!(
+                "skipping {namespace}/{name}: {} (already bound or deleted)",
+                s.message
+            ));
+            return Ok(());
+        }
+        Err(e) => {
+            return Err(cluster_error(
+                &format!("bind {namespace}/{name} to {node}"),
+                e,
+            ));
+        }
+    }
+    log::info(&format!(
+        "bound {namespace}/{name} to {node} ({}×{}, predicted {})",
+        a.config.engine,
+        a.config.threads,
+        crate::policy::fmt_ms(predicted)
+    ));
+    let event = Event {
+        type_: EventType::Normal,
+        reason: "Scheduled".into(),
+        note: Some(format!(
+            "Successfully assigned {namespace}/{name} to {node} ({}×{}, predicted {}, placed by {placed_by})",
+            a.config.engine,
+            a.config.threads,
+            crate::policy::fmt_ms(predicted)
+        )),
+        action: "Binding".into(),
+        secondary: None,
+    };
+    if let Err(e) = recorder.publish(&event, &reference(pod)).await {
+        log::warn(&format!("event for {namespace}/{name}: {e}"));
+    }
+    Ok(())
+}
+
+/// `FailedScheduling` event and `PodScheduled=False, Unschedulable`, once
+/// per distinct message.
+async fn report_unschedulable(
+    client: &::kube::Client,
+    recorder: &Recorder,
+    pod: &Pod,
+    message: &str,
+    reported: &mut HashMap<String, String>,
+) {
+    let uid = pod.uid().unwrap_or_default();
+    if reported.get(&uid).is_some_and(|m| m == message) {
+        return;
+    }
+    reported.insert(uid, message.to_string());
+    let name = pod.name_any();
+    let namespace = pod.namespace().unwrap_or_else(|| "default".into());
+    log::info(&format!("cannot schedule {namespace}/{name}: {message}"));
+    let event = Event {
+        type_: EventType::Warning,
+        reason: "FailedScheduling".into(),
+        note: Some(message.chars().take(1000).collect()),
+        action: "Scheduling".into(),
+        secondary: None,
+    };
+    if let Err(e) = recorder.publish(&event, &reference(pod)).await {
+        log::warn(&format!("event for {namespace}/{name}: {e}"));
+    }
+    let api: Api<Pod> = Api::namespaced(client.clone(), &namespace);
+    let now = k8s_openapi::jiff::Timestamp::now().to_string();
+    let patch = serde_json::json!({
+        "status": {"conditions": [{
+            "type": "PodScheduled",
+            "status": "False",
+            "reason": "Unschedulable",
+            "message": message,
+            "lastProbeTime": null,
+            "lastTransitionTime": now,
+        }]}
+    });
+    if let Err(e) = api
+        .patch_status(&name, &PatchParams::default(), &Patch::Strategic(patch))
+        .await
+    {
+        log::warn(&format!("condition for {namespace}/{name}: {e}"));
+    }
+}
