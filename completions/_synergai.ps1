@@ -31,6 +31,7 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             [CompletionResult]::new('place', 'place', [CompletionResultType]::ParameterValue, 'Placement decisions from the shell: plan, explain, override, release, apply')
             [CompletionResult]::new('profile', 'profile', [CompletionResultType]::ParameterValue, 'The offline characterization and the offline plan derived from it')
             [CompletionResult]::new('fixture', 'fixture', [CompletionResultType]::ParameterValue, 'Validate, generate and import fixtures')
+            [CompletionResult]::new('scheduler', 'scheduler', [CompletionResultType]::ParameterValue, 'The scheduler inside a cluster (pods with `schedulerName: synergai`)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -262,6 +263,40 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
         'synergai;fixture;help;help' {
             break
         }
+        'synergai;scheduler' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Watch pending pods with `schedulerName: synergai`, decide, bind')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'synergai;scheduler;run' {
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context (default: the current one)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of the jobs (default: the context''s)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of the jobs (default: the context''s)')
+            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'Policy that decides')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Time between placement passes')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile file or builtin:NAME (default: builtin:edge-cloud)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--kube', '--kube', [CompletionResultType]::ParameterName, 'Use the cluster of the kubeconfig ($KUBECONFIG or ~/.kube/config)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Watch pods of every namespace instead of one')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Watch pods of every namespace instead of one')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'synergai;scheduler;help' {
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Watch pending pods with `schedulerName: synergai`, decide, bind')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'synergai;scheduler;help;run' {
+            break
+        }
+        'synergai;scheduler;help;help' {
+            break
+        }
         'synergai;completions' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -274,6 +309,7 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             [CompletionResult]::new('place', 'place', [CompletionResultType]::ParameterValue, 'Placement decisions from the shell: plan, explain, override, release, apply')
             [CompletionResult]::new('profile', 'profile', [CompletionResultType]::ParameterValue, 'The offline characterization and the offline plan derived from it')
             [CompletionResult]::new('fixture', 'fixture', [CompletionResultType]::ParameterValue, 'Validate, generate and import fixtures')
+            [CompletionResult]::new('scheduler', 'scheduler', [CompletionResultType]::ParameterValue, 'The scheduler inside a cluster (pods with `schedulerName: synergai`)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -331,6 +367,13 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             break
         }
         'synergai;help;fixture;import-trace' {
+            break
+        }
+        'synergai;help;scheduler' {
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Watch pending pods with `schedulerName: synergai`, decide, bind')
+            break
+        }
+        'synergai;help;scheduler;run' {
             break
         }
         'synergai;help;completions' {

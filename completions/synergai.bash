@@ -34,6 +34,9 @@ _synergai() {
             synergai,replay)
                 cmd="synergai__subcmd__replay"
                 ;;
+            synergai,scheduler)
+                cmd="synergai__subcmd__scheduler"
+                ;;
             synergai,tui)
                 cmd="synergai__subcmd__tui"
                 ;;
@@ -79,6 +82,9 @@ _synergai() {
             synergai__subcmd__help,replay)
                 cmd="synergai__subcmd__help__subcmd__replay"
                 ;;
+            synergai__subcmd__help,scheduler)
+                cmd="synergai__subcmd__help__subcmd__scheduler"
+                ;;
             synergai__subcmd__help,tui)
                 cmd="synergai__subcmd__help__subcmd__tui"
                 ;;
@@ -111,6 +117,9 @@ _synergai() {
                 ;;
             synergai__subcmd__help__subcmd__profile,show)
                 cmd="synergai__subcmd__help__subcmd__profile__subcmd__show"
+                ;;
+            synergai__subcmd__help__subcmd__scheduler,run)
+                cmd="synergai__subcmd__help__subcmd__scheduler__subcmd__run"
                 ;;
             synergai__subcmd__place,apply)
                 cmd="synergai__subcmd__place__subcmd__apply"
@@ -166,6 +175,18 @@ _synergai() {
             synergai__subcmd__profile__subcmd__help,show)
                 cmd="synergai__subcmd__profile__subcmd__help__subcmd__show"
                 ;;
+            synergai__subcmd__scheduler,help)
+                cmd="synergai__subcmd__scheduler__subcmd__help"
+                ;;
+            synergai__subcmd__scheduler,run)
+                cmd="synergai__subcmd__scheduler__subcmd__run"
+                ;;
+            synergai__subcmd__scheduler__subcmd__help,help)
+                cmd="synergai__subcmd__scheduler__subcmd__help__subcmd__help"
+                ;;
+            synergai__subcmd__scheduler__subcmd__help,run)
+                cmd="synergai__subcmd__scheduler__subcmd__help__subcmd__run"
+                ;;
             *)
                 ;;
         esac
@@ -173,7 +194,7 @@ _synergai() {
 
     case "${cmd}" in
         synergai)
-            opts="-h -V --color --help --version tui replay place profile fixture completions help"
+            opts="-h -V --color --help --version tui replay place profile fixture scheduler completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -403,7 +424,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__help)
-            opts="tui replay place profile fixture completions help"
+            opts="tui replay place profile fixture scheduler completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -629,6 +650,34 @@ _synergai() {
         synergai__subcmd__help__subcmd__replay)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        synergai__subcmd__help__subcmd__scheduler)
+            opts="run"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        synergai__subcmd__help__subcmd__scheduler__subcmd__run)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1143,6 +1192,108 @@ _synergai() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        synergai__subcmd__scheduler)
+            opts="-h --color --help run help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        synergai__subcmd__scheduler__subcmd__help)
+            opts="run help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        synergai__subcmd__scheduler__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        synergai__subcmd__scheduler__subcmd__help__subcmd__run)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        synergai__subcmd__scheduler__subcmd__run)
+            opts="-n -A -h --kube --context --namespace --policy --all-namespaces --interval --profile --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --policy)
+                    COMPREPLY=($(compgen -W "synergai slo-aware k8s-default round-robin random" -- "${cur}"))
+                    return 0
+                    ;;
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)

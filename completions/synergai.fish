@@ -34,6 +34,7 @@ complete -c synergai -n "__fish_synergai_needs_command" -f -a "replay" -d 'Repla
 complete -c synergai -n "__fish_synergai_needs_command" -f -a "place" -d 'Placement decisions from the shell: plan, explain, override, release, apply'
 complete -c synergai -n "__fish_synergai_needs_command" -f -a "profile" -d 'The offline characterization and the offline plan derived from it'
 complete -c synergai -n "__fish_synergai_needs_command" -f -a "fixture" -d 'Validate, generate and import fixtures'
+complete -c synergai -n "__fish_synergai_needs_command" -f -a "scheduler" -d 'The scheduler inside a cluster (pods with `schedulerName: synergai`)'
 complete -c synergai -n "__fish_synergai_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c synergai -n "__fish_synergai_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c synergai -n "__fish_synergai_using_subcommand tui" -s f -l fixture -d 'Scenario fixture to replay (default: the embedded default scenario)' -r -F
@@ -212,17 +213,41 @@ complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_se
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from help" -f -a "generate" -d 'Write a random valid scenario'
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from help" -f -a "import-trace" -d 'Turn a request trace (CSV: TIMESTAMP,ContextTokens,GeneratedTokens) into a scenario whose arrivals and job sizes come from it'
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and not __fish_seen_subcommand_from run help" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and not __fish_seen_subcommand_from run help" -s h -l help -d 'Print help'
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and not __fish_seen_subcommand_from run help" -f -a "run" -d 'Watch pending pods with `schedulerName: synergai`, decide, bind'
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and not __fish_seen_subcommand_from run help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l context -d 'Kubeconfig context (default: the current one)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l policy -d 'Policy that decides' -r -f -a "synergai\t''
+slo-aware\t''
+k8s-default\t''
+round-robin\t''
+random\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l interval -d 'Time between placement passes' -r
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l profile -d 'Profile file or builtin:NAME (default: builtin:edge-cloud)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l kube -d 'Use the cluster of the kubeconfig ($KUBECONFIG or ~/.kube/config)'
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -s A -l all-namespaces -d 'Watch pods of every namespace instead of one'
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help'
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from help" -f -a "run" -d 'Watch pending pods with `schedulerName: synergai`, decide, bind'
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c synergai -n "__fish_synergai_using_subcommand completions" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture completions help" -f -a "tui" -d 'The interactive dashboard: per-architecture utilization, every job\'s QoS slack, placement triggers and overrides'
-complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture completions help" -f -a "replay" -d 'Replay scenarios under several policies and compare them'
-complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture completions help" -f -a "place" -d 'Placement decisions from the shell: plan, explain, override, release, apply'
-complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture completions help" -f -a "profile" -d 'The offline characterization and the offline plan derived from it'
-complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture completions help" -f -a "fixture" -d 'Validate, generate and import fixtures'
-complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture scheduler completions help" -f -a "tui" -d 'The interactive dashboard: per-architecture utilization, every job\'s QoS slack, placement triggers and overrides'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture scheduler completions help" -f -a "replay" -d 'Replay scenarios under several policies and compare them'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture scheduler completions help" -f -a "place" -d 'Placement decisions from the shell: plan, explain, override, release, apply'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture scheduler completions help" -f -a "profile" -d 'The offline characterization and the offline plan derived from it'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture scheduler completions help" -f -a "fixture" -d 'Validate, generate and import fixtures'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture scheduler completions help" -f -a "scheduler" -d 'The scheduler inside a cluster (pods with `schedulerName: synergai`)'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture scheduler completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture scheduler completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from place" -f -a "plan" -d 'What the policy would decide now for every pending job'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from place" -f -a "explain" -d 'Every candidate node/configuration for one job, with predicted completion and slack, and why the chosen one won'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from place" -f -a "override" -d 'Pin a job to a node or an architecture'
@@ -233,3 +258,4 @@ complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from fixture" -f -a "validate" -d 'Check fixtures; exit 2 with file:line:column and field on the first error'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from fixture" -f -a "generate" -d 'Write a random valid scenario'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from fixture" -f -a "import-trace" -d 'Turn a request trace (CSV: TIMESTAMP,ContextTokens,GeneratedTokens) into a scenario whose arrivals and job sizes come from it'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from scheduler" -f -a "run" -d 'Watch pending pods with `schedulerName: synergai`, decide, bind'
