@@ -1,0 +1,346 @@
+//! `synergai scheduler run --kube` against a real kube-apiserver (v1.20.2,
+//! started by `scripts/kube-up.sh`), running as a user bound only to the
+//! ClusterRole of `deploy/rbac.yaml`: pending job pods get bound to nodes
+//! that fit, with the decision annotations and `Scheduled` events; a pod
+//! with a bad annotation gets `FailedScheduling` and the
+//! `PodScheduled=False, Unschedulable` condition; pins and node selectors
+//! are honoured.
+
+use k8s_openapi::api::core::v1::{Node, Pod};
+use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding};
+use kube::Client;
+use kube::api::{Api, Patch, PatchParams, PostParams};
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A running test API server, stopped on drop.
+struct Kube {
+    dir: PathBuf,
+    kubeconfig: PathBuf,
+}
+
+impl Kube {
+    fn up(name: &str) -> Kube {
+        let dir = std::env::temp_dir().join(format!("synergai-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let out = Command::new(root().join("scripts/kube-up.sh"))
+            .arg("--dir")
+            .arg(&dir)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run scripts/kube-up.sh");
+        assert!(
+            out.status.success(),
+            "kube-up.sh failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Kube {
+            kubeconfig: dir.join("kubeconfig"),
+            dir,
+        }
+    }
+
+    /// A client-certificate user with no permissions yet.
+    fn user(&self, name: &str) -> PathBuf {
+        let out = Command::new(root().join("scripts/kube-user.sh"))
+            .arg("--dir")
+            .arg(&self.dir)
+            .arg(name)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run scripts/kube-user.sh");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        self.dir.join(format!("{name}.kubeconfig"))
+    }
+}
+
+impl Drop for Kube {
+    fn drop(&mut self) {
+        let _ = Command::new(root().join("scripts/kube-down.sh"))
+            .arg("--dir")
+            .arg(&self.dir)
+            .stdin(Stdio::null())
+            .output();
+    }
+}
+
+async fn client(kubeconfig: &Path) -> Client {
+    let config = kube::config::Kubeconfig::read_from(kubeconfig).unwrap();
+    let config = kube::Config::from_custom_kubeconfig(config, &Default::default())
+        .await
+        .unwrap();
+    Client::try_from(config).unwrap()
+}
+
+/// A Ready node with allocatable resources and no taints, as a kubelet
+/// and the node lifecycle controller would leave it.
+async fn node(
+    client: &Client,
+    name: &str,
+    arch: &str,
+    cores: u32,
+    gpus: u32,
+    labels: &[(&str, &str)],
+) {
+    let api: Api<Node> = Api::all(client.clone());
+    let mut all: BTreeMap<String, String> = labels
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    all.insert("synergai.io/arch".into(), arch.into());
+    let node: Node =
+        serde_json::from_value(json!({"metadata": {"name": name, "labels": all}})).unwrap();
+    api.create(&PostParams::default(), &node).await.unwrap();
+    let mut resources = json!({"cpu": cores.to_string(), "memory": "16Gi", "pods": "110"});
+    if gpus > 0 {
+        resources["nvidia.com/gpu"] = json!(gpus.to_string());
+    }
+    let status = json!({"status": {
+        "capacity": resources, "allocatable": resources,
+        "conditions": [{"type": "Ready", "status": "True", "reason": "KubeletReady", "message": "test",
+            "lastHeartbeatTime": "2026-01-01T00:00:00Z", "lastTransitionTime": "2026-01-01T00:00:00Z"}]
+    }});
+    api.patch_status(name, &PatchParams::default(), &Patch::Merge(status))
+        .await
+        .unwrap();
+    api.patch(
+        name,
+        &PatchParams::default(),
+        &Patch::Merge(json!({"spec": {"taints": null}})),
+    )
+    .await
+    .unwrap();
+}
+
+async fn pod(
+    client: &Client,
+    name: &str,
+    annotations: serde_json::Value,
+    extra_spec: serde_json::Value,
+) {
+    let api: Api<Pod> = Api::namespaced(client.clone(), "default");
+    let mut spec = json!({"schedulerName": "synergai", "restartPolicy": "Never",
+        "containers": [{"name": "inference", "image": "synergai/inference:test"}]});
+    if let (Some(s), Some(e)) = (spec.as_object_mut(), extra_spec.as_object()) {
+        s.extend(e.clone());
+    }
+    let pod: Pod = serde_json::from_value(
+        json!({"metadata": {"name": name, "annotations": annotations}, "spec": spec}),
+    )
+    .unwrap();
+    api.create(&PostParams::default(), &pod).await.unwrap();
+}
+
+fn job(model: &str, queries: u32, qos_ms: u32) -> serde_json::Value {
+    json!({"synergai.io/model": model, "synergai.io/queries": queries.to_string(), "synergai.io/qos-ms": qos_ms.to_string()})
+}
+
+/// Grants the scheduler user exactly the ClusterRole of deploy/rbac.yaml.
+async fn grant_deploy_role(admin: &Client, user: &str) {
+    let text = std::fs::read_to_string(root().join("deploy/rbac.yaml")).unwrap();
+    let role_doc = text.split("\n---\n").next().unwrap();
+    let role: ClusterRole =
+        serde_saphyr::from_str(role_doc).expect("deploy/rbac.yaml starts with the ClusterRole");
+    let role_name = role.metadata.name.clone().unwrap();
+    Api::<ClusterRole>::all(admin.clone())
+        .create(&PostParams::default(), &role)
+        .await
+        .unwrap();
+    let binding: ClusterRoleBinding = serde_json::from_value(json!({
+        "metadata": {"name": "synergai-test-scheduler"},
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role_name},
+        "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": user}]
+    }))
+    .unwrap();
+    Api::<ClusterRoleBinding>::all(admin.clone())
+        .create(&PostParams::default(), &binding)
+        .await
+        .unwrap();
+}
+
+struct Scheduler(Child);
+
+impl Drop for Scheduler {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn wait_for<F: Fn(&[Pod]) -> bool>(api: &Api<Pod>, what: &str, ok: F) -> Vec<Pod> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let pods = api.list(&Default::default()).await.unwrap().items;
+        if ok(&pods) {
+            return pods;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+fn find<'a>(pods: &'a [Pod], name: &str) -> &'a Pod {
+    pods.iter()
+        .find(|p| p.metadata.name.as_deref() == Some(name))
+        .unwrap()
+}
+
+fn node_of(p: &Pod) -> Option<&str> {
+    p.spec.as_ref().and_then(|s| s.node_name.as_deref())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scheduler_binds_with_annotations_events_pins_and_selectors() {
+    let kube = Kube::up("scheduler");
+    let admin = client(&kube.kubeconfig).await;
+    node(&admin, "agx-1", "agx-orin", 12, 1, &[("zone", "edge-a")]).await;
+    node(&admin, "nx-1", "orin-nx", 8, 1, &[("zone", "edge-b")]).await;
+    node(&admin, "xeon-1", "xeon-vm", 16, 0, &[("zone", "cloud")]).await;
+    for (i, model) in ["resnet50", "mobilenet-v2", "bert-base", "retinanet"]
+        .iter()
+        .enumerate()
+    {
+        pod(
+            &admin,
+            &format!("job-{i}"),
+            job(model, 200, 60_000),
+            json!({}),
+        )
+        .await;
+    }
+    let mut pinned = job("resnet50", 200, 60_000);
+    pinned["synergai.io/pin-node"] = json!("xeon-1");
+    pod(&admin, "pinned", pinned, json!({})).await;
+    pod(
+        &admin,
+        "selected",
+        job("bert-base", 100, 60_000),
+        json!({"nodeSelector": {"zone": "edge-b"}}),
+    )
+    .await;
+    let mut bad = job("resnet50", 200, 60_000);
+    bad["synergai.io/qos-ms"] = json!("-5");
+    pod(&admin, "bad-qos", bad, json!({})).await;
+    // Someone else's pod is not ours to bind.
+    pod(
+        &admin,
+        "not-ours",
+        job("resnet50", 200, 60_000),
+        json!({"schedulerName": "default-scheduler"}),
+    )
+    .await;
+
+    let user_config = kube.user("synergai-scheduler-test");
+    grant_deploy_role(&admin, "synergai-scheduler-test").await;
+
+    let _scheduler = Scheduler(
+        Command::new(env!("CARGO_BIN_EXE_synergai"))
+            .args([
+                "scheduler",
+                "run",
+                "--kube",
+                "-n",
+                "default",
+                "--interval",
+                "50ms",
+            ])
+            .env("KUBECONFIG", &user_config)
+            .stdin(Stdio::null())
+            .spawn()
+            .expect("start the scheduler"),
+    );
+    let pods_api: Api<Pod> = Api::namespaced(admin.clone(), "default");
+    let pods = wait_for(&pods_api, "every valid job pod bound", |pods| {
+        ["job-0", "job-1", "job-2", "job-3", "pinned", "selected"]
+            .iter()
+            .all(|n| node_of(find(pods, n)).is_some())
+    })
+    .await;
+    for name in ["job-0", "job-1", "job-2", "job-3", "pinned", "selected"] {
+        let p = find(&pods, name);
+        let ann = p.metadata.annotations.as_ref().unwrap();
+        for key in [
+            "synergai.io/engine",
+            "synergai.io/threads",
+            "synergai.io/predicted-ms",
+            "synergai.io/placed-by",
+        ] {
+            assert!(ann.contains_key(key), "{name} lacks {key}: {ann:?}");
+        }
+        let threads: u32 = ann["synergai.io/threads"].parse().unwrap();
+        let cores = match node_of(p).unwrap() {
+            "agx-1" => 12,
+            "nx-1" => 8,
+            _ => 16,
+        };
+        assert!(
+            threads <= cores,
+            "{name}: {threads} threads on a {cores}-core node"
+        );
+    }
+    assert_eq!(node_of(find(&pods, "pinned")), Some("xeon-1"));
+    assert_eq!(
+        find(&pods, "pinned").metadata.annotations.as_ref().unwrap()["synergai.io/placed-by"],
+        "override"
+    );
+    assert_eq!(node_of(find(&pods, "selected")), Some("nx-1"));
+    assert_eq!(
+        node_of(find(&pods, "not-ours")),
+        None,
+        "another scheduler's pod was bound"
+    );
+
+    let pods = wait_for(&pods_api, "the bad pod marked unschedulable", |pods| {
+        find(pods, "bad-qos")
+            .status
+            .as_ref()
+            .and_then(|s| s.conditions.as_ref())
+            .is_some_and(|c| {
+                c.iter().any(|c| {
+                    c.type_ == "PodScheduled"
+                        && c.status == "False"
+                        && c.reason.as_deref() == Some("Unschedulable")
+                })
+            })
+    })
+    .await;
+    assert_eq!(node_of(find(&pods, "bad-qos")), None);
+
+    let events: Api<k8s_openapi::api::events::v1::Event> =
+        Api::namespaced(admin.clone(), "default");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let list = events.list(&Default::default()).await.unwrap().items;
+        let has = |reason: &str, name: &str| {
+            list.iter().any(|e| {
+                e.reason.as_deref() == Some(reason)
+                    && e.regarding.as_ref().and_then(|r| r.name.as_deref()) == Some(name)
+            })
+        };
+        let scheduled = ["job-0", "job-1", "job-2", "job-3", "pinned", "selected"]
+            .iter()
+            .all(|n| has("Scheduled", n));
+        let failed = list.iter().any(|e| {
+            e.reason.as_deref() == Some("FailedScheduling")
+                && e.note
+                    .as_deref()
+                    .is_some_and(|n| n.contains("synergai.io/qos-ms"))
+        });
+        if scheduled && failed {
+            break;
+        }
+        assert!(Instant::now() < deadline, "events missing: {list:#?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
