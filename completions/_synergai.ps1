@@ -31,6 +31,7 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             [CompletionResult]::new('place', 'place', [CompletionResultType]::ParameterValue, 'Placement decisions from the shell: plan, explain, override, release, apply')
             [CompletionResult]::new('profile', 'profile', [CompletionResultType]::ParameterValue, 'The offline characterization and the offline plan derived from it')
             [CompletionResult]::new('fixture', 'fixture', [CompletionResultType]::ParameterValue, 'Validate, generate and import fixtures')
+            [CompletionResult]::new('emulate', 'emulate', [CompletionResultType]::ParameterValue, 'Play a scenario on a Kubernetes API server: create its nodes, create the job pods at their arrival times, and act as the kubelet of those nodes (bound pods run for their predicted time, then succeed)')
             [CompletionResult]::new('scheduler', 'scheduler', [CompletionResultType]::ParameterValue, 'The scheduler inside a cluster (pods with `schedulerName: synergai`)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -263,6 +264,21 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
         'synergai;fixture;help;help' {
             break
         }
+        'synergai;emulate' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Scenario fixture (default: the embedded default scenario)')
+            [CompletionResult]::new('--fixture', '--fixture', [CompletionResultType]::ParameterName, 'Scenario fixture (default: the embedded default scenario)')
+            [CompletionResult]::new('--speed', '--speed', [CompletionResultType]::ParameterName, 'Emulated seconds per wall-clock second. Pods declare queries and qos-ms divided by it; engine startup is not scaled, so 1 is the faithful setting')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context (default: the current one)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of the job pods (default: the context''s, else `default`); created if missing')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of the job pods (default: the context''s, else `default`); created if missing')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up (exit 1) after this long, e.g. 90s or 10m')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--kube', '--kube', [CompletionResultType]::ParameterName, 'Emulate on the cluster of the kubeconfig ($KUBECONFIG, else ~/.kube/config). Required: emulation only exists on a cluster')
+            [CompletionResult]::new('--nodes-only', '--nodes-only', [CompletionResultType]::ParameterName, 'Create (or update) the nodes, report them ready, and exit')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'synergai;scheduler' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -309,6 +325,7 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             [CompletionResult]::new('place', 'place', [CompletionResultType]::ParameterValue, 'Placement decisions from the shell: plan, explain, override, release, apply')
             [CompletionResult]::new('profile', 'profile', [CompletionResultType]::ParameterValue, 'The offline characterization and the offline plan derived from it')
             [CompletionResult]::new('fixture', 'fixture', [CompletionResultType]::ParameterValue, 'Validate, generate and import fixtures')
+            [CompletionResult]::new('emulate', 'emulate', [CompletionResultType]::ParameterValue, 'Play a scenario on a Kubernetes API server: create its nodes, create the job pods at their arrival times, and act as the kubelet of those nodes (bound pods run for their predicted time, then succeed)')
             [CompletionResult]::new('scheduler', 'scheduler', [CompletionResultType]::ParameterValue, 'The scheduler inside a cluster (pods with `schedulerName: synergai`)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -367,6 +384,9 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             break
         }
         'synergai;help;fixture;import-trace' {
+            break
+        }
+        'synergai;help;emulate' {
             break
         }
         'synergai;help;scheduler' {

@@ -19,6 +19,9 @@ _synergai() {
             synergai,completions)
                 cmd="synergai__subcmd__completions"
                 ;;
+            synergai,emulate)
+                cmd="synergai__subcmd__emulate"
+                ;;
             synergai,fixture)
                 cmd="synergai__subcmd__fixture"
                 ;;
@@ -66,6 +69,9 @@ _synergai() {
                 ;;
             synergai__subcmd__help,completions)
                 cmd="synergai__subcmd__help__subcmd__completions"
+                ;;
+            synergai__subcmd__help,emulate)
+                cmd="synergai__subcmd__help__subcmd__emulate"
                 ;;
             synergai__subcmd__help,fixture)
                 cmd="synergai__subcmd__help__subcmd__fixture"
@@ -194,7 +200,7 @@ _synergai() {
 
     case "${cmd}" in
         synergai)
-            opts="-h -V --color --help --version tui replay place profile fixture scheduler completions help"
+            opts="-h -V --color --help --version tui replay place profile fixture emulate scheduler completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -218,6 +224,52 @@ _synergai() {
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        synergai__subcmd__emulate)
+            opts="-f -n -h --kube --fixture --speed --context --namespace --nodes-only --timeout --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --fixture)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --speed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -424,7 +476,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__help)
-            opts="tui replay place profile fixture scheduler completions help"
+            opts="tui replay place profile fixture emulate scheduler completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -438,6 +490,20 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        synergai__subcmd__help__subcmd__emulate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -34,6 +34,7 @@ complete -c synergai -n "__fish_synergai_needs_command" -f -a "replay" -d 'Repla
 complete -c synergai -n "__fish_synergai_needs_command" -f -a "place" -d 'Placement decisions from the shell: plan, explain, override, release, apply'
 complete -c synergai -n "__fish_synergai_needs_command" -f -a "profile" -d 'The offline characterization and the offline plan derived from it'
 complete -c synergai -n "__fish_synergai_needs_command" -f -a "fixture" -d 'Validate, generate and import fixtures'
+complete -c synergai -n "__fish_synergai_needs_command" -f -a "emulate" -d 'Play a scenario on a Kubernetes API server: create its nodes, create the job pods at their arrival times, and act as the kubelet of those nodes (bound pods run for their predicted time, then succeed)'
 complete -c synergai -n "__fish_synergai_needs_command" -f -a "scheduler" -d 'The scheduler inside a cluster (pods with `schedulerName: synergai`)'
 complete -c synergai -n "__fish_synergai_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c synergai -n "__fish_synergai_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -213,6 +214,17 @@ complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_se
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from help" -f -a "generate" -d 'Write a random valid scenario'
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from help" -f -a "import-trace" -d 'Turn a request trace (CSV: TIMESTAMP,ContextTokens,GeneratedTokens) into a scenario whose arrivals and job sizes come from it'
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c synergai -n "__fish_synergai_using_subcommand emulate" -s f -l fixture -d 'Scenario fixture (default: the embedded default scenario)' -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand emulate" -l speed -d 'Emulated seconds per wall-clock second. Pods declare queries and qos-ms divided by it; engine startup is not scaled, so 1 is the faithful setting' -r
+complete -c synergai -n "__fish_synergai_using_subcommand emulate" -l context -d 'Kubeconfig context (default: the current one)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand emulate" -s n -l namespace -d 'Namespace of the job pods (default: the context\'s, else `default`); created if missing' -r
+complete -c synergai -n "__fish_synergai_using_subcommand emulate" -l timeout -d 'Give up (exit 1) after this long, e.g. 90s or 10m' -r
+complete -c synergai -n "__fish_synergai_using_subcommand emulate" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand emulate" -l kube -d 'Emulate on the cluster of the kubeconfig ($KUBECONFIG, else ~/.kube/config). Required: emulation only exists on a cluster'
+complete -c synergai -n "__fish_synergai_using_subcommand emulate" -l nodes-only -d 'Create (or update) the nodes, report them ready, and exit'
+complete -c synergai -n "__fish_synergai_using_subcommand emulate" -s h -l help -d 'Print help'
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and not __fish_seen_subcommand_from run help" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -240,14 +252,15 @@ complete -c synergai -n "__fish_synergai_using_subcommand completions" -l color 
 always\t''
 never\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture scheduler completions help" -f -a "tui" -d 'The interactive dashboard: per-architecture utilization, every job\'s QoS slack, placement triggers and overrides'
-complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture scheduler completions help" -f -a "replay" -d 'Replay scenarios under several policies and compare them'
-complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture scheduler completions help" -f -a "place" -d 'Placement decisions from the shell: plan, explain, override, release, apply'
-complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture scheduler completions help" -f -a "profile" -d 'The offline characterization and the offline plan derived from it'
-complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture scheduler completions help" -f -a "fixture" -d 'Validate, generate and import fixtures'
-complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture scheduler completions help" -f -a "scheduler" -d 'The scheduler inside a cluster (pods with `schedulerName: synergai`)'
-complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture scheduler completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture scheduler completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture emulate scheduler completions help" -f -a "tui" -d 'The interactive dashboard: per-architecture utilization, every job\'s QoS slack, placement triggers and overrides'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture emulate scheduler completions help" -f -a "replay" -d 'Replay scenarios under several policies and compare them'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture emulate scheduler completions help" -f -a "place" -d 'Placement decisions from the shell: plan, explain, override, release, apply'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture emulate scheduler completions help" -f -a "profile" -d 'The offline characterization and the offline plan derived from it'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture emulate scheduler completions help" -f -a "fixture" -d 'Validate, generate and import fixtures'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture emulate scheduler completions help" -f -a "emulate" -d 'Play a scenario on a Kubernetes API server: create its nodes, create the job pods at their arrival times, and act as the kubelet of those nodes (bound pods run for their predicted time, then succeed)'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture emulate scheduler completions help" -f -a "scheduler" -d 'The scheduler inside a cluster (pods with `schedulerName: synergai`)'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture emulate scheduler completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture emulate scheduler completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from place" -f -a "plan" -d 'What the policy would decide now for every pending job'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from place" -f -a "explain" -d 'Every candidate node/configuration for one job, with predicted completion and slack, and why the chosen one won'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from place" -f -a "override" -d 'Pin a job to a node or an architecture'

@@ -54,6 +54,10 @@ pub enum Command {
     /// Validate, generate and import fixtures.
     #[command(subcommand)]
     Fixture(FixtureCommand),
+    /// Play a scenario on a Kubernetes API server: create its nodes, create
+    /// the job pods at their arrival times, and act as the kubelet of those
+    /// nodes (bound pods run for their predicted time, then succeed).
+    Emulate(EmulateArgs),
     /// The scheduler inside a cluster (pods with `schedulerName: synergai`).
     #[command(subcommand)]
     Scheduler(SchedulerCommand),
@@ -156,6 +160,35 @@ pub struct ReplayArgs {
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct EmulateArgs {
+    /// Emulate on the cluster of the kubeconfig ($KUBECONFIG, else
+    /// ~/.kube/config). Required: emulation only exists on a cluster.
+    #[arg(long, required = true)]
+    pub kube: bool,
+    /// Scenario fixture (default: the embedded default scenario).
+    #[arg(long, short = 'f')]
+    pub fixture: Option<PathBuf>,
+    /// Emulated seconds per wall-clock second. Pods declare queries and
+    /// qos-ms divided by it; engine startup is not scaled, so 1 is the
+    /// faithful setting.
+    #[arg(long, default_value_t = 1.0)]
+    pub speed: f64,
+    /// Kubeconfig context (default: the current one).
+    #[arg(long)]
+    pub context: Option<String>,
+    /// Namespace of the job pods (default: the context's, else `default`);
+    /// created if missing.
+    #[arg(long, short = 'n')]
+    pub namespace: Option<String>,
+    /// Create (or update) the nodes, report them ready, and exit.
+    #[arg(long)]
+    pub nodes_only: bool,
+    /// Give up (exit 1) after this long, e.g. 90s or 10m.
+    #[arg(long, value_parser = parse_duration_ms)]
+    pub timeout: Option<f64>,
 }
 
 /// Where the cluster comes from.
@@ -322,6 +355,18 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Place(cmd) => place::run(cmd, color),
         Command::Profile(cmd) => profile_cmd::run(cmd, color),
         Command::Fixture(cmd) => fixture_cmd::run(cmd),
+        Command::Emulate(args) => crate::kube::emulate::run(crate::kube::emulate::Options {
+            fixture: args.fixture,
+            target: crate::kube::client::Target {
+                context: args.context,
+                namespace: args.namespace,
+            },
+            speed: args.speed,
+            nodes_only: args.nodes_only,
+            timeout: args
+                .timeout
+                .map(|ms| std::time::Duration::from_secs_f64(ms / 1000.0)),
+        }),
         Command::Scheduler(SchedulerCommand::Run {
             kube,
             policy,

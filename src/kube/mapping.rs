@@ -841,9 +841,11 @@ pub fn map_node(
         });
     }
 
+    // The hostname would make every node its own class, and the
+    // synergai.io/ labels are already the arch and tier fields.
     let labels = labels
         .iter()
-        .filter(|(k, _)| k.as_str() != LABEL_HOSTNAME)
+        .filter(|(k, _)| k.as_str() != LABEL_HOSTNAME && !k.starts_with("synergai.io/"))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
 
@@ -1852,8 +1854,8 @@ mod tests {
         );
         assert_eq!(
             s.labels.keys().collect::<Vec<_>>(),
-            ["synergai.io/arch", "zone"],
-            "hostname is not copied"
+            ["zone"],
+            "neither the hostname nor the synergai.io/ labels are copied"
         );
         assert_eq!(
             s.taints,

@@ -1,6 +1,6 @@
-//! Kubernetes: mapping objects to the model, connecting, and the scheduler
-//! that runs inside a cluster.
+//! Kubernetes: the pure mapping between Kubernetes objects (nodes, pods) and synergai's model.
 
 pub mod client;
+pub mod emulate;
 pub mod mapping;
 pub mod scheduler;
