@@ -46,11 +46,14 @@ round-robin\t''
 random\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand tui" -l speed -d 'Simulated seconds per real second' -r
 complete -c synergai -n "__fish_synergai_using_subcommand tui" -l theme -d 'Theme name (dark, light, high-contrast, colorblind, mono, or a user theme) or a theme file' -r
+complete -c synergai -n "__fish_synergai_using_subcommand tui" -l context -d 'Kubeconfig context (default: the current one)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand tui" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand tui" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand tui" -l read-only -d 'Disable every action that changes placements'
 complete -c synergai -n "__fish_synergai_using_subcommand tui" -l manual -d 'Start in manual mode: jobs wait until a pass is triggered (`p`)'
+complete -c synergai -n "__fish_synergai_using_subcommand tui" -l kube -d 'Use the cluster of the kubeconfig ($KUBECONFIG or ~/.kube/config)'
 complete -c synergai -n "__fish_synergai_using_subcommand tui" -s h -l help -d 'Print help'
 complete -c synergai -n "__fish_synergai_using_subcommand replay" -l policy -d 'Policies to compare (comma-separated)' -r -f -a "synergai\t''
 slo-aware\t''

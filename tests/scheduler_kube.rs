@@ -12,76 +12,12 @@ use kube::Client;
 use kube::api::{Api, Patch, PatchParams, PostParams};
 use serde_json::json;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
 
-/// A running test API server, stopped on drop.
-struct Kube {
-    dir: PathBuf,
-    kubeconfig: PathBuf,
-}
-
-impl Kube {
-    fn up(name: &str) -> Kube {
-        let dir = std::env::temp_dir().join(format!("synergai-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let out = Command::new(root().join("scripts/kube-up.sh"))
-            .arg("--dir")
-            .arg(&dir)
-            .stdin(Stdio::null())
-            .output()
-            .expect("run scripts/kube-up.sh");
-        assert!(
-            out.status.success(),
-            "kube-up.sh failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        Kube {
-            kubeconfig: dir.join("kubeconfig"),
-            dir,
-        }
-    }
-
-    /// A client-certificate user with no permissions yet.
-    fn user(&self, name: &str) -> PathBuf {
-        let out = Command::new(root().join("scripts/kube-user.sh"))
-            .arg("--dir")
-            .arg(&self.dir)
-            .arg(name)
-            .stdin(Stdio::null())
-            .output()
-            .expect("run scripts/kube-user.sh");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        self.dir.join(format!("{name}.kubeconfig"))
-    }
-}
-
-impl Drop for Kube {
-    fn drop(&mut self) {
-        let _ = Command::new(root().join("scripts/kube-down.sh"))
-            .arg("--dir")
-            .arg(&self.dir)
-            .stdin(Stdio::null())
-            .output();
-    }
-}
-
-async fn client(kubeconfig: &Path) -> Client {
-    let config = kube::config::Kubeconfig::read_from(kubeconfig).unwrap();
-    let config = kube::Config::from_custom_kubeconfig(config, &Default::default())
-        .await
-        .unwrap();
-    Client::try_from(config).unwrap()
-}
+use common::{Kube, client, root};
 
 /// A Ready node with allocatable resources and no taints, as a kubelet
 /// and the node lifecycle controller would leave it.

@@ -89,6 +89,8 @@ pub struct TuiArgs {
     /// Start in manual mode: jobs wait until a pass is triggered (`p`).
     #[arg(long)]
     pub manual: bool,
+    #[command(flatten)]
+    pub kube: KubeArgs,
 }
 
 /// Where a live-cluster command connects.
@@ -350,6 +352,7 @@ pub fn run(cli: Cli) -> Result<()> {
             theme: args.theme,
             read_only: args.read_only,
             manual: args.manual,
+            kube: args.kube.kube.then(|| args.kube.target()),
         }),
         Command::Replay(args) => replay::run(args, color),
         Command::Place(cmd) => place::run(cmd, color),

@@ -3,6 +3,7 @@
 //! immutable [`View`]s; the dashboard renders views and never knows which
 //! source produced them.
 
+pub mod kube;
 mod replay;
 
 pub use replay::{ReplayDriver, spawn};
@@ -71,6 +72,22 @@ pub struct Clock {
     pub paused: bool,
     /// Every job has arrived and finished (or can never run).
     pub finished: bool,
+    /// Times are wall-clock (Unix ms, a live cluster), not simulated.
+    pub wall: bool,
+}
+
+impl Clock {
+    /// A time of this clock for people: `2m05s` simulated, `13:38:55` wall.
+    pub fn show(&self, at_ms: f64) -> String {
+        if self.wall {
+            let secs = (at_ms / 1000.0).floor() as i64;
+            k8s_openapi::jiff::Timestamp::from_second(secs)
+                .map(|t| t.strftime("%H:%M:%S").to_string())
+                .unwrap_or_else(|_| "-".into())
+        } else {
+            crate::policy::fmt_ms(at_ms)
+        }
+    }
 }
 
 /// The policy that ran before a what-if switch, still running alongside.

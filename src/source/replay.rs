@@ -345,6 +345,7 @@ impl ReplayDriver {
                 speed: self.speed,
                 paused: self.paused,
                 finished: self.sim.finished(),
+                wall: false,
             },
             policy: self.sim.policy_name().to_string(),
             manual: self.sim.is_manual(),

@@ -27,6 +27,8 @@ pub struct TuiOptions {
     pub theme: Option<String>,
     pub read_only: bool,
     pub manual: bool,
+    /// Watch a live cluster instead of replaying a fixture.
+    pub kube: Option<crate::kube::client::Target>,
 }
 
 /// Appends a line to `$XDG_STATE_HOME/synergai/tui.log` (never the screen).
@@ -69,21 +71,32 @@ pub fn build_app(view: Arc<source::View>, theme: Option<&str>, read_only: bool) 
 
 /// Runs the dashboard until the operator quits or a signal arrives.
 pub fn run(options: TuiOptions) -> Result<()> {
-    let scenario = crate::fixture::load_scenario_or_default(options.fixture.as_deref())?;
     if !(options.speed > 0.0 && options.speed.is_finite()) {
         return Err(Error::Usage(format!(
             "--speed must be positive, got {}",
             options.speed
         )));
     }
-    let mut driver = ReplayDriver::new(scenario, options.policy, options.speed, options.manual);
-    let mut app = build_app(
-        Arc::new(driver.view()),
-        options.theme.as_deref(),
-        options.read_only,
-    )?;
+    let (commands, mut views) = match &options.kube {
+        Some(target) => {
+            let profile = crate::fixture::load_profile(&crate::fixture::Origin::Embedded(
+                "profiles/edge-cloud.yaml".into(),
+            ))?;
+            source::kube::spawn(
+                target.clone(),
+                Arc::new(profile),
+                Duration::from_millis(250),
+            )?
+        }
+        None => {
+            let scenario = crate::fixture::load_scenario_or_default(options.fixture.as_deref())?;
+            let driver = ReplayDriver::new(scenario, options.policy, options.speed, options.manual);
+            source::spawn(driver, Duration::from_millis(50))
+        }
+    };
+    let first = views.borrow_and_update().clone();
+    let mut app = build_app(first, options.theme.as_deref(), options.read_only)?;
     log(&format!("start: {}", app.view.source));
-    let (commands, mut views) = source::spawn(driver, Duration::from_millis(50));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -191,7 +191,7 @@ fn draw_header(frame: &mut Frame, app: &App, st: &Styles, area: Rect) {
         Span::raw(" "),
         Span::styled(v.source.clone(), st.fg(st.p.fg)),
         Span::raw("  "),
-        Span::styled(format!("t={}", fmt_ms(v.clock.at_ms)), st.accent()),
+        Span::styled(format!("t={}", v.clock.show(v.clock.at_ms)), st.accent()),
         Span::styled(format!(" ×{}", v.clock.speed), st.muted()),
     ];
     let mut badges = Vec::new();
@@ -572,7 +572,7 @@ fn draw_log(frame: &mut Frame, app: &App, st: &Styles, area: Rect, focused: bool
                 Span::styled(l.placed_by.clone(), st.muted())
             };
             Row::new(vec![
-                Cell::from(Span::styled(fmt_ms(l.at_ms), st.muted())),
+                Cell::from(Span::styled(app.view.clock.show(l.at_ms), st.muted())),
                 Cell::from(l.job.clone()),
                 Cell::from(l.choice.clone()),
                 Cell::from(by),
