@@ -288,6 +288,7 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Watch pending pods with `schedulerName: synergai`, decide, bind')
+            [CompletionResult]::new('trigger', 'trigger', [CompletionResultType]::ParameterValue, 'Ask a manual-mode scheduler for one placement pass')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -298,20 +299,35 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'Policy that decides')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Time between placement passes')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile file or builtin:NAME (default: builtin:edge-cloud)')
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'auto: bind as pods arrive; manual: plan, bind only when triggered')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
             [CompletionResult]::new('--kube', '--kube', [CompletionResultType]::ParameterName, 'Use the cluster of the kubeconfig ($KUBECONFIG or ~/.kube/config)')
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Watch pods of every namespace instead of one')
             [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Watch pods of every namespace instead of one')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'synergai;scheduler;trigger' {
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context (default: the current one)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of the jobs (default: the context''s)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of the jobs (default: the context''s)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--kube', '--kube', [CompletionResultType]::ParameterName, 'Use the cluster of the kubeconfig ($KUBECONFIG or ~/.kube/config)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'synergai;scheduler;help' {
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Watch pending pods with `schedulerName: synergai`, decide, bind')
+            [CompletionResult]::new('trigger', 'trigger', [CompletionResultType]::ParameterValue, 'Ask a manual-mode scheduler for one placement pass')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'synergai;scheduler;help;run' {
+            break
+        }
+        'synergai;scheduler;help;trigger' {
             break
         }
         'synergai;scheduler;help;help' {
@@ -395,9 +411,13 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
         }
         'synergai;help;scheduler' {
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Watch pending pods with `schedulerName: synergai`, decide, bind')
+            [CompletionResult]::new('trigger', 'trigger', [CompletionResultType]::ParameterValue, 'Ask a manual-mode scheduler for one placement pass')
             break
         }
         'synergai;help;scheduler;run' {
+            break
+        }
+        'synergai;help;scheduler;trigger' {
             break
         }
         'synergai;help;completions' {

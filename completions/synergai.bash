@@ -127,6 +127,9 @@ _synergai() {
             synergai__subcmd__help__subcmd__scheduler,run)
                 cmd="synergai__subcmd__help__subcmd__scheduler__subcmd__run"
                 ;;
+            synergai__subcmd__help__subcmd__scheduler,trigger)
+                cmd="synergai__subcmd__help__subcmd__scheduler__subcmd__trigger"
+                ;;
             synergai__subcmd__place,apply)
                 cmd="synergai__subcmd__place__subcmd__apply"
                 ;;
@@ -187,11 +190,17 @@ _synergai() {
             synergai__subcmd__scheduler,run)
                 cmd="synergai__subcmd__scheduler__subcmd__run"
                 ;;
+            synergai__subcmd__scheduler,trigger)
+                cmd="synergai__subcmd__scheduler__subcmd__trigger"
+                ;;
             synergai__subcmd__scheduler__subcmd__help,help)
                 cmd="synergai__subcmd__scheduler__subcmd__help__subcmd__help"
                 ;;
             synergai__subcmd__scheduler__subcmd__help,run)
                 cmd="synergai__subcmd__scheduler__subcmd__help__subcmd__run"
+                ;;
+            synergai__subcmd__scheduler__subcmd__help,trigger)
+                cmd="synergai__subcmd__scheduler__subcmd__help__subcmd__trigger"
                 ;;
             *)
                 ;;
@@ -728,7 +737,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__help__subcmd__scheduler)
-            opts="run"
+            opts="run trigger"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -742,6 +751,20 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__help__subcmd__scheduler__subcmd__run)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        synergai__subcmd__help__subcmd__scheduler__subcmd__trigger)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1272,7 +1295,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__scheduler)
-            opts="-h --color --help run help"
+            opts="-h --color --help run trigger help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1290,7 +1313,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__scheduler__subcmd__help)
-            opts="run help"
+            opts="run trigger help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1331,8 +1354,22 @@ _synergai() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        synergai__subcmd__scheduler__subcmd__help__subcmd__trigger)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         synergai__subcmd__scheduler__subcmd__run)
-            opts="-n -A -h --kube --context --namespace --policy --all-namespaces --interval --profile --color --help"
+            opts="-n -A -h --kube --context --namespace --policy --all-namespaces --interval --profile --mode --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1359,6 +1396,40 @@ _synergai() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mode)
+                    COMPREPLY=($(compgen -W "auto manual" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        synergai__subcmd__scheduler__subcmd__trigger)
+            opts="-n -h --kube --context --namespace --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

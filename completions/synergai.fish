@@ -228,12 +228,13 @@ never\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand emulate" -l kube -d 'Emulate on the cluster of the kubeconfig ($KUBECONFIG, else ~/.kube/config). Required: emulation only exists on a cluster'
 complete -c synergai -n "__fish_synergai_using_subcommand emulate" -l nodes-only -d 'Create (or update) the nodes, report them ready, and exit'
 complete -c synergai -n "__fish_synergai_using_subcommand emulate" -s h -l help -d 'Print help'
-complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and not __fish_seen_subcommand_from run help" -l color -d 'When to colour output' -r -f -a "auto\t''
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and not __fish_seen_subcommand_from run trigger help" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and not __fish_seen_subcommand_from run help" -s h -l help -d 'Print help'
-complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and not __fish_seen_subcommand_from run help" -f -a "run" -d 'Watch pending pods with `schedulerName: synergai`, decide, bind'
-complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and not __fish_seen_subcommand_from run help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and not __fish_seen_subcommand_from run trigger help" -s h -l help -d 'Print help'
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and not __fish_seen_subcommand_from run trigger help" -f -a "run" -d 'Watch pending pods with `schedulerName: synergai`, decide, bind'
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and not __fish_seen_subcommand_from run trigger help" -f -a "trigger" -d 'Ask a manual-mode scheduler for one placement pass'
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and not __fish_seen_subcommand_from run trigger help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l context -d 'Kubeconfig context (default: the current one)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l policy -d 'Policy that decides' -r -f -a "synergai\t''
@@ -243,13 +244,23 @@ round-robin\t''
 random\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l interval -d 'Time between placement passes' -r
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l profile -d 'Profile file or builtin:NAME (default: builtin:edge-cloud)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l mode -d 'auto: bind as pods arrive; manual: plan, bind only when triggered' -r -f -a "auto\t'Place jobs as they arrive (what `scheduler run --mode auto` does)'
+manual\t'Hold every job until a pass is triggered (so `plan` shows the whole backlog)'"
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l kube -d 'Use the cluster of the kubeconfig ($KUBECONFIG or ~/.kube/config)'
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -s A -l all-namespaces -d 'Watch pods of every namespace instead of one'
-complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help'
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from trigger" -l context -d 'Kubeconfig context (default: the current one)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from trigger" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from trigger" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from trigger" -l kube -d 'Use the cluster of the kubeconfig ($KUBECONFIG or ~/.kube/config)'
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from trigger" -s h -l help -d 'Print help'
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from help" -f -a "run" -d 'Watch pending pods with `schedulerName: synergai`, decide, bind'
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from help" -f -a "trigger" -d 'Ask a manual-mode scheduler for one placement pass'
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c synergai -n "__fish_synergai_using_subcommand completions" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
@@ -275,3 +286,4 @@ complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from fixture" -f -a "generate" -d 'Write a random valid scenario'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from fixture" -f -a "import-trace" -d 'Turn a request trace (CSV: TIMESTAMP,ContextTokens,GeneratedTokens) into a scenario whose arrivals and job sizes come from it'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from scheduler" -f -a "run" -d 'Watch pending pods with `schedulerName: synergai`, decide, bind'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from scheduler" -f -a "trigger" -d 'Ask a manual-mode scheduler for one placement pass'

@@ -280,3 +280,63 @@ async fn scheduler_binds_with_annotations_events_pins_and_selectors() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn manual_mode_binds_nothing_until_triggered() {
+    let kube = Kube::up("scheduler-manual");
+    let admin = client(&kube.kubeconfig).await;
+    // Room for all three at once: one trigger is one pass.
+    node(&admin, "xeon-1", "xeon-vm", 32, 0, &[]).await;
+    for i in 0..3 {
+        pod(
+            &admin,
+            &format!("m-{i}"),
+            job("resnet50", 100, 60_000),
+            json!({}),
+        )
+        .await;
+    }
+    let user_config = kube.user("synergai-manual-test");
+    grant_deploy_role(&admin, "synergai-manual-test").await;
+    let _scheduler = Scheduler(
+        Command::new(env!("CARGO_BIN_EXE_synergai"))
+            .args([
+                "scheduler",
+                "run",
+                "--kube",
+                "-n",
+                "default",
+                "--interval",
+                "50ms",
+                "--mode",
+                "manual",
+            ])
+            .env("KUBECONFIG", &user_config)
+            .stdin(Stdio::null())
+            .spawn()
+            .expect("start the scheduler"),
+    );
+    let pods_api: Api<Pod> = Api::namespaced(admin.clone(), "default");
+    // Give it many passes: nothing may be bound.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let pods = pods_api.list(&Default::default()).await.unwrap().items;
+    assert!(
+        pods.iter().all(|p| node_of(p).is_none()),
+        "bound before a trigger"
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_synergai"))
+        .args(["scheduler", "trigger", "--kube", "-n", "default"])
+        .env("KUBECONFIG", &kube.kubeconfig)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    wait_for(&pods_api, "every pod bound after the trigger", |pods| {
+        (0..3).all(|i| node_of(find(pods, &format!("m-{i}"))).is_some())
+    })
+    .await;
+}

@@ -134,6 +134,14 @@ pub enum SchedulerCommand {
         /// Profile file or builtin:NAME (default: builtin:edge-cloud).
         #[arg(long)]
         profile: Option<String>,
+        /// auto: bind as pods arrive; manual: plan, bind only when triggered.
+        #[arg(long, value_enum, default_value_t = Mode::Auto)]
+        mode: Mode,
+    },
+    /// Ask a manual-mode scheduler for one placement pass.
+    Trigger {
+        #[command(flatten)]
+        kube: KubeArgs,
     },
 }
 
@@ -376,6 +384,7 @@ pub fn run(cli: Cli) -> Result<()> {
             all_namespaces,
             interval,
             profile,
+            mode,
         }) => {
             if !kube.kube {
                 return Err(crate::Error::Usage(
@@ -388,9 +397,19 @@ pub fn run(cli: Cli) -> Result<()> {
                 policy,
                 all_namespaces,
                 interval: std::time::Duration::from_secs_f64(interval.max(1.0) / 1000.0),
+                manual: mode == Mode::Manual,
             };
             runtime()?.block_on(crate::kube::scheduler::run(options, profile))
         }
+        Command::Scheduler(SchedulerCommand::Trigger { kube }) => runtime()?.block_on(async {
+            let conn = crate::kube::client::connect(&kube.target()).await?;
+            let value = crate::kube::scheduler::trigger(&conn.client, &conn.namespace).await?;
+            output::write_stdout(&format!(
+                "triggered a placement pass ({}/{} = {value})",
+                conn.namespace,
+                crate::kube::scheduler::CONTROL_CONFIGMAP
+            ))
+        }),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
             clap_complete::generate(shell, &mut cmd, "synergai", &mut std::io::stdout());

@@ -28,7 +28,7 @@ use ::kube::runtime::events::{Event, EventType, Recorder, Reporter};
 use ::kube::runtime::{WatchStreamExt, reflector, watcher};
 use ::kube::{Resource, ResourceExt};
 use futures_util::StreamExt;
-use k8s_openapi::api::core::v1::{Binding, Node, ObjectReference, Pod};
+use k8s_openapi::api::core::v1::{Binding, ConfigMap, Node, ObjectReference, Pod};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -42,6 +42,52 @@ pub struct Options {
     pub all_namespaces: bool,
     /// Time between placement passes.
     pub interval: Duration,
+    /// Plan but bind only when an operator triggers a pass.
+    pub manual: bool,
+}
+
+/// The ConfigMap (in the scheduler's namespace) through which operators
+/// trigger placement passes in manual mode; it lives in the cluster, so
+/// every operator's trigger reaches the scheduler and survives restarts.
+pub const CONTROL_CONFIGMAP: &str = "synergai-control";
+/// Its annotation: any new value is one trigger.
+pub const ANN_TRIGGER: &str = "synergai.io/trigger";
+
+/// Asks a manual-mode scheduler for one placement pass (creates the
+/// control ConfigMap if needed).
+pub async fn trigger(client: &::kube::Client, namespace: &str) -> Result<String> {
+    let api: Api<ConfigMap> = Api::namespaced(client.clone(), namespace);
+    let value = format!("{}", now_ms() as u64);
+    let patch = serde_json::json!({
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": CONTROL_CONFIGMAP, "annotations": {ANN_TRIGGER: value}},
+    });
+    api.patch(
+        CONTROL_CONFIGMAP,
+        &PatchParams::apply("synergai").force(),
+        &Patch::Apply(patch),
+    )
+    .await
+    .map_err(|e| {
+        cluster_error(
+            &format!("trigger (configmap {namespace}/{CONTROL_CONFIGMAP})"),
+            e,
+        )
+    })?;
+    Ok(value)
+}
+
+/// The current trigger value, if the control ConfigMap exists.
+async fn trigger_value(client: &::kube::Client, namespace: &str) -> Option<String> {
+    let api: Api<ConfigMap> = Api::namespaced(client.clone(), namespace);
+    match api.get_opt(CONTROL_CONFIGMAP).await {
+        Ok(cm) => cm.and_then(|c| c.metadata.annotations?.get(ANN_TRIGGER).cloned()),
+        Err(e) => {
+            log::warn(&format!("reading {namespace}/{CONTROL_CONFIGMAP}: {e}"));
+            None
+        }
+    }
 }
 
 /// A pending pod as the policy sees it.
@@ -333,13 +379,14 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
         .await
         .map_err(|e| Error::Cluster(format!("pod watch ended: {e}")))?;
     log::info(&format!(
-        "watching {label} ({} namespaces), policy {}",
+        "watching {label} ({} namespaces), policy {}, {} mode",
         if options.all_namespaces {
             "all".to_string()
         } else {
             namespace.clone()
         },
-        options.policy
+        options.policy,
+        if options.manual { "manual" } else { "auto" }
     ));
     let recorder = Recorder::new(
         client.clone(),
@@ -353,6 +400,13 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
     let in_flight: Arc<std::sync::Mutex<HashMap<String, Instant>>> = Arc::default();
     // The last FailedScheduling message per pod, so it is reported once.
     let mut reported: HashMap<String, String> = HashMap::new();
+    // Manual mode: the trigger value seen last (the one at start does not count).
+    let mut last_trigger = if options.manual {
+        trigger_value(&client, &namespace).await
+    } else {
+        None
+    };
+    let mut waiting_logged = false;
     let mut ticker = tokio::time::interval(options.interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     use tokio::signal::unix::{SignalKind, signal};
@@ -391,6 +445,25 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
         }
         if world.pending.is_empty() {
             continue;
+        }
+        if options.manual {
+            let current = trigger_value(&client, &namespace).await;
+            if current.is_none() || current == last_trigger {
+                if !waiting_logged {
+                    log::info(&format!(
+                        "manual mode: {} pod(s) pending, waiting for a trigger (synergai scheduler trigger, or p in the dashboard)",
+                        world.pending.len()
+                    ));
+                    waiting_logged = true;
+                }
+                continue;
+            }
+            log::info(&format!(
+                "triggered: placing {} pending pod(s)",
+                world.pending.len()
+            ));
+            last_trigger = current;
+            waiting_logged = false;
         }
         let jobs: Vec<JobSpec> = world.pending.iter().map(|p| p.job.clone()).collect();
         let mut queue: Vec<JobId> = (0..jobs.len() as JobId).collect();

@@ -438,6 +438,7 @@ pub fn spawn(
     let (pods, pod_writer) = reflector::store::<Pod>();
     let connected = Arc::new(AtomicBool::new(true));
     let client = conn.client.clone();
+    let namespace = conn.namespace.clone();
     let first = live.view(&[], &[], true);
     let (view_tx, view_rx) = tokio::sync::watch::channel(Arc::new(first));
     let (tx, rx) = std::sync::mpsc::channel::<Command>();
@@ -475,6 +476,15 @@ pub fn spawn(
                                     } => pin(&client, &pods, job, Some(target), reason).await,
                                     Command::Release { job } => {
                                         pin(&client, &pods, job, None, "").await
+                                    }
+                                    Command::Trigger => {
+                                        crate::kube::scheduler::trigger(&client, &namespace)
+                                            .await
+                                            .map(|_| {
+                                                "triggered a placement pass (manual-mode scheduler)"
+                                                    .to_string()
+                                            })
+                                            .map_err(|e| e.to_string())
                                     }
                                     Command::Explain(_) => continue,
                                     other => {
