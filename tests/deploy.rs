@@ -1,0 +1,68 @@
+//! The manifests in `deploy/` parse as the Kubernetes objects they claim to
+//! be, and the profile ConfigMap is the shipped profile (regenerate with
+//! `scripts/gen-deploy-profile.sh`).
+
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::batch::v1::Job;
+use k8s_openapi::api::core::v1::ConfigMap;
+use k8s_openapi::api::rbac::v1::ClusterRole;
+use std::path::PathBuf;
+
+fn read(name: &str) -> String {
+    std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("deploy")
+            .join(name),
+    )
+    .unwrap()
+}
+
+#[test]
+fn profile_configmap_is_the_shipped_profile() {
+    let cm: ConfigMap = serde_saphyr::from_str(&read("profile-configmap.yaml")).unwrap();
+    let embedded = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/profiles/edge-cloud.yaml"),
+    )
+    .unwrap();
+    let data = cm.data.unwrap();
+    assert_eq!(
+        data["profile.yaml"].trim_end(),
+        embedded.trim_end(),
+        "deploy/profile-configmap.yaml is stale: run scripts/gen-deploy-profile.sh"
+    );
+    // And the scheduler can load it.
+    let dir = std::env::temp_dir().join(format!("synergai-deploy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("profile.yaml");
+    std::fs::write(&path, &data["profile.yaml"]).unwrap();
+    synergai::fixture::load_profile(&synergai::fixture::Origin::File(path)).unwrap();
+}
+
+#[test]
+fn manifests_parse() {
+    let role: ClusterRole =
+        serde_saphyr::from_str(read("rbac.yaml").split("\n---\n").next().unwrap()).unwrap();
+    assert!(!role.rules.unwrap().is_empty());
+    let deployment: Deployment = serde_saphyr::from_str(&read("scheduler.yaml")).unwrap();
+    let args = deployment.spec.unwrap().template.spec.unwrap().containers[0]
+        .args
+        .clone()
+        .unwrap();
+    assert!(args.contains(&"--profile".to_string()));
+    let job: Job = serde_saphyr::from_str(&read("example-job.yaml")).unwrap();
+    let annotations = job
+        .spec
+        .unwrap()
+        .template
+        .metadata
+        .unwrap()
+        .annotations
+        .unwrap();
+    for key in [
+        "synergai.io/model",
+        "synergai.io/queries",
+        "synergai.io/qos-ms",
+    ] {
+        assert!(annotations.contains_key(key), "{key}");
+    }
+}
