@@ -81,6 +81,8 @@ complete -c synergai -n "__fish_synergai_using_subcommand place; and not __fish_
 complete -c synergai -n "__fish_synergai_using_subcommand place; and not __fish_seen_subcommand_from plan explain override release apply help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -s f -l fixture -d 'Scenario fixture (default: the embedded default scenario)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -l overrides -d 'Overrides file (default: NAME.overrides.yaml next to the fixture, or the XDG state dir for the embedded scenario)' -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -l context -d 'Kubeconfig context (default: the current one)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -l at -d 'Simulated time of the decision (e.g. 120s, 2m, 90000)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -l policy -d 'Policy that decides' -r -f -a "synergai\t''
 slo-aware\t''
@@ -96,9 +98,12 @@ yaml\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -l kube -d 'Use the cluster of the kubeconfig ($KUBECONFIG or ~/.kube/config)'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -s f -l fixture -d 'Scenario fixture (default: the embedded default scenario)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -l overrides -d 'Overrides file (default: NAME.overrides.yaml next to the fixture, or the XDG state dir for the embedded scenario)' -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -l context -d 'Kubeconfig context (default: the current one)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -l at -d 'Explain the decision at this time instead of the one that placed the job' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -l policy -r -f -a "synergai\t''
 slo-aware\t''
@@ -112,24 +117,33 @@ yaml\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -l kube -d 'Use the cluster of the kubeconfig ($KUBECONFIG or ~/.kube/config)'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -s f -l fixture -d 'Scenario fixture (default: the embedded default scenario)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -l overrides -d 'Overrides file (default: NAME.overrides.yaml next to the fixture, or the XDG state dir for the embedded scenario)' -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -l context -d 'Kubeconfig context (default: the current one)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -l node -d 'Pin to this node' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -l arch -d 'Pin to this architecture' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -l reason -d 'Why (kept with the override and shown in logs)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -l kube -d 'Use the cluster of the kubeconfig ($KUBECONFIG or ~/.kube/config)'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -s h -l help -d 'Print help'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -s f -l fixture -d 'Scenario fixture (default: the embedded default scenario)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -l overrides -d 'Overrides file (default: NAME.overrides.yaml next to the fixture, or the XDG state dir for the embedded scenario)' -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -l context -d 'Kubeconfig context (default: the current one)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -l kube -d 'Use the cluster of the kubeconfig ($KUBECONFIG or ~/.kube/config)'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -s h -l help -d 'Print help'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -s f -l fixture -d 'Scenario fixture (default: the embedded default scenario)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -l overrides -d 'Overrides file (default: NAME.overrides.yaml next to the fixture, or the XDG state dir for the embedded scenario)' -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -l context -d 'Kubeconfig context (default: the current one)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -l until -d 'Stop at this simulated time (default: run to the end)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -l policy -r -f -a "synergai\t''
 slo-aware\t''
@@ -143,6 +157,7 @@ yaml\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -l kube -d 'Use the cluster of the kubeconfig ($KUBECONFIG or ~/.kube/config)'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -l dry-run -d 'Print what would be bound without recording anything'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from help" -f -a "plan" -d 'What the policy would decide now for every pending job'

@@ -211,6 +211,9 @@ pub struct SourceArgs {
     /// the XDG state dir for the embedded scenario).
     #[arg(long)]
     pub overrides: Option<PathBuf>,
+    /// Act on a live cluster instead (pending pods, pin annotations, triggers).
+    #[command(flatten)]
+    pub kube: KubeArgs,
 }
 
 /// Scheduling mode of the replay behind a `place` command.

@@ -141,7 +141,134 @@ fn simulator(scenario: &Scenario, policy: PolicyKind, manual: bool, explain: Exp
     Simulator::new(scenario, options)
 }
 
+/// `place … --kube`: the same decisions on a live cluster. Plans and
+/// explanations are computed on the cluster as it is now (pending pods,
+/// running pods placed); overrides are pod annotations; apply triggers a
+/// manual-mode scheduler.
+fn run_kube(cmd: PlaceCommand, color: bool) -> Result<()> {
+    let runtime = super::runtime()?;
+    runtime.block_on(async {
+        let source = match &cmd {
+            PlaceCommand::Plan { source, .. }
+            | PlaceCommand::Explain { source, .. }
+            | PlaceCommand::Override { source, .. }
+            | PlaceCommand::Release { source, .. }
+            | PlaceCommand::Apply { source, .. } => source.clone(),
+        };
+        let conn = crate::kube::client::connect(&source.kube.target()).await?;
+        let profile = std::sync::Arc::new(super::profile_cmd::load(None)?);
+        let (scenario, cluster, pods) = crate::kube::scheduler::snapshot(
+            &conn.client,
+            Some(&conn.namespace),
+            profile,
+            &conn.label,
+        )
+        .await?;
+        let plan = crate::policy::OfflinePlan::new(&scenario.profile, scenario.profile.knee_threshold);
+        let decide = |policy: PolicyKind, explain: Explain| {
+            let mut policy = policy.build(0);
+            let mut queue: Vec<JobId> = (0..scenario.jobs.len() as JobId).collect();
+            if policy.order() == crate::policy::QueueOrder::LeastSlack {
+                let mut archs: Vec<u16> = scenario.nodes.iter().map(|n| n.arch).collect();
+                archs.sort_unstable();
+                archs.dedup();
+                let key = |j: JobId| {
+                    let job = &scenario.jobs[j as usize];
+                    job.deadline_ms() - plan.min_service_ms(job.model, job.queries, &archs)
+                };
+                queue.sort_by(|&a, &b| key(a).total_cmp(&key(b)).then(a.cmp(&b)));
+            }
+            let mut cluster = cluster.clone();
+            let mut out = Vec::new();
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs_f64() * 1000.0)
+                .unwrap_or(0.0);
+            crate::policy::run_pass(
+                policy.as_mut(),
+                &mut cluster,
+                &plan,
+                &scenario.profile,
+                &scenario.jobs,
+                &queue,
+                now,
+                explain,
+                |cluster, decision, _, _| {
+                    let reason = decision.reason.describe(cluster);
+                    out.push(crate::sim::LoggedDecision { decision, reason });
+                },
+            );
+            out
+        };
+        match cmd {
+            PlaceCommand::Plan { moment, output, .. } => {
+                let views: Vec<DecisionView> = decide(moment.policy, Explain::None)
+                    .iter()
+                    .map(|d| view(&scenario, moment.policy.name(), d))
+                    .collect();
+                let header = format!(
+                    "{} pending pod(s) in {} namespace {} (policy {})",
+                    views.len(),
+                    conn.label,
+                    conn.namespace,
+                    moment.policy
+                );
+                print_decisions(&scenario, &views, &header, output, "PlacementPlan", color)
+            }
+            PlaceCommand::Explain { job, policy, output, .. } => {
+                let key = if job.contains('/') { job.clone() } else { format!("{}/{job}", conn.namespace) };
+                let id = scenario.job_id(&key).ok_or_else(|| {
+                    Error::NotFound(format!("no pending synergai pod `{key}` (explain --kube covers pods waiting for placement)"))
+                })?;
+                let decision = decide(policy, Explain::Job(id))
+                    .into_iter()
+                    .find(|d| d.decision.job == id)
+                    .ok_or_else(|| Error::NotFound(format!("no decision for `{key}`")))?;
+                let v = view(&scenario, policy.name(), &decision);
+                match output {
+                    OutputFormat::Json | OutputFormat::Yaml => print_document(output, "Explanation", &v),
+                    _ => print_decisions(&scenario, &[v], &format!("{key} now"), output, "Explanation", color),
+                }
+            }
+            PlaceCommand::Override { job, node, arch, reason, .. } => {
+                let target = match (node, arch) {
+                    (Some(n), _) => crate::source::PinTarget::Node(n),
+                    (None, Some(a)) => crate::source::PinTarget::Arch(a),
+                    (None, None) => return Err(Error::Usage("override needs --node or --arch".into())),
+                };
+                let text = crate::source::kube::pin(&conn.client, &pods, &job, Some(&target), reason.as_deref().unwrap_or(""))
+                    .await
+                    .map_err(Error::NotFound)?;
+                write_stdout(&text)
+            }
+            PlaceCommand::Release { job, .. } => {
+                let text = crate::source::kube::pin(&conn.client, &pods, &job, None, "")
+                    .await
+                    .map_err(Error::NotFound)?;
+                write_stdout(&text)
+            }
+            PlaceCommand::Apply { dry_run, .. } => {
+                if dry_run {
+                    return write_stdout("dry run: would trigger one placement pass of a manual-mode scheduler");
+                }
+                let value = crate::kube::scheduler::trigger(&conn.client, &conn.namespace).await?;
+                write_stdout(&format!("triggered a placement pass ({value})"))
+            }
+        }
+    })
+}
+
 pub fn run(cmd: PlaceCommand, color: bool) -> Result<()> {
+    let kube = match &cmd {
+        PlaceCommand::Plan { source, .. }
+        | PlaceCommand::Explain { source, .. }
+        | PlaceCommand::Override { source, .. }
+        | PlaceCommand::Release { source, .. }
+        | PlaceCommand::Apply { source, .. } => source.kube.kube,
+    };
+    if kube {
+        return run_kube(cmd, color);
+    }
     match cmd {
         PlaceCommand::Plan {
             source,

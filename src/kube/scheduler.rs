@@ -128,6 +128,61 @@ fn foreign(requests: &mapping::Requests) -> Placement {
     }
 }
 
+/// The cluster now, as a scenario (its schedulable nodes, its pending
+/// synergai pods as jobs named `NAMESPACE/NAME`) and the model state with
+/// every running pod placed: what `place plan|explain --kube` decide on.
+pub async fn snapshot(
+    client: &::kube::Client,
+    namespace: Option<&str>,
+    profile: Arc<Profile>,
+    label: &str,
+) -> Result<(crate::sim::Scenario, Cluster, Vec<Arc<Pod>>)> {
+    let nodes: Vec<Arc<Node>> = Api::<Node>::all(client.clone())
+        .list(&Default::default())
+        .await
+        .map_err(|e| cluster_error("list nodes", e))?
+        .items
+        .into_iter()
+        .map(Arc::new)
+        .collect();
+    let pods_api: Api<Pod> = match namespace {
+        Some(ns) => Api::namespaced(client.clone(), ns),
+        None => Api::all(client.clone()),
+    };
+    let pods: Vec<Arc<Pod>> = pods_api
+        .list(&Default::default())
+        .await
+        .map_err(|e| cluster_error("list pods", e))?
+        .items
+        .into_iter()
+        .map(Arc::new)
+        .collect();
+    let world = build_world(
+        &nodes,
+        &pods,
+        &profile,
+        &mapping::ArchMapping::default(),
+        &HashSet::new(),
+        now_ms(),
+    );
+    let mut jobs: Vec<JobSpec> = world.pending.into_iter().map(|p| p.job).collect();
+    jobs.sort_by(|a, b| {
+        a.arrival_ms
+            .total_cmp(&b.arrival_ms)
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    let scenario = crate::sim::Scenario {
+        name: label.to_string(),
+        description: "live cluster".into(),
+        source: label.to_string(),
+        seed: 0,
+        profile,
+        nodes: world.nodes,
+        jobs: Arc::new(jobs),
+    };
+    Ok((scenario, world.cluster, pods))
+}
+
 /// Builds the model: schedulable nodes, running pods placed on them,
 /// pending synergai pods as jobs (times are Unix milliseconds).
 fn build_world(

@@ -13,7 +13,6 @@ use crate::model::{
 };
 use crate::policy::{OfflinePlan, fmt_ms};
 use ::kube::api::{Api, Patch, PatchParams};
-use ::kube::runtime::reflector::Store;
 use ::kube::runtime::{WatchStreamExt, reflector, watcher};
 use futures_util::StreamExt;
 use k8s_openapi::api::core::v1::{Node, Pod};
@@ -353,18 +352,18 @@ fn arch_summaries(nodes: &[NodeSnapshot], jobs: &[JobSnapshot]) -> Vec<ArchSumma
     out
 }
 
-/// Writes or removes a pod's pin annotations.
-async fn pin(
+/// Writes or removes a pending pod's pin annotations (`NAMESPACE/NAME`
+/// or `NAME`); shared by the live dashboard and `place override --kube`.
+pub async fn pin(
     client: &::kube::Client,
-    store: &Store<Pod>,
+    pods: &[Arc<Pod>],
     job: &str,
     target: Option<&PinTarget>,
     reason: &str,
 ) -> Result<String, String> {
     let (namespace, name) = job.split_once('/').unwrap_or(("", job));
-    let pod = store
-        .state()
-        .into_iter()
+    let pod = pods
+        .iter()
         .find(|p| {
             p.metadata.name.as_deref() == Some(name)
                 && (namespace.is_empty() || p.metadata.namespace.as_deref() == Some(namespace))
@@ -473,9 +472,11 @@ pub fn spawn(
                                         job,
                                         target,
                                         reason,
-                                    } => pin(&client, &pods, job, Some(target), reason).await,
+                                    } => {
+                                        pin(&client, &pods.state(), job, Some(target), reason).await
+                                    }
                                     Command::Release { job } => {
-                                        pin(&client, &pods, job, None, "").await
+                                        pin(&client, &pods.state(), job, None, "").await
                                     }
                                     Command::Trigger => {
                                         crate::kube::scheduler::trigger(&client, &namespace)
