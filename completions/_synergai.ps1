@@ -320,6 +320,8 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Time between placement passes')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile file or builtin:NAME (default: builtin:edge-cloud)')
             [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'auto: bind as pods arrive; manual: plan, bind only when triggered')
+            [CompletionResult]::new('--kube-api-qps', '--kube-api-qps', [CompletionResultType]::ParameterName, 'Binds per second to the API server (0: no client-side limit)')
+            [CompletionResult]::new('--kube-api-burst', '--kube-api-burst', [CompletionResultType]::ParameterName, 'Binds that may go at once above --kube-api-qps')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
             [CompletionResult]::new('--kube', '--kube', [CompletionResultType]::ParameterName, 'Use the cluster of the kubeconfig ($KUBECONFIG or ~/.kube/config)')
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Watch pods of every namespace instead of one')

@@ -1429,7 +1429,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__scheduler__subcmd__run)
-            opts="-n -A -h --kube --context --namespace --policy --all-namespaces --interval --profile --mode --color --help"
+            opts="-n -A -h --kube --context --namespace --policy --all-namespaces --interval --profile --mode --kube-api-qps --kube-api-burst --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1461,6 +1461,14 @@ _synergai() {
                     ;;
                 --mode)
                     COMPREPLY=($(compgen -W "auto manual" -- "${cur}"))
+                    return 0
+                    ;;
+                --kube-api-qps)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kube-api-burst)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)

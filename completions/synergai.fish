@@ -261,6 +261,8 @@ complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l profile -d 'Profile file or builtin:NAME (default: builtin:edge-cloud)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l mode -d 'auto: bind as pods arrive; manual: plan, bind only when triggered' -r -f -a "auto\t'Place jobs as they arrive (what `scheduler run --mode auto` does)'
 manual\t'Hold every job until a pass is triggered (so `plan` shows the whole backlog)'"
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l kube-api-qps -d 'Binds per second to the API server (0: no client-side limit)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l kube-api-burst -d 'Binds that may go at once above --kube-api-qps' -r
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"

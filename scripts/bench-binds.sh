@@ -3,7 +3,8 @@
 # N emulated nodes, M pending job pods, the scheduler started once they all
 # exist; reports the time until every pod is bound.
 #
-#   scripts/bench-binds.sh [NODES] [PODS]      (default 1000 5000)
+#   scripts/bench-binds.sh [NODES] [PODS] [SCHEDULER FLAGS...]   (default 1000 5000)
+#   e.g. scripts/bench-binds.sh 1000 5000 --kube-api-qps 1000 --kube-api-burst 2000
 #
 # Nodes are 64-core xeon-vm VMs so that every pod fits at once (the figure
 # measures deciding and binding, not waiting for capacity), as in the
@@ -12,6 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 NODES=${1:-1000}
 PODS=${2:-5000}
+shift $(( $# < 2 ? $# : 2 ))
 DIR=$(mktemp -d /tmp/synergai-bench-binds.XXXXXX)
 rmdir "$DIR"
 BIN=target/release/synergai
@@ -59,7 +61,7 @@ while :; do
 done
 echo "scheduling..." >&2
 start=$(date +%s.%N)
-"$BIN" scheduler run --kube -n default --interval 20ms 2>"$DIR/scheduler.err" &
+"$BIN" scheduler run --kube -n default --interval 20ms "$@" 2>"$DIR/scheduler.err" &
 SCHED=$!
 while :; do
   read -r total bound < <(count)
@@ -69,4 +71,4 @@ done
 end=$(date +%s.%N)
 python3 -c "
 elapsed = $end - $start
-print(f'bound $PODS pods on $NODES nodes in {elapsed:.1f} s: {$PODS / elapsed:.0f} pods/s (including watch start-up)')"
+print(f'bound $PODS pods on $NODES nodes in {elapsed:.1f} s: {$PODS / elapsed:.0f} pods/s (including watch start-up; scheduler flags: ${*:-defaults})')"

@@ -141,8 +141,9 @@ async fn scheduler_binds_with_annotations_events_pins_and_selectors() {
     let kube = Kube::up("scheduler");
     let admin = client(&kube.kubeconfig).await;
     node(&admin, "agx-1", "agx-orin", 12, 1, &[("zone", "edge-a")]).await;
-    node(&admin, "nx-1", "orin-nx", 8, 1, &[("zone", "edge-b")]).await;
-    node(&admin, "xeon-1", "xeon-vm", 16, 0, &[("zone", "cloud")]).await;
+    // Roomy nodes: with no kubelet nothing finishes, so everything must fit at once.
+    node(&admin, "nx-1", "orin-nx", 16, 1, &[("zone", "edge-b")]).await;
+    node(&admin, "xeon-1", "xeon-vm", 32, 0, &[("zone", "cloud")]).await;
     for (i, model) in ["resnet50", "mobilenet-v2", "bert-base", "retinanet"]
         .iter()
         .enumerate()
@@ -217,12 +218,32 @@ async fn scheduler_binds_with_annotations_events_pins_and_selectors() {
         let threads: u32 = ann["synergai.io/threads"].parse().unwrap();
         let cores = match node_of(p).unwrap() {
             "agx-1" => 12,
-            "nx-1" => 8,
-            _ => 16,
+            "nx-1" => 16,
+            _ => 32,
         };
         assert!(
             threads <= cores,
             "{name}: {threads} threads on a {cores}-core node"
+        );
+    }
+    // Decisions account for each other (binds in flight included): no node
+    // is given more threads than it has cores.
+    for (node, cores) in [("agx-1", 12), ("nx-1", 16), ("xeon-1", 32)] {
+        let used: u32 = pods
+            .iter()
+            .filter(|p| node_of(p) == Some(node))
+            .filter_map(|p| {
+                p.metadata
+                    .annotations
+                    .as_ref()?
+                    .get("synergai.io/threads")?
+                    .parse::<u32>()
+                    .ok()
+            })
+            .sum();
+        assert!(
+            used <= cores,
+            "{node}: {used} threads placed on {cores} cores"
         );
     }
     assert_eq!(node_of(find(&pods, "pinned")), Some("xeon-1"));

@@ -137,6 +137,12 @@ pub enum SchedulerCommand {
         /// auto: bind as pods arrive; manual: plan, bind only when triggered.
         #[arg(long, value_enum, default_value_t = Mode::Auto)]
         mode: Mode,
+        /// Binds per second to the API server (0: no client-side limit).
+        #[arg(long, default_value_t = 100.0)]
+        kube_api_qps: f64,
+        /// Binds that may go at once above --kube-api-qps.
+        #[arg(long, default_value_t = 200)]
+        kube_api_burst: u32,
     },
     /// Ask a manual-mode scheduler for one placement pass.
     Trigger {
@@ -388,6 +394,8 @@ pub fn run(cli: Cli) -> Result<()> {
             interval,
             profile,
             mode,
+            kube_api_qps,
+            kube_api_burst,
         }) => {
             if !kube.kube {
                 return Err(crate::Error::Usage(
@@ -401,6 +409,8 @@ pub fn run(cli: Cli) -> Result<()> {
                 all_namespaces,
                 interval: std::time::Duration::from_secs_f64(interval.max(1.0) / 1000.0),
                 manual: mode == Mode::Manual,
+                api_qps: kube_api_qps,
+                api_burst: kube_api_burst,
             };
             runtime()?.block_on(crate::kube::scheduler::run(options, profile))
         }

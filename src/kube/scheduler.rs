@@ -44,6 +44,51 @@ pub struct Options {
     pub interval: Duration,
     /// Plan but bind only when an operator triggers a pass.
     pub manual: bool,
+    /// Client-side limit of binds per second (0: none) and its burst, like
+    /// kube-scheduler's `--kube-api-qps` / `--kube-api-burst`.
+    pub api_qps: f64,
+    pub api_burst: u32,
+}
+
+/// A token bucket: `qps` tokens a second, at most `burst` saved up.
+pub struct RateLimiter {
+    qps: f64,
+    burst: f64,
+    state: tokio::sync::Mutex<(f64, tokio::time::Instant)>,
+}
+
+impl RateLimiter {
+    pub fn new(qps: f64, burst: u32) -> RateLimiter {
+        let burst = f64::from(burst.max(1));
+        RateLimiter {
+            qps,
+            burst,
+            state: tokio::sync::Mutex::new((burst, tokio::time::Instant::now())),
+        }
+    }
+
+    /// Waits for a token (never, when `qps` is 0 or less: unlimited).
+    pub async fn acquire(&self) {
+        if self.qps <= 0.0 {
+            return;
+        }
+        loop {
+            let wait = {
+                let mut state = self.state.lock().await;
+                let (tokens, last) = *state;
+                let now = tokio::time::Instant::now();
+                let tokens =
+                    (tokens + now.duration_since(last).as_secs_f64() * self.qps).min(self.burst);
+                if tokens >= 1.0 {
+                    *state = (tokens - 1.0, now);
+                    return;
+                }
+                *state = (tokens, now);
+                Duration::from_secs_f64((1.0 - tokens) / self.qps)
+            };
+            tokio::time::sleep(wait).await;
+        }
+    }
 }
 
 /// The ConfigMap (in the scheduler's namespace) through which operators
@@ -162,7 +207,7 @@ pub async fn snapshot(
         &pods,
         &profile,
         &mapping::ArchMapping::default(),
-        &HashSet::new(),
+        &HashMap::new(),
         now_ms(),
     );
     let mut jobs: Vec<JobSpec> = world.pending.into_iter().map(|p| p.job).collect();
@@ -183,6 +228,19 @@ pub async fn snapshot(
     Ok((scenario, world.cluster, pods))
 }
 
+/// A decision whose bind is queued, in flight, or done but not yet seen
+/// in the store: its pod is not pending any more and its resources are
+/// taken, so later passes neither decide it again nor over-commit.
+#[derive(Clone, Debug)]
+struct InFlight {
+    node: String,
+    placement: Placement,
+    queries: u64,
+    /// When the bind succeeded (forgotten 30 s later if the store never
+    /// shows the pod bound, e.g. it was deleted).
+    bound_at: Option<Instant>,
+}
+
 /// Builds the model: schedulable nodes, running pods placed on them,
 /// pending synergai pods as jobs (times are Unix milliseconds).
 fn build_world(
@@ -190,7 +248,7 @@ fn build_world(
     pods: &[Arc<Pod>],
     profile: &Profile,
     arch_mapping: &mapping::ArchMapping,
-    in_flight: &HashSet<String>,
+    in_flight: &HashMap<String, InFlight>,
     now: f64,
 ) -> World {
     let mut specs: Vec<(NodeSpec, Arc<Node>)> = Vec::new();
@@ -253,7 +311,7 @@ fn build_world(
             }
             None if ours => {
                 if pod.metadata.deletion_timestamp.is_some()
-                    || in_flight.contains(&pod.uid().unwrap_or_default())
+                    || in_flight.contains_key(&pod.uid().unwrap_or_default())
                 {
                     continue;
                 }
@@ -266,6 +324,18 @@ fn build_world(
                 }
             }
             None => {}
+        }
+    }
+    for flight in in_flight.values() {
+        if let Some(&node) = index.get(flight.node.as_str()) {
+            cluster.place(
+                node,
+                JobId::MAX,
+                flight.queries,
+                &flight.placement,
+                now,
+                false,
+            );
         }
     }
     World {
@@ -451,8 +521,9 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
         },
     );
     let mut policy = options.policy.build(0);
+    let limiter = Arc::new(RateLimiter::new(options.api_qps, options.api_burst));
     // Pods whose bind is in flight or done but not yet seen in the store.
-    let in_flight: Arc<std::sync::Mutex<HashMap<String, Instant>>> = Arc::default();
+    let in_flight: Arc<std::sync::Mutex<HashMap<String, InFlight>>> = Arc::default();
     // The last FailedScheduling message per pod, so it is reported once.
     let mut reported: HashMap<String, String> = HashMap::new();
     // Manual mode: the trigger value seen last (the one at start does not count).
@@ -475,16 +546,21 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
             _ = int.recv() => { log::info("SIGINT: stopping"); return Ok(()); }
         }
         let pod_state = pods.state();
-        let flying: HashSet<String> = {
+        let flying: HashMap<String, InFlight> = {
             let mut f = in_flight.lock().unwrap_or_else(|e| e.into_inner());
-            // Forget binds the store has caught up with, or that are stale.
+            // Forget binds the store has caught up with, or long done.
             let bound: HashSet<String> = pod_state
                 .iter()
                 .filter(|p| p.spec.as_ref().is_some_and(|s| s.node_name.is_some()))
                 .filter_map(|p| p.uid())
                 .collect();
-            f.retain(|uid, at| !bound.contains(uid) && at.elapsed() < Duration::from_secs(30));
-            f.keys().cloned().collect()
+            f.retain(|uid, flight| {
+                !bound.contains(uid)
+                    && flight
+                        .bound_at
+                        .is_none_or(|t| t.elapsed() < Duration::from_secs(30))
+            });
+            f.clone()
         };
         let now = now_ms();
         let mut world = build_world(
@@ -566,7 +642,7 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
                         } else {
                             policy_name(options.policy)
                         };
-                        binds.push((pending.pod.clone(), node, a, placed_by));
+                        binds.push((pending.pod.clone(), node, a, placed_by, pending.job.queries));
                     }
                     Action::Hold => {
                         if matches!(decision.reason, Reason::NoCapacity | Reason::Unschedulable) {
@@ -588,24 +664,36 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
             report_unschedulable(&client, &recorder, &pod, &message, &mut reported).await;
         }
         // Binds run concurrently; the next pass does not wait for them.
-        for (pod, node, assignment, placed_by) in binds {
+        for (pod, node, assignment, placed_by, queries) in binds {
             let uid = pod.uid().unwrap_or_default();
-            in_flight
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(uid.clone(), Instant::now());
+            in_flight.lock().unwrap_or_else(|e| e.into_inner()).insert(
+                uid.clone(),
+                InFlight {
+                    node: node.clone(),
+                    placement: assignment.config.placement(),
+                    queries,
+                    bound_at: None,
+                },
+            );
             reported.remove(&uid);
             let client = client.clone();
             let recorder = recorder.clone();
             let in_flight = in_flight.clone();
+            let limiter = limiter.clone();
             tokio::spawn(async move {
-                if let Err(e) = bind(&client, &recorder, &pod, &node, &assignment, placed_by).await
-                {
-                    log::warn(&e.to_string());
-                    in_flight
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .remove(&uid);
+                limiter.acquire().await;
+                let result = bind(&client, &recorder, &pod, &node, &assignment, placed_by).await;
+                let mut flights = in_flight.lock().unwrap_or_else(|e| e.into_inner());
+                match result {
+                    Ok(()) => {
+                        if let Some(f) = flights.get_mut(&uid) {
+                            f.bound_at = Some(Instant::now());
+                        }
+                    }
+                    Err(e) => {
+                        log::warn(&e.to_string());
+                        flights.remove(&uid);
+                    }
                 }
             });
         }
@@ -744,5 +832,32 @@ async fn report_unschedulable(
         .await
     {
         log::warn(&format!("condition for {namespace}/{name}: {e}"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn the_limiter_spends_the_burst_then_keeps_the_rate() {
+        let limiter = RateLimiter::new(10.0, 5);
+        let start = tokio::time::Instant::now();
+        for _ in 0..5 {
+            limiter.acquire().await;
+        }
+        assert!(
+            start.elapsed() < Duration::from_millis(1),
+            "the burst is immediate"
+        );
+        for _ in 0..10 {
+            limiter.acquire().await;
+        }
+        let elapsed = start.elapsed().as_secs_f64();
+        assert!(
+            (0.95..1.1).contains(&elapsed),
+            "10 more at 10/s took {elapsed}s"
+        );
+        RateLimiter::new(0.0, 1).acquire().await;
     }
 }
