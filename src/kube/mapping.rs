@@ -580,24 +580,6 @@ impl ArchMapping {
 
 // ------------------------------------------------------------------- nodes
 
-fn known_archs(profile: &Profile) -> String {
-    profile
-        .archs
-        .iter()
-        .map(|a| a.name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn known_models(profile: &Profile) -> String {
-    profile
-        .models
-        .iter()
-        .map(|m| m.name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// What a node offers: `status.allocatable`, each resource falling back to
 /// `status.capacity`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -703,7 +685,7 @@ pub fn map_node(
                     "unknown architecture {} (profile {} knows: {})",
                     quote(v),
                     profile.name,
-                    known_archs(profile)
+                    profile.arch_names()
                 ),
             )
         })?,
@@ -716,7 +698,7 @@ pub fn map_node(
                         quote(&labels[&rule.label]),
                         quote(&rule.arch),
                         profile.name,
-                        known_archs(profile)
+                        profile.arch_names()
                     ),
                 )
             })?,
@@ -725,7 +707,7 @@ pub fn map_node(
                     label_field(LABEL_ARCH),
                     format!(
                         "missing, and no architecture mapping rule matches the node's labels; label the node with one of: {}",
-                        known_archs(profile)
+                        profile.arch_names()
                     ),
                 ));
             }
@@ -1050,7 +1032,7 @@ pub fn map_pod(pod: &Pod, profile: &Profile) -> Result<Mapped<PodJob>, MappingEr
                 "unknown model {} (profile {} knows: {})",
                 quote(model_name),
                 profile.name,
-                known_models(profile)
+                profile.model_names()
             ),
         )
     })?;
@@ -1107,7 +1089,7 @@ pub fn map_pod(pod: &Pod, profile: &Profile) -> Result<Mapped<PodJob>, MappingEr
                         "unknown architecture {} (profile {} knows: {})",
                         quote(&a),
                         profile.name,
-                        known_archs(profile)
+                        profile.arch_names()
                     ),
                 ));
             }

@@ -217,6 +217,18 @@ impl Profile {
         self.model_index.get(name).copied()
     }
 
+    /// `a, b, c`: the architectures, for error messages.
+    pub fn arch_names(&self) -> String {
+        let names: Vec<&str> = self.archs.iter().map(|a| a.name.as_str()).collect();
+        names.join(", ")
+    }
+
+    /// `a, b, c`: the models, for error messages.
+    pub fn model_names(&self) -> String {
+        let names: Vec<&str> = self.models.iter().map(|m| m.name.as_str()).collect();
+        names.join(", ")
+    }
+
     pub fn arch(&self, id: ArchId) -> &Architecture {
         &self.archs[id as usize]
     }
