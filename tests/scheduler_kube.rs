@@ -144,6 +144,16 @@ async fn scheduler_binds_with_annotations_events_pins_and_selectors() {
     // Roomy nodes: with no kubelet nothing finishes, so everything must fit at once.
     node(&admin, "nx-1", "orin-nx", 16, 1, &[("zone", "edge-b")]).await;
     node(&admin, "xeon-1", "xeon-vm", 32, 0, &[("zone", "cloud")]).await;
+    // A dedicated board: only pods tolerating its taint may land there.
+    node(&admin, "agx-9", "agx-orin", 12, 1, &[("zone", "dedicated")]).await;
+    Api::<Node>::all(admin.clone())
+        .patch(
+            "agx-9",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"taints": [{"key": "dedicated", "value": "inference", "effect": "NoSchedule"}]}})),
+        )
+        .await
+        .unwrap();
     for (i, model) in ["resnet50", "mobilenet-v2", "bert-base", "retinanet"]
         .iter()
         .enumerate()
@@ -159,6 +169,14 @@ async fn scheduler_binds_with_annotations_events_pins_and_selectors() {
     let mut pinned = job("resnet50", 200, 60_000);
     pinned["synergai.io/pin-node"] = json!("xeon-1");
     pod(&admin, "pinned", pinned, json!({})).await;
+    pod(
+        &admin,
+        "tolerant",
+        job("resnet50", 200, 60_000),
+        json!({"nodeSelector": {"zone": "dedicated"},
+               "tolerations": [{"key": "dedicated", "operator": "Equal", "value": "inference", "effect": "NoSchedule"}]}),
+    )
+    .await;
     pod(
         &admin,
         "selected",
@@ -199,9 +217,11 @@ async fn scheduler_binds_with_annotations_events_pins_and_selectors() {
     );
     let pods_api: Api<Pod> = Api::namespaced(admin.clone(), "default");
     let pods = wait_for(&pods_api, "every valid job pod bound", |pods| {
-        ["job-0", "job-1", "job-2", "job-3", "pinned", "selected"]
-            .iter()
-            .all(|n| node_of(find(pods, n)).is_some())
+        [
+            "job-0", "job-1", "job-2", "job-3", "pinned", "selected", "tolerant",
+        ]
+        .iter()
+        .all(|n| node_of(find(pods, n)).is_some())
     })
     .await;
     for name in ["job-0", "job-1", "job-2", "job-3", "pinned", "selected"] {
@@ -252,6 +272,16 @@ async fn scheduler_binds_with_annotations_events_pins_and_selectors() {
         "override"
     );
     assert_eq!(node_of(find(&pods, "selected")), Some("nx-1"));
+    assert_eq!(node_of(find(&pods, "tolerant")), Some("agx-9"));
+    for p in &pods {
+        if node_of(p) == Some("agx-9") {
+            assert_eq!(
+                p.metadata.name.as_deref(),
+                Some("tolerant"),
+                "an intolerant pod on the tainted node"
+            );
+        }
+    }
     assert_eq!(
         node_of(find(&pods, "not-ours")),
         None,

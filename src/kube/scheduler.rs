@@ -13,10 +13,10 @@
 //! `FailedScheduling` warning plus the `PodScheduled=False`,
 //! `Unschedulable` condition.
 //!
-//! Filtering: nodes that are not Ready, cordoned, or carry a `NoSchedule`
-//! / `NoExecute` taint are left out (tolerations of such taints are not
-//! honoured yet: conservative); `nodeSelector` and required node affinity
-//! narrow each pod's allowed nodes.
+//! Filtering: nodes that are not Ready or cordoned are left out;
+//! `NoSchedule` / `NoExecute` taints (against the pod's tolerations),
+//! `nodeSelector` and required node affinity narrow each pod's allowed
+//! nodes, computed once per distinct set of constraints.
 
 use super::client::{Connection, Target, connect};
 use super::mapping::{self, PinRef};
@@ -252,6 +252,7 @@ fn build_world(
     now: f64,
 ) -> World {
     let mut specs: Vec<(NodeSpec, Arc<Node>)> = Vec::new();
+    let mut hard_taints = false;
     for node in nodes {
         let unschedulable = node
             .spec
@@ -262,7 +263,15 @@ fn build_world(
             continue;
         }
         match mapping::node_spec(node, profile, arch_mapping) {
-            Ok(spec) => specs.push((spec, node.clone())),
+            Ok(mut spec) => {
+                // Hard taints are the pods' business (tolerations), checked
+                // per pod below; in the model every node is schedulable.
+                let before = spec.taints.len();
+                spec.taints
+                    .retain(|t| t.effect == crate::model::TaintEffect::PreferNoSchedule);
+                hard_taints |= spec.taints.len() != before;
+                specs.push((spec, node.clone()));
+            }
             Err(e) => log::warn(&format!("skipping {e}")),
         }
     }
@@ -277,6 +286,9 @@ fn build_world(
     let mut cluster = Cluster::new(node_specs.clone(), profile);
     let mut pending = Vec::new();
     let mut invalid = Vec::new();
+    // Allowed nodes per constraint signature (tolerations, selector,
+    // affinity): most pods share one, so filtering is not O(pods × nodes).
+    let mut allowed_cache: HashMap<String, Option<Arc<[NodeId]>>> = HashMap::new();
     for pod in pods {
         if mapping::pod_is_terminal(pod) {
             continue;
@@ -315,7 +327,14 @@ fn build_world(
                 {
                     continue;
                 }
-                match pending_job(pod, profile, &k8s_nodes, &index) {
+                match pending_job(
+                    pod,
+                    profile,
+                    &k8s_nodes,
+                    &index,
+                    hard_taints,
+                    &mut allowed_cache,
+                ) {
                     Ok(job) => pending.push(PendingPod {
                         pod: pod.clone(),
                         job,
@@ -387,6 +406,8 @@ fn pending_job(
     profile: &Profile,
     k8s_nodes: &[Arc<Node>],
     index: &HashMap<&str, NodeId>,
+    hard_taints: bool,
+    cache: &mut HashMap<String, Option<Arc<[NodeId]>>>,
 ) -> std::result::Result<JobSpec, String> {
     let job = mapping::pod_job(pod, profile).map_err(|e| e.to_string())?;
     let pin = match &job.pin {
@@ -401,7 +422,7 @@ fn pending_job(
         }
     };
     let spec = pod.spec.as_ref();
-    let constrained = spec.is_some_and(|s| {
+    let selective = spec.is_some_and(|s| {
         s.node_selector.as_ref().is_some_and(|m| !m.is_empty())
             || s.affinity
                 .as_ref()
@@ -412,17 +433,33 @@ fn pending_job(
                 })
                 .is_some()
     });
-    let allowed = constrained.then(|| {
-        k8s_nodes
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| {
-                mapping::matches_node_selector(pod, n) && mapping::matches_required_affinity(pod, n)
+    let allowed = if selective || hard_taints {
+        let signature = serde_json::json!([
+            spec.and_then(|s| s.tolerations.as_ref()),
+            spec.and_then(|s| s.node_selector.as_ref()),
+            spec.and_then(|s| s.affinity.as_ref())
+                .and_then(|a| a.node_affinity.as_ref()),
+        ])
+        .to_string();
+        cache
+            .entry(signature)
+            .or_insert_with(|| {
+                let ok: Vec<NodeId> = k8s_nodes
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, n)| {
+                        mapping::tolerates_taints(pod, n)
+                            && mapping::matches_node_selector(pod, n)
+                            && mapping::matches_required_affinity(pod, n)
+                    })
+                    .map(|(i, _)| i as NodeId)
+                    .collect();
+                (ok.len() < k8s_nodes.len()).then(|| ok.into())
             })
-            .map(|(i, _)| i as NodeId)
-            .collect::<Vec<_>>()
-            .into()
-    });
+            .clone()
+    } else {
+        None
+    };
     Ok(JobSpec {
         name: format!("{}/{}", job.namespace, job.name),
         arrival_ms: job.created.map(mapping::timestamp_ms).unwrap_or(0.0),
