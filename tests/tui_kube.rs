@@ -1,8 +1,8 @@
 //! The live dashboard in a pseudo-terminal against an emulated cluster on a
 //! real kube-apiserver: it shows the nodes' architectures and the pending
-//! jobs with their slack, and an override made in the dashboard becomes the
-//! pod's `synergai.io/pin-arch` annotation (operator state lives in the
-//! cluster).
+//! jobs with their slack, explains a pending job's candidates, and an
+//! override made in the dashboard becomes the pod's `synergai.io/pin-arch`
+//! annotation (operator state lives in the cluster).
 
 mod common;
 
@@ -103,6 +103,13 @@ fn live_dashboard_shows_the_cluster_and_overrides_write_annotations() {
     let shown = screen(&bytes);
     assert!(shown.contains("pending"), "{shown}");
     assert!(shown.contains("policy live"), "{shown}");
+
+    // The job detail popup explains what synergai would do now.
+    send("\r");
+    wait_for(&bytes, "esc closes");
+    wait_for(&bytes, "COMPLETES");
+    send("\u{1b}");
+    std::thread::sleep(Duration::from_millis(300));
 
     // Override the selected (first) job: the first target is an architecture.
     send("o");

@@ -166,39 +166,7 @@ fn run_kube(cmd: PlaceCommand, color: bool) -> Result<()> {
         .await?;
         let plan = crate::policy::OfflinePlan::new(&scenario.profile, scenario.profile.knee_threshold);
         let decide = |policy: PolicyKind, explain: Explain| {
-            let mut policy = policy.build(0);
-            let mut queue: Vec<JobId> = (0..scenario.jobs.len() as JobId).collect();
-            if policy.order() == crate::policy::QueueOrder::LeastSlack {
-                let mut archs: Vec<u16> = scenario.nodes.iter().map(|n| n.arch).collect();
-                archs.sort_unstable();
-                archs.dedup();
-                let key = |j: JobId| {
-                    let job = &scenario.jobs[j as usize];
-                    job.deadline_ms() - plan.min_service_ms(job.model, job.queries, &archs)
-                };
-                queue.sort_by(|&a, &b| key(a).total_cmp(&key(b)).then(a.cmp(&b)));
-            }
-            let mut cluster = cluster.clone();
-            let mut out = Vec::new();
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs_f64() * 1000.0)
-                .unwrap_or(0.0);
-            crate::policy::run_pass(
-                policy.as_mut(),
-                &mut cluster,
-                &plan,
-                &scenario.profile,
-                &scenario.jobs,
-                &queue,
-                now,
-                explain,
-                |cluster, decision, _, _| {
-                    let reason = decision.reason.describe(cluster);
-                    out.push(crate::sim::LoggedDecision { decision, reason });
-                },
-            );
-            out
+            crate::kube::scheduler::plan_now(&scenario, &cluster, &plan, policy, explain)
         };
         match cmd {
             PlaceCommand::Plan { moment, output, .. } => {

@@ -182,6 +182,15 @@ pub async fn snapshot(
     profile: Arc<Profile>,
     label: &str,
 ) -> Result<(crate::sim::Scenario, Cluster, Vec<Arc<Pod>>)> {
+    let (nodes, pods) = list(client, namespace).await?;
+    let (scenario, cluster) = scenario_of(&nodes, &pods, profile, label);
+    Ok((scenario, cluster, pods))
+}
+
+async fn list(
+    client: &::kube::Client,
+    namespace: Option<&str>,
+) -> Result<(Vec<Arc<Node>>, Vec<Arc<Pod>>)> {
     let nodes: Vec<Arc<Node>> = Api::<Node>::all(client.clone())
         .list(&Default::default())
         .await
@@ -202,9 +211,19 @@ pub async fn snapshot(
         .into_iter()
         .map(Arc::new)
         .collect();
+    Ok((nodes, pods))
+}
+
+/// The scenario and model state of the given nodes and pods (see [`snapshot`]).
+pub fn scenario_of(
+    nodes: &[Arc<Node>],
+    pods: &[Arc<Pod>],
+    profile: Arc<Profile>,
+    label: &str,
+) -> (crate::sim::Scenario, Cluster) {
     let world = build_world(
-        &nodes,
-        &pods,
+        nodes,
+        pods,
         &profile,
         &mapping::ArchMapping::default(),
         &HashMap::new(),
@@ -225,7 +244,68 @@ pub async fn snapshot(
         nodes: world.nodes,
         jobs: Arc::new(jobs),
     };
-    Ok((scenario, world.cluster, pods))
+    (scenario, world.cluster)
+}
+
+/// The pending jobs in the order a policy considers them: arrival, or
+/// least slack (deadline minus the shortest possible run on these nodes).
+pub fn queue_order(
+    order: QueueOrder,
+    jobs: &[JobSpec],
+    nodes: &[NodeSpec],
+    plan: &OfflinePlan,
+) -> Vec<JobId> {
+    let mut queue: Vec<JobId> = (0..jobs.len() as JobId).collect();
+    match order {
+        QueueOrder::Fifo => queue.sort_by(|&a, &b| {
+            let (a, b) = (&jobs[a as usize], &jobs[b as usize]);
+            a.arrival_ms
+                .total_cmp(&b.arrival_ms)
+                .then(a.name.cmp(&b.name))
+        }),
+        QueueOrder::LeastSlack => {
+            let mut archs: Vec<u16> = nodes.iter().map(|n| n.arch).collect();
+            archs.sort_unstable();
+            archs.dedup();
+            let key =
+                |j: &JobSpec| j.deadline_ms() - plan.min_service_ms(j.model, j.queries, &archs);
+            queue.sort_by(|&a, &b| {
+                let (a, b) = (&jobs[a as usize], &jobs[b as usize]);
+                key(a).total_cmp(&key(b)).then(a.name.cmp(&b.name))
+            });
+        }
+    }
+    queue
+}
+
+/// What `policy` would decide now for every pending job of a cluster
+/// snapshot, on a copy of its state (nothing is bound).
+pub fn plan_now(
+    scenario: &crate::sim::Scenario,
+    cluster: &Cluster,
+    plan: &OfflinePlan,
+    policy: PolicyKind,
+    explain: Explain,
+) -> Vec<crate::sim::LoggedDecision> {
+    let mut policy = policy.build(0);
+    let queue = queue_order(policy.order(), &scenario.jobs, &scenario.nodes, plan);
+    let mut cluster = cluster.clone();
+    let mut out = Vec::new();
+    run_pass(
+        policy.as_mut(),
+        &mut cluster,
+        plan,
+        &scenario.profile,
+        &scenario.jobs,
+        &queue,
+        now_ms(),
+        explain,
+        |cluster, decision, _, _| {
+            let reason = decision.reason.describe(cluster);
+            out.push(crate::sim::LoggedDecision { decision, reason });
+        },
+    );
+    out
 }
 
 /// A decision whose bind is queued, in flight, or done but not yet seen
@@ -634,29 +714,7 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
             waiting_logged = false;
         }
         let jobs: Vec<JobSpec> = world.pending.iter().map(|p| p.job.clone()).collect();
-        let mut queue: Vec<JobId> = (0..jobs.len() as JobId).collect();
-        match policy.order() {
-            QueueOrder::Fifo => queue.sort_by(|&a, &b| {
-                let (a, b) = (&jobs[a as usize], &jobs[b as usize]);
-                a.arrival_ms
-                    .total_cmp(&b.arrival_ms)
-                    .then(a.name.cmp(&b.name))
-            }),
-            QueueOrder::LeastSlack => {
-                let archs: Vec<u16> = {
-                    let mut v: Vec<u16> = world.nodes.iter().map(|n| n.arch).collect();
-                    v.sort_unstable();
-                    v.dedup();
-                    v
-                };
-                let key =
-                    |j: &JobSpec| j.deadline_ms() - plan.min_service_ms(j.model, j.queries, &archs);
-                queue.sort_by(|&a, &b| {
-                    let (a, b) = (&jobs[a as usize], &jobs[b as usize]);
-                    key(a).total_cmp(&key(b)).then(a.name.cmp(&b.name))
-                });
-            }
-        }
+        let queue = queue_order(policy.order(), &jobs, &world.nodes, &plan);
         let mut binds = Vec::new();
         let mut failures = Vec::new();
         let node_count = world.nodes.len();

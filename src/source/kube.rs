@@ -44,6 +44,8 @@ struct Live {
     history: HashMap<String, (VecDeque<u64>, VecDeque<u64>)>,
     note: Option<Note>,
     version: u64,
+    /// The job whose explanation the dashboard asked for.
+    explain: Option<String>,
 }
 
 impl Live {
@@ -239,10 +241,36 @@ impl Live {
             total_jobs,
             history,
             log,
-            explain: None,
+            explain: self.explanation(nodes, pods),
             note: self.note.take(),
             version: self.version,
         }
+    }
+}
+
+impl Live {
+    /// What the synergai policy would decide now for the explained job, if
+    /// it is pending (placed jobs show their decision annotations instead).
+    fn explanation(
+        &self,
+        nodes: &[Arc<Node>],
+        pods: &[Arc<Pod>],
+    ) -> Option<crate::sim::DecisionView> {
+        let key = self.explain.as_ref()?;
+        let (scenario, cluster) =
+            crate::kube::scheduler::scenario_of(nodes, pods, self.profile.clone(), &self.label);
+        let id = scenario.job_id(key)?;
+        let policy = crate::policy::PolicyKind::Synergai;
+        crate::kube::scheduler::plan_now(
+            &scenario,
+            &cluster,
+            &self.plan,
+            policy,
+            crate::policy::Explain::Job(id),
+        )
+        .iter()
+        .find(|d| d.decision.job == id)
+        .map(|d| crate::sim::view(&scenario, policy.name(), d))
     }
 }
 
@@ -430,6 +458,7 @@ pub fn spawn(
         history: HashMap::new(),
         note: None,
         version: 0,
+        explain: None,
     };
     let nodes_api: Api<Node> = Api::all(conn.client.clone());
     let pods_api: Api<Pod> = Api::namespaced(conn.client.clone(), &conn.namespace);
@@ -487,7 +516,10 @@ pub fn spawn(
                                             })
                                             .map_err(|e| e.to_string())
                                     }
-                                    Command::Explain(_) => continue,
+                                    Command::Explain(job) => {
+                                        live.explain = job.clone();
+                                        continue;
+                                    }
                                     other => {
                                         Err(format!("{other:?}: not available on a live cluster"))
                                     }
