@@ -735,7 +735,7 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
                         let placed_by = if a.pinned {
                             "override"
                         } else {
-                            policy_name(options.policy)
+                            options.policy.name()
                         };
                         binds.push((pending.pod.clone(), node, a, placed_by, pending.job.queries));
                     }
@@ -793,14 +793,6 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
             });
         }
     }
-}
-
-fn policy_name(kind: PolicyKind) -> &'static str {
-    kind.name()
-}
-
-fn reference(pod: &Pod) -> ObjectReference {
-    pod.object_ref(&())
 }
 
 /// Binds a pod with its decision annotations and reports `Scheduled`.
@@ -877,7 +869,7 @@ async fn bind(
         action: "Binding".into(),
         secondary: None,
     };
-    if let Err(e) = recorder.publish(&event, &reference(pod)).await {
+    if let Err(e) = recorder.publish(&event, &pod.object_ref(&())).await {
         log::warn(&format!("event for {namespace}/{name}: {e}"));
     }
     Ok(())
@@ -907,7 +899,7 @@ async fn report_unschedulable(
         action: "Scheduling".into(),
         secondary: None,
     };
-    if let Err(e) = recorder.publish(&event, &reference(pod)).await {
+    if let Err(e) = recorder.publish(&event, &pod.object_ref(&())).await {
         log::warn(&format!("event for {namespace}/{name}: {e}"));
     }
     let api: Api<Pod> = Api::namespaced(client.clone(), &namespace);
