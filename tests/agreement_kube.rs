@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::Kube;
+use common::{Kube, start};
 use std::process::{Command, Stdio};
 
 const SCENARIO: &str = "apiVersion: synergai.io/v1alpha1
@@ -49,8 +49,9 @@ fn emulated_violations_agree_with_the_replay() {
     let jobs = metrics["jobs"].as_u64().unwrap();
     let replayed = metrics["violations"].as_u64().unwrap();
 
-    let mut scheduler = Command::new(env!("CARGO_BIN_EXE_synergai"))
-        .args([
+    let scheduler = start(
+        &kube.kubeconfig,
+        &[
             "scheduler",
             "run",
             "--kube",
@@ -58,12 +59,9 @@ fn emulated_violations_agree_with_the_replay() {
             "default",
             "--interval",
             "20ms",
-        ])
-        .env("KUBECONFIG", &kube.kubeconfig)
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+        ],
+        false,
+    );
     let emulate = Command::new(env!("CARGO_BIN_EXE_synergai"))
         .args([
             "emulate",
@@ -79,8 +77,7 @@ fn emulated_violations_agree_with_the_replay() {
         .stdin(Stdio::null())
         .output()
         .unwrap();
-    let _ = scheduler.kill();
-    let _ = scheduler.wait();
+    drop(scheduler);
     let summary = String::from_utf8_lossy(&emulate.stdout).into_owned();
     assert!(
         emulate.status.success(),

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Kube, client};
+use common::{Kube, client, start};
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::Api;
 use std::process::{Command, Output, Stdio};
@@ -72,15 +72,18 @@ fn place_plan_explain_override_release_on_a_live_cluster() {
     let kube = Kube::up("place-live");
     let scenario = kube.dir.join("place.yaml");
     std::fs::write(&scenario, SCENARIO).unwrap();
-    let mut emulate = Command::new(env!("CARGO_BIN_EXE_synergai"))
-        .args(["emulate", "--kube", "-n", "default", "-f"])
-        .arg(&scenario)
-        .env("KUBECONFIG", &kube.kubeconfig)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let _emulate = start(
+        &kube.kubeconfig,
+        &[
+            "emulate",
+            "--kube",
+            "-n",
+            "default",
+            "-f",
+            scenario.to_str().unwrap(),
+        ],
+        false,
+    );
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -204,6 +207,4 @@ fn place_plan_explain_override_release_on_a_live_cluster() {
         &kube.kubeconfig,
     );
     assert_eq!(out.status.code(), Some(1));
-    let _ = emulate.kill();
-    let _ = emulate.wait();
 }

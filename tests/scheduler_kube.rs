@@ -12,12 +12,12 @@ use kube::Client;
 use kube::api::{Api, Patch, PatchParams, PostParams};
 use serde_json::json;
 use std::collections::BTreeMap;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 mod common;
 
-use common::{Kube, client, root};
+use common::{Kube, client, root, start};
 
 /// A Ready node with allocatable resources and no taints, as a kubelet
 /// and the node lifecycle controller would leave it.
@@ -105,15 +105,6 @@ async fn grant_deploy_role(admin: &Client, user: &str) {
         .unwrap();
 }
 
-struct Scheduler(Child);
-
-impl Drop for Scheduler {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 async fn wait_for<F: Fn(&[Pod]) -> bool>(api: &Api<Pod>, what: &str, ok: F) -> Vec<Pod> {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
@@ -199,21 +190,18 @@ async fn scheduler_binds_with_annotations_events_pins_and_selectors() {
     let user_config = kube.user("synergai-scheduler-test");
     grant_deploy_role(&admin, "synergai-scheduler-test").await;
 
-    let _scheduler = Scheduler(
-        Command::new(env!("CARGO_BIN_EXE_synergai"))
-            .args([
-                "scheduler",
-                "run",
-                "--kube",
-                "-n",
-                "default",
-                "--interval",
-                "50ms",
-            ])
-            .env("KUBECONFIG", &user_config)
-            .stdin(Stdio::null())
-            .spawn()
-            .expect("start the scheduler"),
+    let _scheduler = start(
+        &user_config,
+        &[
+            "scheduler",
+            "run",
+            "--kube",
+            "-n",
+            "default",
+            "--interval",
+            "50ms",
+        ],
+        true,
     );
     let pods_api: Api<Pod> = Api::namespaced(admin.clone(), "default");
     let pods = wait_for(&pods_api, "every valid job pod bound", |pods| {
@@ -349,23 +337,20 @@ async fn manual_mode_binds_nothing_until_triggered() {
     }
     let user_config = kube.user("synergai-manual-test");
     grant_deploy_role(&admin, "synergai-manual-test").await;
-    let _scheduler = Scheduler(
-        Command::new(env!("CARGO_BIN_EXE_synergai"))
-            .args([
-                "scheduler",
-                "run",
-                "--kube",
-                "-n",
-                "default",
-                "--interval",
-                "50ms",
-                "--mode",
-                "manual",
-            ])
-            .env("KUBECONFIG", &user_config)
-            .stdin(Stdio::null())
-            .spawn()
-            .expect("start the scheduler"),
+    let _scheduler = start(
+        &user_config,
+        &[
+            "scheduler",
+            "run",
+            "--kube",
+            "-n",
+            "default",
+            "--interval",
+            "50ms",
+            "--mode",
+            "manual",
+        ],
+        true,
     );
     let pods_api: Api<Pod> = Api::namespaced(admin.clone(), "default");
     // Give it many passes: nothing may be bound.

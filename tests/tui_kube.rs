@@ -6,12 +6,11 @@
 
 mod common;
 
-use common::{Kube, client};
+use common::{Kube, client, start};
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::Api;
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
-use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -52,15 +51,18 @@ fn live_dashboard_shows_the_cluster_and_overrides_write_annotations() {
     let scenario = kube.dir.join("live.yaml");
     std::fs::write(&scenario, SCENARIO).unwrap();
     // Nodes and pending job pods; no scheduler runs, so the jobs stay pending.
-    let mut emulate = Command::new(env!("CARGO_BIN_EXE_synergai"))
-        .args(["emulate", "--kube", "-n", "default", "-f"])
-        .arg(&scenario)
-        .env("KUBECONFIG", &kube.kubeconfig)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let _emulate = start(
+        &kube.kubeconfig,
+        &[
+            "emulate",
+            "--kube",
+            "-n",
+            "default",
+            "-f",
+            scenario.to_str().unwrap(),
+        ],
+        false,
+    );
 
     let pair = native_pty_system()
         .openpty(PtySize {
@@ -169,6 +171,4 @@ fn live_dashboard_shows_the_cluster_and_overrides_write_annotations() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert_eq!(status.exit_code(), 0);
-    let _ = emulate.kill();
-    let _ = emulate.wait();
 }

@@ -353,6 +353,19 @@ pub enum FixtureCommand {
     ImportTrace(fixture_cmd::ImportTraceArgs),
 }
 
+impl PlaceCommand {
+    /// Where the command acts (a fixture or, with `--kube`, a cluster).
+    pub fn source(&self) -> &SourceArgs {
+        match self {
+            PlaceCommand::Plan { source, .. }
+            | PlaceCommand::Explain { source, .. }
+            | PlaceCommand::Override { source, .. }
+            | PlaceCommand::Release { source, .. }
+            | PlaceCommand::Apply { source, .. } => source,
+        }
+    }
+}
+
 /// Parses a duration flag (`120s`, `2m`, `500ms`, bare ms).
 pub fn parse_duration_ms(s: &str) -> std::result::Result<f64, String> {
     crate::fixture::units::Duration::parse(s).map(|d| d.ms())

@@ -148,14 +148,7 @@ fn simulator(scenario: &Scenario, policy: PolicyKind, manual: bool, explain: Exp
 fn run_kube(cmd: PlaceCommand, color: bool) -> Result<()> {
     let runtime = super::runtime()?;
     runtime.block_on(async {
-        let source = match &cmd {
-            PlaceCommand::Plan { source, .. }
-            | PlaceCommand::Explain { source, .. }
-            | PlaceCommand::Override { source, .. }
-            | PlaceCommand::Release { source, .. }
-            | PlaceCommand::Apply { source, .. } => source.clone(),
-        };
-        let conn = crate::kube::client::connect(&source.kube.target()).await?;
+        let conn = crate::kube::client::connect(&cmd.source().kube.target()).await?;
         let profile = std::sync::Arc::new(super::profile_cmd::load(None)?);
         let (scenario, cluster, pods) = crate::kube::scheduler::snapshot(
             &conn.client,
@@ -227,14 +220,7 @@ fn run_kube(cmd: PlaceCommand, color: bool) -> Result<()> {
 }
 
 pub fn run(cmd: PlaceCommand, color: bool) -> Result<()> {
-    let kube = match &cmd {
-        PlaceCommand::Plan { source, .. }
-        | PlaceCommand::Explain { source, .. }
-        | PlaceCommand::Override { source, .. }
-        | PlaceCommand::Release { source, .. }
-        | PlaceCommand::Apply { source, .. } => source.kube.kube,
-    };
-    if kube {
+    if cmd.source().kube.kube {
         return run_kube(cmd, color);
     }
     match cmd {

@@ -72,3 +72,28 @@ pub async fn client(kubeconfig: &Path) -> Client {
         .unwrap();
     Client::try_from(config).unwrap()
 }
+
+/// A `synergai` process against the test cluster, killed on drop (also
+/// when an assertion fails first).
+pub struct Running(pub std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `synergai ARGS` with `KUBECONFIG`, no stdin, output discarded
+/// unless `show_stderr`.
+pub fn start(kubeconfig: &Path, args: &[&str], show_stderr: bool) -> Running {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_synergai"));
+    cmd.args(args)
+        .env("KUBECONFIG", kubeconfig)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null());
+    if !show_stderr {
+        cmd.stderr(Stdio::null());
+    }
+    Running(cmd.spawn().expect("start synergai"))
+}
