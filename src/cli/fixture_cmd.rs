@@ -232,6 +232,14 @@ pub fn run(cmd: FixtureCommand) -> Result<()> {
                         s.profile.name
                     ),
                     ValidatedKind::Overrides(n) => format!("Overrides: {n} pin(s)"),
+                    ValidatedKind::Recording(r) => format!(
+                        "Recording `{}`: {} nodes, {} pods, {} events over {}",
+                        r.scenario.name,
+                        r.scenario.nodes.len(),
+                        r.scenario.jobs.len(),
+                        r.events.len(),
+                        crate::policy::fmt_ms(r.duration_ms)
+                    ),
                 };
                 super::output::write_stdout(&format!("{}: ok ({summary})", file.display()))?;
             }

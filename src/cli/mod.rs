@@ -70,7 +70,8 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct TuiArgs {
-    /// Scenario fixture to replay (default: the embedded default scenario).
+    /// Scenario to replay, or recording to play back (default: the embedded
+    /// default scenario).
     #[arg(long, short = 'f')]
     pub fixture: Option<PathBuf>,
     /// Policy that places the jobs (switch later with `:policy NAME`).
@@ -89,6 +90,10 @@ pub struct TuiArgs {
     /// Start in manual mode: jobs wait until a pass is triggered (`p`).
     #[arg(long)]
     pub manual: bool,
+    /// Record the live session (with --kube) to FILE, a `kind: Recording`
+    /// fixture that `synergai tui --fixture FILE` plays back.
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
     #[command(flatten)]
     pub kube: KubeArgs,
 }
@@ -383,6 +388,7 @@ pub fn run(cli: Cli) -> Result<()> {
             read_only: args.read_only,
             manual: args.manual,
             kube: args.kube.kube.then(|| args.kube.target()),
+            record: args.record,
         }),
         Command::Replay(args) => replay::run(args, color),
         Command::Place(cmd) => place::run(cmd, color),

@@ -5,28 +5,20 @@
 //! cluster and every operator sees them. Clock commands do not apply to a
 //! live cluster and say so.
 
-use super::{ArchHistory, Clock, Command, LogLine, Note, PinTarget, View};
+use super::observed::{Held, Observed, Viewer, job_holds};
+use super::recording::RecordTo;
+use super::{Clock, Command, Note, PinTarget, View};
 use crate::kube::client::{Target, connect};
-use crate::kube::mapping::{self, PodJob};
-use crate::model::{
-    ArchSummary, ClusterSnapshot, JobSnapshot, JobState, NodeSnapshot, PlacedBy, Profile,
-};
-use crate::policy::{OfflinePlan, fmt_ms};
+use crate::kube::mapping;
+use crate::model::{NodeSpec, Profile};
 use ::kube::api::{Api, Patch, PatchParams};
 use ::kube::runtime::{WatchStreamExt, reflector, watcher};
 use futures_util::StreamExt;
 use k8s_openapi::api::core::v1::{Node, Pod};
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
-
-/// Samples of utilization kept per architecture.
-const HISTORY: usize = 120;
-/// Finished jobs shown (the most recent).
-const DONE_SHOWN: usize = 500;
-/// Log lines (bindings, most recent last).
-const LOG: usize = 200;
 
 fn now_ms() -> f64 {
     std::time::SystemTime::now()
@@ -35,220 +27,99 @@ fn now_ms() -> f64 {
         .unwrap_or(0.0)
 }
 
+/// Maps the stores' contents: nodes that fit the profile, the synergai job
+/// pods, and what every non-terminal bound pod holds (decision annotations
+/// for synergai's, container requests for the others).
+pub fn observe(
+    nodes: &[Arc<Node>],
+    pods: &[Arc<Pod>],
+    profile: &Profile,
+    arch_mapping: &mapping::ArchMapping,
+) -> Observed {
+    let mut specs: Vec<NodeSpec> = nodes
+        .iter()
+        .filter_map(|n| mapping::node_spec(n, profile, arch_mapping).ok())
+        .collect();
+    specs.sort_by(|a, b| a.name.cmp(&b.name));
+    let by_name: HashMap<&str, &NodeSpec> = specs.iter().map(|n| (n.name.as_str(), n)).collect();
+    let mut jobs = Vec::new();
+    let mut held = Vec::new();
+    for pod in pods {
+        let job = mapping::is_synergai_pod(pod)
+            .then(|| mapping::pod_job(pod, profile).ok())
+            .flatten();
+        let node = pod
+            .spec
+            .as_ref()
+            .and_then(|s| s.node_name.as_deref())
+            .and_then(|n| by_name.get(n));
+        if let Some(node) = node
+            && !mapping::pod_is_terminal(pod)
+        {
+            let holds = job
+                .as_ref()
+                .and_then(|j| job_holds(j, node, profile))
+                .unwrap_or_else(|| {
+                    let r = mapping::pod_requests(pod).unwrap_or_default();
+                    Held {
+                        node: node.name.clone(),
+                        cores: r.cpu_millis.div_ceil(1000) as u32,
+                        memory_mib: r.memory_mib(),
+                        gpus: r.gpus as u32,
+                    }
+                });
+            held.push(holds);
+        }
+        jobs.extend(job);
+    }
+    Observed {
+        nodes: specs,
+        jobs,
+        held,
+    }
+}
+
 /// What the live view is built from.
 struct Live {
-    label: String,
-    profile: Arc<Profile>,
-    plan: OfflinePlan,
+    viewer: Viewer,
     mapping: mapping::ArchMapping,
-    history: HashMap<String, (VecDeque<u64>, VecDeque<u64>)>,
     note: Option<Note>,
-    version: u64,
     /// The job whose explanation the dashboard asked for.
     explain: Option<String>,
 }
 
 impl Live {
-    /// Builds a view from the stores' current contents.
-    fn view(&mut self, nodes: &[Arc<Node>], pods: &[Arc<Pod>], connected: bool) -> View {
-        let now = now_ms();
-        let profile = self.profile.clone();
-        let mut node_snaps: Vec<NodeSnapshot> = Vec::new();
-        let mut node_arch: HashMap<String, (String, u16)> = HashMap::new();
-        for node in nodes {
-            let Ok(spec) = mapping::node_spec(node, &profile, &self.mapping) else {
-                continue;
-            };
-            let arch = profile.arch(spec.arch).name.clone();
-            node_arch.insert(spec.name.clone(), (arch.clone(), spec.arch));
-            node_snaps.push(NodeSnapshot {
-                name: spec.name,
-                arch,
-                tier: spec.tier,
-                cores: spec.cores,
-                cores_used: 0,
-                gpus: spec.gpus,
-                gpus_used: 0,
-                memory_mib: spec.memory_mib,
-                memory_used_mib: 0,
-                jobs: 0,
-            });
-        }
-        node_snaps.sort_by(|a, b| a.name.cmp(&b.name));
-        let index: HashMap<String, usize> = node_snaps
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.name.clone(), i))
-            .collect();
-        let mut jobs: Vec<JobSnapshot> = Vec::new();
-        let mut log: Vec<(f64, LogLine)> = Vec::new();
-        let mut violations = 0;
-        let (mut pending, mut running, mut done) = (0, 0, 0);
-        let archs_present: Vec<u16> = {
-            let mut v: Vec<u16> = node_arch.values().map(|(_, a)| *a).collect();
-            v.sort_unstable();
-            v.dedup();
-            v
+    /// Builds a view from the stores' current contents (and returns what
+    /// it was built from, for the recorder).
+    fn view(
+        &mut self,
+        nodes: &[Arc<Node>],
+        pods: &[Arc<Pod>],
+        connected: bool,
+    ) -> (View, Observed) {
+        let observed = observe(nodes, pods, &self.viewer.profile, &self.mapping);
+        let source = if connected {
+            self.viewer.label.clone()
+        } else {
+            format!(
+                "{} — reconnecting, showing the last state",
+                self.viewer.label
+            )
         };
-        for pod in pods {
-            let terminal = mapping::pod_is_terminal(pod);
-            let node_name = pod.spec.as_ref().and_then(|s| s.node_name.clone());
-            // Every non-terminal pod on a node uses its resources.
-            if !terminal && let Some(i) = node_name.as_ref().and_then(|n| index.get(n)) {
-                let n = &mut node_snaps[*i];
-                let job = mapping::is_synergai_pod(pod)
-                    .then(|| mapping::pod_job(pod, &profile).ok())
-                    .flatten();
-                let (cores, memory, gpus) = match job
-                    .as_ref()
-                    .and_then(|j| Some((j.engine?, j.threads?, j.model)))
-                {
-                    Some((engine, threads, model)) => {
-                        let memory = node_arch
-                            .get(&n.name)
-                            .and_then(|(_, a)| profile.row(model, *a, engine, threads))
-                            .map_or(0, |r| r.memory_mib);
-                        (threads, memory, u32::from(engine.uses_gpu()))
-                    }
-                    None => match mapping::pod_requests(pod) {
-                        Ok(r) => (
-                            r.cpu_millis.div_ceil(1000) as u32,
-                            r.memory_mib(),
-                            r.gpus as u32,
-                        ),
-                        Err(_) => (0, 0, 0),
-                    },
-                };
-                n.cores_used = (n.cores_used + cores).min(n.cores);
-                n.memory_used_mib = (n.memory_used_mib + memory).min(n.memory_mib);
-                n.gpus_used = (n.gpus_used + gpus).min(n.gpus);
-                n.jobs += 1;
-            }
-            if !mapping::is_synergai_pod(pod) {
-                continue;
-            }
-            let Ok(job) = mapping::pod_job(pod, &profile) else {
-                continue;
-            };
-            let snap = job_snapshot(&job, &profile, &self.plan, &node_arch, &archs_present, now);
-            match snap.state {
-                JobState::Pending => pending += 1,
-                JobState::Running => running += 1,
-                _ => {
-                    done += 1;
-                    if job.qos_violated() == Some(true) {
-                        violations += 1;
-                    }
-                }
-            }
-            if let (Some(node), Some(engine), Some(threads)) =
-                (&job.node_name, job.engine, job.threads)
-            {
-                let at = job
-                    .started
-                    .or(job.created)
-                    .map(mapping::timestamp_ms)
-                    .unwrap_or(0.0);
-                log.push((
-                    at,
-                    LogLine {
-                        at_ms: at,
-                        job: job.key(),
-                        choice: format!("{node} {engine}×{threads}"),
-                        placed_by: job.placed_by.clone().unwrap_or_else(|| "?".into()),
-                        reason: match job.predicted_ms {
-                            Some(p) => format!("bound; predicted {}", fmt_ms(p)),
-                            None => "bound".into(),
-                        },
-                    },
-                ));
-            }
-            jobs.push(snap);
-        }
-        // Finished jobs: the most recent only.
-        let mut done_times: Vec<f64> = jobs
-            .iter()
-            .filter(|j| j.state == JobState::Done)
-            .filter_map(|j| j.completion_ms)
-            .collect();
-        if done_times.len() > DONE_SHOWN {
-            done_times.sort_by(|a, b| b.total_cmp(a));
-            let cutoff = done_times[DONE_SHOWN - 1];
-            jobs.retain(|j| {
-                j.state != JobState::Done || j.completion_ms.is_some_and(|c| c >= cutoff)
-            });
-        }
-        log.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let log: Vec<LogLine> = log
-            .into_iter()
-            .rev()
-            .take(LOG)
-            .rev()
-            .map(|(_, l)| l)
-            .collect();
-        let archs = arch_summaries(&node_snaps, &jobs);
-        for a in &archs {
-            let (cores, gpus) = self.history.entry(a.arch.clone()).or_default();
-            cores.push_back((a.cores_used * 100).checked_div(a.cores).unwrap_or(0));
-            gpus.push_back((a.gpus_used * 100).checked_div(a.gpus).unwrap_or(0));
-            while cores.len() > HISTORY {
-                cores.pop_front();
-            }
-            while gpus.len() > HISTORY {
-                gpus.pop_front();
-            }
-        }
-        let history = archs
-            .iter()
-            .map(|a| {
-                let (c, g) = &self.history[&a.arch];
-                ArchHistory {
-                    arch: a.arch.clone(),
-                    cores: c.iter().copied().collect(),
-                    gpus: g.iter().copied().collect(),
-                }
-            })
-            .collect();
-        self.version += 1;
-        let total_jobs = pending + running + done;
-        View {
-            source: if connected {
-                self.label.clone()
-            } else {
-                format!("{} — reconnecting, showing the last state", self.label)
-            },
-            clock: Clock {
-                at_ms: now,
-                speed: 1.0,
-                paused: false,
-                finished: false,
-                wall: true,
-            },
-            policy: "live".into(),
-            manual: false,
-            what_if: None,
-            snapshot: ClusterSnapshot {
-                at_ms: now,
-                policy: "live".into(),
-                pending,
-                running,
-                done,
-                violations,
-                archs,
-                nodes: node_snaps,
-                jobs,
-            },
-            total_jobs,
-            history,
-            log,
-            explain: self.explanation(nodes, pods),
-            note: self.note.take(),
-            version: self.version,
-        }
+        let clock = Clock {
+            at_ms: now_ms(),
+            speed: 1.0,
+            paused: false,
+            finished: false,
+            wall: true,
+        };
+        let explain = self.explanation(nodes, pods);
+        let view = self
+            .viewer
+            .view(&observed, source, clock, self.note.take(), explain);
+        (view, observed)
     }
-}
 
-impl Live {
     /// What the synergai policy would decide now for the explained job, if
     /// it is pending (placed jobs show their decision annotations instead).
     fn explanation(
@@ -257,14 +128,18 @@ impl Live {
         pods: &[Arc<Pod>],
     ) -> Option<crate::sim::DecisionView> {
         let key = self.explain.as_ref()?;
-        let (scenario, cluster) =
-            crate::kube::scheduler::scenario_of(nodes, pods, self.profile.clone(), &self.label);
+        let (scenario, cluster) = crate::kube::scheduler::scenario_of(
+            nodes,
+            pods,
+            self.viewer.profile.clone(),
+            &self.viewer.label,
+        );
         let id = scenario.job_id(key)?;
         let policy = crate::policy::PolicyKind::Synergai;
         crate::kube::scheduler::plan_now(
             &scenario,
             &cluster,
-            &self.plan,
+            &self.viewer.plan,
             policy,
             crate::policy::Explain::Job(id),
         )
@@ -272,112 +147,6 @@ impl Live {
         .find(|d| d.decision.job == id)
         .map(|d| crate::sim::view(&scenario, policy.name(), d))
     }
-}
-
-fn job_snapshot(
-    job: &PodJob,
-    profile: &Profile,
-    plan: &OfflinePlan,
-    node_arch: &HashMap<String, (String, u16)>,
-    archs: &[u16],
-    now: f64,
-) -> JobSnapshot {
-    let created = job.created.map(mapping::timestamp_ms).unwrap_or(now);
-    let deadline = created + job.qos_ms;
-    let state = if job.is_terminal() {
-        JobState::Done
-    } else if job.node_name.is_some() {
-        JobState::Running
-    } else {
-        JobState::Pending
-    };
-    let completion = match state {
-        JobState::Done => job.finished.map(mapping::timestamp_ms),
-        JobState::Running => {
-            let start = job.started.map(mapping::timestamp_ms).unwrap_or(created);
-            job.predicted_ms.map(|p| start + p)
-        }
-        _ => None,
-    };
-    let slack = match state {
-        JobState::Pending => {
-            Some(deadline - (now + plan.min_service_ms(job.model, job.queries, archs)))
-        }
-        _ => completion.map(|c| deadline - c),
-    };
-    JobSnapshot {
-        name: job.key(),
-        model: profile.model(job.model).name.clone(),
-        state,
-        arrival_ms: created,
-        qos_ms: job.qos_ms,
-        queries: job.queries,
-        node: job.node_name.clone(),
-        arch: job
-            .node_name
-            .as_ref()
-            .and_then(|n| node_arch.get(n))
-            .map(|(a, _)| a.clone()),
-        engine: job.engine.map(|e| e.to_string()),
-        threads: job.threads,
-        completion_ms: completion,
-        latency_ms: completion.map(|c| c - created),
-        slack_ms: slack,
-        placed_by: job.placed_by.as_ref().map(|p| {
-            if p == "override" {
-                PlacedBy::Override
-            } else {
-                PlacedBy::Policy(p.clone())
-            }
-        }),
-        pin: job.pin.as_ref().map(|p| p.to_string()),
-    }
-}
-
-fn arch_summaries(nodes: &[NodeSnapshot], jobs: &[JobSnapshot]) -> Vec<ArchSummary> {
-    let mut out: Vec<ArchSummary> = Vec::new();
-    for n in nodes {
-        let i = match out.iter().position(|a| a.arch == n.arch) {
-            Some(i) => i,
-            None => {
-                out.push(ArchSummary {
-                    arch: n.arch.clone(),
-                    nodes: 0,
-                    cores: 0,
-                    cores_used: 0,
-                    gpus: 0,
-                    gpus_used: 0,
-                    running_jobs: 0,
-                    mean_slack_ms: None,
-                    worst_slack_ms: None,
-                });
-                out.len() - 1
-            }
-        };
-        let a = &mut out[i];
-        a.nodes += 1;
-        a.cores += u64::from(n.cores);
-        a.cores_used += u64::from(n.cores_used);
-        a.gpus += u64::from(n.gpus);
-        a.gpus_used += u64::from(n.gpus_used);
-    }
-    for a in &mut out {
-        let slacks: Vec<f64> = jobs
-            .iter()
-            .filter(|j| j.state == JobState::Running && j.arch.as_deref() == Some(a.arch.as_str()))
-            .filter_map(|j| j.slack_ms)
-            .collect();
-        a.running_jobs = jobs
-            .iter()
-            .filter(|j| j.state == JobState::Running && j.arch.as_deref() == Some(a.arch.as_str()))
-            .count() as u32;
-        if !slacks.is_empty() {
-            a.mean_slack_ms = Some(slacks.iter().sum::<f64>() / slacks.len() as f64);
-            a.worst_slack_ms = slacks.iter().copied().reduce(f64::min);
-        }
-    }
-    out.sort_by(|a, b| a.arch.cmp(&b.arch));
-    out
 }
 
 /// Writes or removes a pending pod's pin annotations (`NAMESPACE/NAME`
@@ -433,31 +202,45 @@ pub async fn pin(
     })
 }
 
-/// Connects and runs the live source on its own thread and runtime.
-/// Fails (exit 3) before returning if the cluster cannot be reached.
+/// A running live source: its command channel, its views, and the thread
+/// (which ends, with the recording's last write, once `commands` is dropped).
+pub struct LiveSource {
+    pub commands: std::sync::mpsc::Sender<Command>,
+    pub views: tokio::sync::watch::Receiver<Arc<View>>,
+    pub thread: std::thread::JoinHandle<crate::error::Result<()>>,
+}
+
+/// Connects and runs the live source on its own thread and runtime,
+/// recording the session to `record` if given (see [`RecordTo`]).
+/// Fails (exit 3) before returning if the cluster cannot be reached, and
+/// (exit 1) if the recording cannot be written.
 pub fn spawn(
     target: Target,
     profile: Arc<Profile>,
+    profile_ref: &str,
     frame: Duration,
-) -> crate::error::Result<(
-    std::sync::mpsc::Sender<Command>,
-    tokio::sync::watch::Receiver<Arc<View>>,
-)> {
+    record: Option<std::path::PathBuf>,
+) -> crate::error::Result<LiveSource> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .build()
         .map_err(|e| crate::Error::Usage(format!("cannot start the async runtime: {e}")))?;
     let conn = runtime.block_on(connect(&target))?;
-    let plan = OfflinePlan::new(&profile, profile.knee_threshold);
+    let mut recording = match record {
+        Some(path) => Some(RecordTo::start(
+            path,
+            &format!("{} namespace {}", conn.server, conn.namespace),
+            profile.clone(),
+            profile_ref,
+            now_ms(),
+        )?),
+        None => None,
+    };
     let mut live = Live {
-        label: conn.label.clone(),
-        profile,
-        plan,
+        viewer: Viewer::new(conn.label.clone(), profile),
         mapping: mapping::ArchMapping::default(),
-        history: HashMap::new(),
         note: None,
-        version: 0,
         explain: None,
     };
     let nodes_api: Api<Node> = Api::all(conn.client.clone());
@@ -467,13 +250,24 @@ pub fn spawn(
     let connected = Arc::new(AtomicBool::new(true));
     let client = conn.client.clone();
     let namespace = conn.namespace.clone();
-    let first = live.view(&[], &[], true);
+    let (first, _) = live.view(&[], &[], true);
     let (view_tx, view_rx) = tokio::sync::watch::channel(Arc::new(first));
     let (tx, rx) = std::sync::mpsc::channel::<Command>();
-    std::thread::Builder::new()
+    let thread = std::thread::Builder::new()
         .name("synergai-live".into())
         .spawn(move || {
             runtime.block_on(async move {
+                let synced = Arc::new(AtomicBool::new(false));
+                {
+                    let (nodes, pods, synced) = (nodes.clone(), pods.clone(), synced.clone());
+                    tokio::spawn(async move {
+                        if nodes.wait_until_ready().await.is_ok()
+                            && pods.wait_until_ready().await.is_ok()
+                        {
+                            synced.store(true, Ordering::Relaxed);
+                        }
+                    });
+                }
                 let up = connected.clone();
                 let node_stream =
                     reflector(node_writer, watcher(nodes_api, watcher::Config::default()))
@@ -530,20 +324,43 @@ pub fn spawn(
                                 });
                             }
                             Err(std::sync::mpsc::TryRecvError::Empty) => break,
-                            Err(std::sync::mpsc::TryRecvError::Disconnected) => return,
+                            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                                return match &mut recording {
+                                    Some(r) => r.flush(true),
+                                    None => Ok(()),
+                                };
+                            }
                         }
                     }
-                    let view = live.view(
+                    let (view, observed) = live.view(
                         &nodes.state(),
                         &pods.state(),
                         connected.load(Ordering::Relaxed),
                     );
+                    if let Some(r) = &mut recording
+                        && synced.load(Ordering::Relaxed)
+                    {
+                        r.observe(&observed, view.clock.at_ms);
+                        if let Err(e) = r.flush(false) {
+                            live.note = Some(Note {
+                                text: format!("recording: {e}"),
+                                error: true,
+                            });
+                        }
+                    }
                     if view_tx.send(Arc::new(view)).is_err() {
-                        return;
+                        return match &mut recording {
+                            Some(r) => r.flush(true),
+                            None => Ok(()),
+                        };
                     }
                 }
-            });
+            })
         })
         .map_err(|e| crate::Error::Usage(format!("cannot start the live source: {e}")))?;
-    Ok((tx, view_rx))
+    Ok(LiveSource {
+        commands: tx,
+        views: view_rx,
+        thread,
+    })
 }

@@ -4,9 +4,11 @@
 //! source produced them.
 
 pub mod kube;
+pub mod observed;
+pub mod recording;
 mod replay;
 
-pub use replay::{ReplayDriver, spawn};
+pub use replay::{Driver, ReplayDriver, spawn};
 
 use crate::model::ClusterSnapshot;
 use crate::policy::PolicyKind;

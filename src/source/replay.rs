@@ -29,6 +29,29 @@ const DONE_SHOWN: usize = 500;
 /// Above this many jobs, decisions keep no candidates (memory and speed).
 const EXPLAIN_ALL_UP_TO: usize = 20_000;
 
+/// A source played on a clock the operator controls; [`spawn`] runs one.
+pub trait Driver: Send + 'static {
+    /// Paused or at the end: nothing moves until a command comes.
+    fn idle(&self) -> bool;
+    /// Advances the clock by `real_ms` of wall time at the current speed.
+    fn advance(&mut self, real_ms: f64);
+    /// Applies one command; the outcome is in the next view's note.
+    fn apply(&mut self, command: Command);
+    /// The current view.
+    fn view(&mut self) -> View;
+}
+
+/// The speed after `+` (`up`) or `-` from `speed`.
+pub fn next_speed(speed: f64, up: bool) -> f64 {
+    let i = SPEEDS.iter().position(|&s| s >= speed).unwrap_or(0);
+    let j = if up {
+        (i + 1).min(SPEEDS.len() - 1)
+    } else {
+        i.saturating_sub(1)
+    };
+    SPEEDS[j]
+}
+
 /// A replay under operator control.
 pub struct ReplayDriver {
     scenario: Scenario,
@@ -126,13 +149,7 @@ impl ReplayDriver {
                 self.note(if self.paused { "paused" } else { "resumed" }, false);
             }
             Command::SpeedUp | Command::SlowDown => {
-                let i = SPEEDS.iter().position(|&s| s >= self.speed).unwrap_or(0);
-                let j = if command == Command::SpeedUp {
-                    (i + 1).min(SPEEDS.len() - 1)
-                } else {
-                    i.saturating_sub(1)
-                };
-                self.speed = SPEEDS[j];
+                self.speed = next_speed(self.speed, command == Command::SpeedUp);
                 self.note(format!("speed {}×", self.speed), false);
             }
             Command::Step => {
@@ -394,12 +411,30 @@ fn reason_suffix(reason: &str) -> String {
     }
 }
 
+impl Driver for ReplayDriver {
+    fn idle(&self) -> bool {
+        self.paused() || self.finished()
+    }
+
+    fn advance(&mut self, real_ms: f64) {
+        ReplayDriver::advance(self, real_ms);
+    }
+
+    fn apply(&mut self, command: Command) {
+        ReplayDriver::apply(self, command);
+    }
+
+    fn view(&mut self) -> View {
+        ReplayDriver::view(self)
+    }
+}
+
 /// Runs a driver on its own thread: advances the clock in real time,
 /// applies commands as they come and publishes a view after every change
 /// (at most every `frame` when running). Ends when the command sender is
 /// dropped.
-pub fn spawn(
-    mut driver: ReplayDriver,
+pub fn spawn<D: Driver>(
+    mut driver: D,
     frame: Duration,
 ) -> (
     mpsc::Sender<Command>,
@@ -412,7 +447,7 @@ pub fn spawn(
         .spawn(move || {
             let mut last = Instant::now();
             loop {
-                let idle = driver.paused() || driver.finished();
+                let idle = driver.idle();
                 // Block while idle (no busy loop); wake every frame when running.
                 let first = if idle {
                     match rx.recv() {
@@ -434,7 +469,7 @@ pub fn spawn(
                 let now = Instant::now();
                 let elapsed = now.duration_since(last);
                 last = now;
-                if !driver.paused() && !driver.finished() {
+                if !driver.idle() {
                     driver.advance(elapsed.as_secs_f64() * 1000.0);
                     changed = true;
                 }

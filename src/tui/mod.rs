@@ -29,6 +29,8 @@ pub struct TuiOptions {
     pub manual: bool,
     /// Watch a live cluster instead of replaying a fixture.
     pub kube: Option<crate::kube::client::Target>,
+    /// Record the live session to this file (`kind: Recording`).
+    pub record: Option<PathBuf>,
 }
 
 /// Appends a line to `$XDG_STATE_HOME/synergai/tui.log` (never the screen).
@@ -77,21 +79,29 @@ pub fn run(options: TuiOptions) -> Result<()> {
             options.speed
         )));
     }
-    let (commands, mut views) = match &options.kube {
+    if options.record.is_some() && options.kube.is_none() {
+        return Err(Error::Usage(
+            "--record records a live session: it needs --kube".into(),
+        ));
+    }
+    let (commands, mut views, live_thread) = match &options.kube {
         Some(target) => {
+            let profile_ref = "builtin:edge-cloud";
             let profile = crate::fixture::load_profile(&crate::fixture::Origin::Embedded(
                 "profiles/edge-cloud.yaml".into(),
             ))?;
-            source::kube::spawn(
+            let live = source::kube::spawn(
                 target.clone(),
                 Arc::new(profile),
+                profile_ref,
                 Duration::from_millis(250),
-            )?
+                options.record.clone(),
+            )?;
+            (live.commands, live.views, Some(live.thread))
         }
         None => {
-            let scenario = crate::fixture::load_scenario_or_default(options.fixture.as_deref())?;
-            let driver = ReplayDriver::new(scenario, options.policy, options.speed, options.manual);
-            source::spawn(driver, Duration::from_millis(50))
+            let (commands, views) = spawn_fixture(&options)?;
+            (commands, views, None)
         }
     };
     let first = views.borrow_and_update().clone();
@@ -108,7 +118,40 @@ pub fn run(options: TuiOptions) -> Result<()> {
         outcome
     });
     log(&format!("stop: {result:?}"));
+    // The live source writes the end of its recording once it sees the
+    // command channel close.
+    drop(commands);
+    if let Some(thread) = live_thread {
+        match thread.join() {
+            Ok(Err(e)) => return Err(e),
+            Err(_) => return Err(Error::Usage("the live source thread panicked".into())),
+            Ok(Ok(())) => {}
+        }
+    }
     result
+}
+
+type Channels = (
+    std::sync::mpsc::Sender<Command>,
+    tokio::sync::watch::Receiver<Arc<source::View>>,
+);
+
+/// The replay of a scenario, or the playback of a recording.
+fn spawn_fixture(options: &TuiOptions) -> Result<Channels> {
+    let frame = Duration::from_millis(50);
+    if let Some(path) = &options.fixture {
+        let origin = crate::fixture::Origin::File(path.clone());
+        let text = origin.read()?;
+        if crate::fixture::kind_of(&origin.display(), &text)? == "Recording" {
+            let recording = crate::fixture::recording::load(&origin)?;
+            let player =
+                source::recording::Player::new(recording, &origin.display(), options.speed);
+            return Ok(source::spawn(player, frame));
+        }
+    }
+    let scenario = crate::fixture::load_scenario_or_default(options.fixture.as_deref())?;
+    let driver = ReplayDriver::new(scenario, options.policy, options.speed, options.manual);
+    Ok(source::spawn(driver, frame))
 }
 
 async fn event_loop(

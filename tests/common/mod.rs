@@ -97,3 +97,98 @@ pub fn start(kubeconfig: &Path, args: &[&str], show_stderr: bool) -> Running {
     }
     Running(cmd.spawn().expect("start synergai"))
 }
+
+/// `synergai ARGS` in a pseudo-terminal (rows × cols), its screen read
+/// through a VT100 parser.
+pub struct Pty {
+    pub child: Box<dyn portable_pty::Child + Send + Sync>,
+    bytes: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+    writer: Box<dyn std::io::Write + Send>,
+    size: (u16, u16),
+}
+
+impl Pty {
+    pub fn spawn(args: &[&str], env: &[(&str, &Path)], rows: u16, cols: u16) -> Pty {
+        use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_synergai"));
+        cmd.args(args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.env("TERM", "xterm-256color");
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let bytes = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = bytes.clone();
+        std::thread::spawn(move || {
+            let _master = pair.master;
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = std::io::Read::read(&mut reader, &mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Pty {
+            child,
+            bytes,
+            writer,
+            size: (rows, cols),
+        }
+    }
+
+    pub fn screen(&self) -> String {
+        let mut parser = vt100::Parser::new(self.size.0, self.size.1, 0);
+        parser.process(&self.bytes.lock().unwrap());
+        parser.screen().contents()
+    }
+
+    pub fn wait_for(&self, needle: &str) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while std::time::Instant::now() < deadline {
+            if self.screen().contains(needle) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("`{needle}` never appeared; screen:\n{}", self.screen());
+    }
+
+    pub fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    /// Waits for the process to exit; its exit code.
+    pub fn wait_exit(&mut self, timeout: std::time::Duration) -> u32 {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            if let Some(s) = self.child.try_wait().unwrap() {
+                return s.exit_code();
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the dashboard did not exit; screen:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Pty {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
