@@ -88,6 +88,25 @@ fn screen_nodes_archs_log() {
 }
 
 #[test]
+fn nodes_show_measured_usage_only_when_the_cluster_has_metrics() {
+    let mut d = driver(false, 120_000.0);
+    let mut view = d.view();
+    let mut a = app(&mut d, false);
+    a.pane = Pane::Nodes;
+    assert!(!render(&a, 160, 48).contains("USED (METRICS)"));
+    view.snapshot.nodes[0].measured = Some(synergai::model::Measured {
+        cpu_millis: 2350,
+        memory_mib: 3072,
+    });
+    let first = view.snapshot.nodes[0].name.clone();
+    a.set_view(Arc::new(view));
+    let screen = render(&a, 160, 48);
+    assert!(screen.contains("USED (METRICS)"), "{screen}");
+    let row = screen.lines().find(|l| l.contains(&first)).unwrap();
+    assert!(row.contains("2.35 cores 3072Mi"), "{row}");
+}
+
+#[test]
 fn screen_help_popup() {
     let mut d = driver(false, 60_000.0);
     let mut a = app(&mut d, false);

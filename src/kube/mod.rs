@@ -3,4 +3,5 @@
 pub mod client;
 pub mod emulate;
 pub mod mapping;
+pub mod metrics;
 pub mod scheduler;

@@ -13,4 +13,6 @@ pub use node::{NodeId, NodeSpec, Taint, TaintEffect, Tier};
 pub use profile::{
     ArchId, Architecture, Engine, Isa, ModelId, ModelSpec, Profile, ProfileRow, RowSource,
 };
-pub use snapshot::{ArchSummary, ClusterSnapshot, JobSnapshot, JobState, NodeSnapshot, PlacedBy};
+pub use snapshot::{
+    ArchSummary, ClusterSnapshot, JobSnapshot, JobState, Measured, NodeSnapshot, PlacedBy,
+};

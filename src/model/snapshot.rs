@@ -92,6 +92,17 @@ pub struct NodeSnapshot {
     pub memory_mib: u64,
     pub memory_used_mib: u64,
     pub jobs: u32,
+    /// What the node uses, measured (live clusters serving `metrics.k8s.io`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measured: Option<Measured>,
+}
+
+/// A node's measured usage (`metrics.k8s.io`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Measured {
+    pub cpu_millis: u64,
+    pub memory_mib: u64,
 }
 
 /// Per-architecture totals.

@@ -815,6 +815,7 @@ impl Simulator {
                     memory_mib: spec.memory_mib,
                     memory_used_mib: spec.memory_mib - free_mem,
                     jobs: self.cluster.running_on(i as NodeId),
+                    measured: None,
                 }
             })
             .collect();

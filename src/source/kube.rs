@@ -76,6 +76,7 @@ pub fn observe(
         nodes: specs,
         jobs,
         held,
+        measured: None,
     }
 }
 
@@ -86,6 +87,29 @@ struct Live {
     note: Option<Note>,
     /// The job whose explanation the dashboard asked for.
     explain: Option<String>,
+    /// The latest `metrics.k8s.io` node usage, if the cluster serves it.
+    measured: Arc<std::sync::Mutex<Option<MeasuredAt>>>,
+}
+
+/// Node usage and when it was fetched.
+type MeasuredAt = (std::time::Instant, HashMap<String, crate::model::Measured>);
+
+/// How often node metrics are fetched, and how long one answer is shown.
+const METRICS_EVERY: Duration = Duration::from_secs(10);
+const METRICS_STALE: Duration = Duration::from_secs(60);
+
+/// Polls `metrics.k8s.io` for node usage (every [`METRICS_EVERY`]; a
+/// cluster without it answers 404 and the dashboard shows requests only).
+async fn poll_metrics(client: ::kube::Client, slot: Arc<std::sync::Mutex<Option<MeasuredAt>>>) {
+    let mut ticker = tokio::time::interval(METRICS_EVERY);
+    loop {
+        ticker.tick().await;
+        if let Some(usage) = crate::kube::metrics::fetch(&client).await
+            && let Ok(mut slot) = slot.lock()
+        {
+            *slot = Some((std::time::Instant::now(), usage));
+        }
+    }
 }
 
 impl Live {
@@ -97,7 +121,12 @@ impl Live {
         pods: &[Arc<Pod>],
         connected: bool,
     ) -> (View, Observed) {
-        let observed = observe(nodes, pods, &self.viewer.profile, &self.mapping);
+        let mut observed = observe(nodes, pods, &self.viewer.profile, &self.mapping);
+        observed.measured = self.measured.lock().ok().and_then(|m| {
+            m.as_ref()
+                .filter(|(at, _)| at.elapsed() < METRICS_STALE)
+                .map(|(_, usage)| usage.clone())
+        });
         let source = if connected {
             self.viewer.label.clone()
         } else {
@@ -242,6 +271,7 @@ pub fn spawn(
         mapping: mapping::ArchMapping::default(),
         note: None,
         explain: None,
+        measured: Arc::default(),
     };
     let nodes_api: Api<Node> = Api::all(conn.client.clone());
     let pods_api: Api<Pod> = Api::namespaced(conn.client.clone(), &conn.namespace);
@@ -257,6 +287,7 @@ pub fn spawn(
         .name("synergai-live".into())
         .spawn(move || {
             runtime.block_on(async move {
+                tokio::spawn(poll_metrics(client.clone(), live.measured.clone()));
                 let synced = Arc::new(AtomicBool::new(false));
                 {
                     let (nodes, pods, synced) = (nodes.clone(), pods.clone(), synced.clone());

@@ -7,7 +7,8 @@
 use super::{ArchHistory, Clock, LogLine, Note, View};
 use crate::kube::mapping::{self, PodJob};
 use crate::model::{
-    ArchSummary, ClusterSnapshot, JobSnapshot, JobState, NodeSnapshot, NodeSpec, PlacedBy, Profile,
+    ArchSummary, ClusterSnapshot, JobSnapshot, JobState, Measured, NodeSnapshot, NodeSpec,
+    PlacedBy, Profile,
 };
 use crate::policy::{OfflinePlan, fmt_ms};
 use crate::sim::DecisionView;
@@ -39,6 +40,8 @@ pub struct Observed {
     pub jobs: Vec<PodJob>,
     /// What every non-terminal bound pod holds (synergai's and others').
     pub held: Vec<Held>,
+    /// Measured usage by node name, when the cluster serves `metrics.k8s.io`.
+    pub measured: Option<HashMap<String, Measured>>,
 }
 
 /// What a bound synergai job holds, from its decision annotations: the
@@ -106,6 +109,11 @@ impl Viewer {
                 memory_mib: spec.memory_mib,
                 memory_used_mib: 0,
                 jobs: 0,
+                measured: obs
+                    .measured
+                    .as_ref()
+                    .and_then(|m| m.get(&spec.name))
+                    .copied(),
             })
             .collect();
         node_snaps.sort_by(|a, b| a.name.cmp(&b.name));

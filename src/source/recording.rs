@@ -396,6 +396,7 @@ impl Player {
             nodes,
             jobs: self.jobs.iter().flatten().cloned().collect(),
             held,
+            measured: None,
         }
     }
 
@@ -596,6 +597,7 @@ mod tests {
             nodes: nodes.clone(),
             jobs,
             held: Vec::new(),
+            measured: None,
         };
         rec.observe(&obs(vec![a.clone(), b.clone()]), T0 + 500.0);
         a.pin = Some(PinRef::Node(nodes[1].name.clone()));

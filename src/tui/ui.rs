@@ -498,12 +498,14 @@ fn draw_nodes(frame: &mut Frame, app: &App, st: &Styles, area: Rect) {
     let selected = app.selected().min(nodes.len().saturating_sub(1));
     let offset = selected.saturating_sub(height.saturating_sub(1));
     let gauge_w = if area.width >= 120 { 12 } else { 6 };
+    // Measured usage (metrics.k8s.io) gets a column when the cluster has it.
+    let measured = nodes.iter().any(|n| n.measured.is_some());
     let rows: Vec<Row> = nodes
         .iter()
         .skip(offset)
         .take(height)
         .map(|n| {
-            Row::new(vec![
+            let mut cells = vec![
                 Cell::from(n.name.clone()),
                 Cell::from(n.arch.clone()),
                 Cell::from(n.tier.to_string()),
@@ -525,10 +527,21 @@ fn draw_nodes(frame: &mut Frame, app: &App, st: &Styles, area: Rect) {
                 ),
                 Cell::from(format!("{}/{}Mi", n.memory_used_mib, n.memory_mib)),
                 Cell::from(n.jobs.to_string()),
-            ])
+            ];
+            if measured {
+                cells.push(Cell::from(match n.measured {
+                    Some(m) => format!(
+                        "{:.2} cores {}Mi",
+                        m.cpu_millis as f64 / 1000.0,
+                        m.memory_mib
+                    ),
+                    None => "-".into(),
+                }));
+            }
+            Row::new(cells)
         })
         .collect();
-    let widths = [
+    let mut widths = vec![
         Constraint::Length(12),
         Constraint::Length(10),
         Constraint::Length(6),
@@ -537,11 +550,13 @@ fn draw_nodes(frame: &mut Frame, app: &App, st: &Styles, area: Rect) {
         Constraint::Min(14),
         Constraint::Length(5),
     ];
+    let mut header = vec!["NODE", "ARCH", "TIER", "CORES", "GPUS", "MEMORY", "JOBS"];
+    if measured {
+        widths.push(Constraint::Min(20));
+        header.push("USED (METRICS)");
+    }
     let table = Table::new(rows, widths)
-        .header(
-            Row::new(["NODE", "ARCH", "TIER", "CORES", "GPUS", "MEMORY", "JOBS"])
-                .style(st.header()),
-        )
+        .header(Row::new(header).style(st.header()))
         .block(st.block(&format!("nodes ({})", nodes.len()), true))
         .row_highlight_style(st.selected())
         .column_spacing(1);
