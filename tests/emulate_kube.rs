@@ -4,11 +4,14 @@
 //! the emulator created Ready, untainted nodes and the job pods, played the
 //! kubelet (Running, then Succeeded with `finishedAt` after `startedAt`),
 //! completed the deletion of a running pod, exited 0 with its summary, and
-//! exits 1 naming what is still pending when `--timeout` expires.
+//! exits 1 naming what is still pending when `--timeout` expires. Like
+//! every live test, it fails (never skips) when the API server cannot start.
 
+mod common;
+
+use common::{Kube, client};
 use k8s_openapi::api::core::v1::{Node, Pod};
 use kube::api::{Api, DeleteParams, ListParams, PostParams};
-use kube::config::{KubeConfigOptions, Kubeconfig};
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
@@ -18,111 +21,32 @@ use std::time::{Duration, Instant};
 use synergai::kube::mapping::{self, decision_annotations};
 use synergai::model::Engine;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// A running test API server; stopped (and its directory removed) on drop.
-struct KubeServer {
-    dir: PathBuf,
-    env: Vec<(String, String)>,
-}
-
-impl KubeServer {
-    /// `None` (with the reason printed) when `kube-up.sh` cannot run here.
-    fn up(name: &str) -> Option<KubeServer> {
-        let dir = std::env::temp_dir().join(format!("synergai-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let out = Command::new(root().join("scripts/kube-up.sh"))
-            .arg("--dir")
-            .arg(&dir)
-            .stdin(Stdio::null())
-            .output()
-            .expect("run scripts/kube-up.sh");
-        if !out.status.success() {
-            eprintln!(
-                "SKIPPED: scripts/kube-up.sh failed ({}), so there is no API server to emulate on:\n{}",
-                out.status,
-                String::from_utf8_lossy(&out.stderr)
-            );
-            return None;
-        }
-        // `export K=V` lines; values are shell-quoted with %q, which leaves
-        // plain paths and URLs as they are.
-        let env = String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .filter_map(|l| l.strip_prefix("export "))
-            .filter_map(|kv| kv.split_once('='))
-            .map(|(k, v)| (k.to_string(), v.trim_matches('\'').to_string()))
-            .collect::<Vec<_>>();
-        let server = KubeServer { dir, env };
-        assert!(
-            server.var("KUBECONFIG").is_some(),
-            "kube-up.sh printed no KUBECONFIG: {:?}",
-            server.env
-        );
-        Some(server)
-    }
-
-    fn var(&self, key: &str) -> Option<&str> {
-        self.env
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn kubeconfig(&self) -> PathBuf {
-        PathBuf::from(self.var("KUBECONFIG").unwrap())
-    }
-
-    async fn client(&self) -> kube::Client {
-        let config = kube::Config::from_custom_kubeconfig(
-            Kubeconfig::read_from(self.kubeconfig()).unwrap(),
-            &KubeConfigOptions::default(),
-        )
-        .await
-        .unwrap();
-        kube::Client::try_from(config).unwrap()
-    }
-
-    /// `synergai emulate --kube ARGS…` with the server's environment.
-    fn emulate(&self, args: &[&str]) -> Emulation {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_synergai"))
-            .arg("emulate")
-            .arg("--kube")
-            .args(args)
-            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("run synergai emulate");
-        let reader = |mut pipe: Box<dyn Read + Send>| {
-            std::thread::spawn(move || {
-                let mut text = String::new();
-                let _ = pipe.read_to_string(&mut text);
-                text
-            })
-        };
-        let stdout = reader(Box::new(child.stdout.take().unwrap()));
-        let stderr = reader(Box::new(child.stderr.take().unwrap()));
-        Emulation {
-            child,
-            stdout: Some(stdout),
-            stderr: Some(stderr),
-        }
-    }
-}
-
-impl Drop for KubeServer {
-    fn drop(&mut self) {
-        let _ = Command::new(root().join("scripts/kube-down.sh"))
-            .arg("--dir")
-            .arg(&self.dir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
+/// `synergai emulate --kube ARGS…` against the test server, its output
+/// captured.
+fn emulate(kube: &Kube, args: &[&str]) -> Emulation {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_synergai"))
+        .arg("emulate")
+        .arg("--kube")
+        .args(args)
+        .env("KUBECONFIG", &kube.kubeconfig)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run synergai emulate");
+    let reader = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = pipe.read_to_string(&mut text);
+            text
+        })
+    };
+    let stdout = reader(Box::new(child.stdout.take().unwrap()));
+    let stderr = reader(Box::new(child.stderr.take().unwrap()));
+    Emulation {
+        child,
+        stdout: Some(stdout),
+        stderr: Some(stderr),
     }
 }
 
@@ -361,20 +285,20 @@ async fn check_nodes(nodes: &Api<Node>) {
 
 #[test]
 fn emulate_cluster_on_a_real_api_server() {
-    let Some(server) = KubeServer::up("emulate") else {
-        return;
-    };
+    let kube = Kube::up("emulate");
     let dir = scratch("main");
     let scenario = write_scenario(&dir);
     let rt = runtime();
-    let client = rt.block_on(server.client());
+    let client = rt.block_on(client(&kube.kubeconfig));
     let nodes: Api<Node> = Api::all(client.clone());
     let pods: Api<Pod> = Api::namespaced(client.clone(), "default");
 
     // --nodes-only: the nodes, then exit.
-    let out = server
-        .emulate(&["--fixture", &scenario, "--nodes-only", "--timeout", "30s"])
-        .wait(Duration::from_secs(40));
+    let out = emulate(
+        &kube,
+        &["--fixture", &scenario, "--nodes-only", "--timeout", "30s"],
+    )
+    .wait(Duration::from_secs(40));
     assert!(out.status.success(), "{}{}", out.stdout, out.stderr);
     assert!(
         out.stdout
@@ -387,7 +311,7 @@ fn emulate_cluster_on_a_real_api_server() {
     assert!(none.items.is_empty(), "--nodes-only created pods");
 
     // The whole scenario (the nodes exist now: they are updated).
-    let mut emulation = server.emulate(&["--fixture", &scenario, "--timeout", "50s"]);
+    let mut emulation = emulate(&kube, &["--fixture", &scenario, "--timeout", "50s"]);
     let plan = bindings();
     let start = Instant::now();
     let mut bound = BTreeSet::new();
@@ -533,9 +457,11 @@ fn emulate_cluster_on_a_real_api_server() {
 
     // --timeout: in a new namespace (created by the emulator) nobody binds
     // the pods, so it gives up, naming what is pending.
-    let out = server
-        .emulate(&["--fixture", &scenario, "-n", "unbound", "--timeout", "3s"])
-        .wait(Duration::from_secs(30));
+    let out = emulate(
+        &kube,
+        &["--fixture", &scenario, "-n", "unbound", "--timeout", "3s"],
+    )
+    .wait(Duration::from_secs(30));
     assert_eq!(out.status.code(), Some(1), "{}{}", out.stdout, out.stderr);
     assert!(
         out.stderr.contains("timed out after") && out.stderr.contains("6 pods still pending"),
