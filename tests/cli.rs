@@ -133,6 +133,16 @@ fn usage_errors_exit_2_and_missing_files_exit_1() {
     let o = synergai(&["place", "explain", "no-such-job"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("no job `no-such-job`"));
+    // Lease timings must nest (checked before connecting anywhere).
+    let o = synergai(&[
+        "scheduler",
+        "run",
+        "--kube",
+        "--leader-elect-renew-deadline",
+        "20s",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--leader-elect-lease-duration"));
 }
 
 #[test]

@@ -148,12 +148,60 @@ pub enum SchedulerCommand {
         /// Binds that may go at once above --kube-api-qps.
         #[arg(long, default_value_t = 200)]
         kube_api_burst: u32,
+        #[command(flatten)]
+        leader: LeaderArgs,
     },
     /// Ask a manual-mode scheduler for one placement pass.
     Trigger {
         #[command(flatten)]
         kube: KubeArgs,
     },
+}
+
+/// Leader election, with kube-scheduler's flags and defaults.
+#[derive(Debug, Clone, Args)]
+pub struct LeaderArgs {
+    /// Elect a leader on a Lease before binding (run several replicas for
+    /// high availability); `--leader-elect=false` for a lone scheduler.
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+    pub leader_elect: bool,
+    /// How long a standby waits after the holder's last renewal.
+    #[arg(long, default_value = "15s", value_parser = parse_duration_ms)]
+    pub leader_elect_lease_duration: f64,
+    /// How long the holder tries to renew before it stops binding.
+    #[arg(long, default_value = "10s", value_parser = parse_duration_ms)]
+    pub leader_elect_renew_deadline: f64,
+    /// Time between attempts to take or renew the lease.
+    #[arg(long, default_value = "2s", value_parser = parse_duration_ms)]
+    pub leader_elect_retry_period: f64,
+    /// Name of the Lease.
+    #[arg(long, default_value = "synergai-scheduler")]
+    pub leader_elect_resource_name: String,
+    /// Namespace of the Lease (default: the scheduler's namespace).
+    #[arg(long)]
+    pub leader_elect_resource_namespace: Option<String>,
+}
+
+impl LeaderArgs {
+    pub fn config(&self) -> crate::error::Result<Option<crate::kube::lease::LeaseConfig>> {
+        if !self.leader_elect {
+            return Ok(None);
+        }
+        let ms = |v: f64| std::time::Duration::from_secs_f64(v / 1000.0);
+        let config = crate::kube::lease::LeaseConfig {
+            name: self.leader_elect_resource_name.clone(),
+            namespace: self
+                .leader_elect_resource_namespace
+                .clone()
+                .unwrap_or_default(),
+            identity: crate::kube::lease::identity(),
+            lease_duration: ms(self.leader_elect_lease_duration),
+            renew_deadline: ms(self.leader_elect_renew_deadline),
+            retry_period: ms(self.leader_elect_retry_period),
+        };
+        config.check().map_err(crate::Error::Usage)?;
+        Ok(Some(config))
+    }
 }
 
 /// Which policies to run.
@@ -415,6 +463,7 @@ pub fn run(cli: Cli) -> Result<()> {
             mode,
             kube_api_qps,
             kube_api_burst,
+            leader,
         }) => {
             if !kube.kube {
                 return Err(crate::Error::Usage(
@@ -430,6 +479,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 manual: mode == Mode::Manual,
                 api_qps: kube_api_qps,
                 api_burst: kube_api_burst,
+                leader_elect: leader.config()?,
             };
             runtime()?.block_on(crate::kube::scheduler::run(options, profile))
         }

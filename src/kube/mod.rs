@@ -2,6 +2,8 @@
 
 pub mod client;
 pub mod emulate;
+pub mod lease;
+mod log;
 pub mod mapping;
 pub mod metrics;
 pub mod scheduler;

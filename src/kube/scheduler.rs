@@ -19,6 +19,8 @@
 //! nodes, computed once per distinct set of constraints.
 
 use super::client::{Connection, Target, connect};
+use super::lease::{self, LeaseConfig};
+use super::log;
 use super::mapping::{self, PinRef};
 use crate::error::{Error, Result};
 use crate::model::{Cluster, Engine, JobId, JobSpec, NodeId, NodeSpec, Pin, Placement, Profile};
@@ -48,7 +50,13 @@ pub struct Options {
     /// kube-scheduler's `--kube-api-qps` / `--kube-api-burst`.
     pub api_qps: f64,
     pub api_burst: u32,
+    /// Take part in leader election on this Lease (an empty namespace: the
+    /// scheduler's); `None`: bind without one (a single scheduler).
+    pub leader_elect: Option<LeaseConfig>,
 }
+
+/// How long a stopping scheduler lets its in-flight binds finish.
+const DRAIN: Duration = Duration::from_secs(10);
 
 /// A token bucket: `qps` tokens a second, at most `burst` saved up.
 pub struct RateLimiter {
@@ -551,22 +559,6 @@ fn pending_job(
     })
 }
 
-/// Minimal logging to stderr with a timestamp (the scheduler runs headless).
-mod log {
-    pub fn info(line: &str) {
-        eprintln!("{} synergai-scheduler: {line}", stamp());
-    }
-    pub fn warn(line: &str) {
-        eprintln!("{} synergai-scheduler: warning: {line}", stamp());
-    }
-    fn stamp() -> String {
-        k8s_openapi::jiff::Timestamp::now()
-            .round(k8s_openapi::jiff::Unit::Millisecond)
-            .map(|t| t.to_string())
-            .unwrap_or_default()
-    }
-}
-
 fn cluster_error(what: &str, e: ::kube::Error) -> Error {
     match &e {
         ::kube::Error::Api(s) if s.code == 401 || s.code == 403 => {
@@ -650,17 +642,49 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
         None
     };
     let mut waiting_logged = false;
+    // Leader election: only the holder of the lease binds.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let (leading_tx, leading) = tokio::sync::watch::channel(options.leader_elect.is_none());
+    let elector = options.leader_elect.clone().map(|mut config| {
+        if config.namespace.is_empty() {
+            config.namespace = namespace.clone();
+        }
+        log::info(&format!(
+            "leader election on lease {}/{} as {}",
+            config.namespace, config.name, config.identity
+        ));
+        tokio::spawn(lease::run(
+            lease::Elector::new(client.clone(), config),
+            leading_tx,
+            stop_rx,
+        ))
+    });
+    let mut binding = tokio::task::JoinSet::new();
     let mut ticker = tokio::time::interval(options.interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     use tokio::signal::unix::{SignalKind, signal};
     let io = |e: std::io::Error| Error::Usage(format!("cannot install signal handlers: {e}"));
     let mut term = signal(SignalKind::terminate()).map_err(io)?;
     let mut int = signal(SignalKind::interrupt()).map_err(io)?;
+    let mut was_leading = *leading.borrow();
     loop {
         tokio::select! {
             _ = ticker.tick() => {}
-            _ = term.recv() => { log::info("SIGTERM: stopping"); return Ok(()); }
-            _ = int.recv() => { log::info("SIGINT: stopping"); return Ok(()); }
+            _ = term.recv() => { log::info("SIGTERM: stopping"); break; }
+            _ = int.recv() => { log::info("SIGINT: stopping"); break; }
+        }
+        while binding.try_join_next().is_some() {}
+        let is_leading = *leading.borrow();
+        if was_leading && !is_leading && !binding.is_empty() {
+            log::warn(&format!(
+                "not the leader any more: abandoning {} queued bind(s)",
+                binding.len()
+            ));
+            binding.abort_all();
+        }
+        was_leading = is_leading;
+        if !is_leading {
+            continue;
         }
         let pod_state = pods.state();
         let flying: HashMap<String, InFlight> = {
@@ -775,7 +799,7 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
             let recorder = recorder.clone();
             let in_flight = in_flight.clone();
             let limiter = limiter.clone();
-            tokio::spawn(async move {
+            binding.spawn(async move {
                 limiter.acquire().await;
                 let result = bind(&client, &recorder, &pod, &node, &assignment, placed_by).await;
                 let mut flights = in_flight.lock().unwrap_or_else(|e| e.into_inner());
@@ -793,6 +817,30 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
             });
         }
     }
+    // Graceful stop: let the binds in flight land (or abandon them after
+    // DRAIN; an abandoned pod stays pending for the next leader), then
+    // release the lease so a standby takes over at once.
+    if !binding.is_empty() {
+        log::info(&format!("waiting for {} bind(s) in flight", binding.len()));
+        if tokio::time::timeout(DRAIN, async {
+            while binding.join_next().await.is_some() {}
+        })
+        .await
+        .is_err()
+        {
+            log::warn(&format!(
+                "abandoning {} bind(s) after {DRAIN:?}",
+                binding.len()
+            ));
+            binding.abort_all();
+        }
+    }
+    let _ = stop_tx.send(true);
+    if let Some(elector) = elector {
+        let _ = elector.await;
+    }
+    log::info("stopped");
+    Ok(())
 }
 
 /// Binds a pod with its decision annotations and reports `Scheduled`.
