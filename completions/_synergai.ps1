@@ -38,11 +38,12 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             break
         }
         'synergai;tui' {
-            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Scenario fixture to replay (default: the embedded default scenario)')
-            [CompletionResult]::new('--fixture', '--fixture', [CompletionResultType]::ParameterName, 'Scenario fixture to replay (default: the embedded default scenario)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Scenario to replay, or recording to play back (default: the embedded default scenario)')
+            [CompletionResult]::new('--fixture', '--fixture', [CompletionResultType]::ParameterName, 'Scenario to replay, or recording to play back (default: the embedded default scenario)')
             [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'Policy that places the jobs (switch later with `:policy NAME`)')
             [CompletionResult]::new('--speed', '--speed', [CompletionResultType]::ParameterName, 'Simulated seconds per real second')
             [CompletionResult]::new('--theme', '--theme', [CompletionResultType]::ParameterName, 'Theme name (dark, light, high-contrast, colorblind, mono, or a user theme) or a theme file')
+            [CompletionResult]::new('--record', '--record', [CompletionResultType]::ParameterName, 'Record the live session (with --kube) to FILE, a `kind: Recording` fixture that `synergai tui --fixture FILE` plays back')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context (default: the current one)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of the jobs (default: the context''s)')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of the jobs (default: the context''s)')
@@ -322,6 +323,12 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'auto: bind as pods arrive; manual: plan, bind only when triggered')
             [CompletionResult]::new('--kube-api-qps', '--kube-api-qps', [CompletionResultType]::ParameterName, 'Binds per second to the API server (0: no client-side limit)')
             [CompletionResult]::new('--kube-api-burst', '--kube-api-burst', [CompletionResultType]::ParameterName, 'Binds that may go at once above --kube-api-qps')
+            [CompletionResult]::new('--leader-elect', '--leader-elect', [CompletionResultType]::ParameterName, 'Elect a leader on a Lease before binding (run several replicas for high availability); `--leader-elect=false` for a lone scheduler')
+            [CompletionResult]::new('--leader-elect-lease-duration', '--leader-elect-lease-duration', [CompletionResultType]::ParameterName, 'How long a standby waits after the holder''s last renewal')
+            [CompletionResult]::new('--leader-elect-renew-deadline', '--leader-elect-renew-deadline', [CompletionResultType]::ParameterName, 'How long the holder tries to renew before it stops binding')
+            [CompletionResult]::new('--leader-elect-retry-period', '--leader-elect-retry-period', [CompletionResultType]::ParameterName, 'Time between attempts to take or renew the lease')
+            [CompletionResult]::new('--leader-elect-resource-name', '--leader-elect-resource-name', [CompletionResultType]::ParameterName, 'Name of the Lease')
+            [CompletionResult]::new('--leader-elect-resource-namespace', '--leader-elect-resource-namespace', [CompletionResultType]::ParameterName, 'Namespace of the Lease (default: the scheduler''s namespace)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
             [CompletionResult]::new('--kube', '--kube', [CompletionResultType]::ParameterName, 'Use the cluster of the kubeconfig ($KUBECONFIG or ~/.kube/config)')
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Watch pods of every namespace instead of one')

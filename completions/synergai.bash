@@ -1429,7 +1429,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__scheduler__subcmd__run)
-            opts="-n -A -h --kube --context --namespace --policy --all-namespaces --interval --profile --mode --kube-api-qps --kube-api-burst --color --help"
+            opts="-n -A -h --kube --context --namespace --policy --all-namespaces --interval --profile --mode --kube-api-qps --kube-api-burst --leader-elect --leader-elect-lease-duration --leader-elect-renew-deadline --leader-elect-retry-period --leader-elect-resource-name --leader-elect-resource-namespace --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1468,6 +1468,30 @@ _synergai() {
                     return 0
                     ;;
                 --kube-api-burst)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --leader-elect)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --leader-elect-lease-duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --leader-elect-renew-deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --leader-elect-retry-period)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --leader-elect-resource-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --leader-elect-resource-namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1513,7 +1537,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__tui)
-            opts="-f -n -h --fixture --policy --speed --theme --read-only --manual --kube --context --namespace --color --help"
+            opts="-f -n -h --fixture --policy --speed --theme --read-only --manual --record --kube --context --namespace --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1536,6 +1560,10 @@ _synergai() {
                     return 0
                     ;;
                 --theme)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --record)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

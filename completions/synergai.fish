@@ -38,7 +38,7 @@ complete -c synergai -n "__fish_synergai_needs_command" -f -a "emulate" -d 'Play
 complete -c synergai -n "__fish_synergai_needs_command" -f -a "scheduler" -d 'The scheduler inside a cluster (pods with `schedulerName: synergai`)'
 complete -c synergai -n "__fish_synergai_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c synergai -n "__fish_synergai_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c synergai -n "__fish_synergai_using_subcommand tui" -s f -l fixture -d 'Scenario fixture to replay (default: the embedded default scenario)' -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand tui" -s f -l fixture -d 'Scenario to replay, or recording to play back (default: the embedded default scenario)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand tui" -l policy -d 'Policy that places the jobs (switch later with `:policy NAME`)' -r -f -a "synergai\t''
 slo-aware\t''
 k8s-default\t''
@@ -46,6 +46,7 @@ round-robin\t''
 random\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand tui" -l speed -d 'Simulated seconds per real second' -r
 complete -c synergai -n "__fish_synergai_using_subcommand tui" -l theme -d 'Theme name (dark, light, high-contrast, colorblind, mono, or a user theme) or a theme file' -r
+complete -c synergai -n "__fish_synergai_using_subcommand tui" -l record -d 'Record the live session (with --kube) to FILE, a `kind: Recording` fixture that `synergai tui --fixture FILE` plays back' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand tui" -l context -d 'Kubeconfig context (default: the current one)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand tui" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand tui" -l color -d 'When to colour output' -r -f -a "auto\t''
@@ -263,6 +264,13 @@ complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_
 manual\t'Hold every job until a pass is triggered (so `plan` shows the whole backlog)'"
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l kube-api-qps -d 'Binds per second to the API server (0: no client-side limit)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l kube-api-burst -d 'Binds that may go at once above --kube-api-qps' -r
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l leader-elect -d 'Elect a leader on a Lease before binding (run several replicas for high availability); `--leader-elect=false` for a lone scheduler' -r -f -a "true\t''
+false\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l leader-elect-lease-duration -d 'How long a standby waits after the holder\'s last renewal' -r
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l leader-elect-renew-deadline -d 'How long the holder tries to renew before it stops binding' -r
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l leader-elect-retry-period -d 'Time between attempts to take or renew the lease' -r
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l leader-elect-resource-name -d 'Name of the Lease' -r
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l leader-elect-resource-namespace -d 'Namespace of the Lease (default: the scheduler\'s namespace)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
