@@ -13,8 +13,11 @@ cargo clippy --all-targets --quiet -- -D warnings
 echo "== cargo test (unit, integration, property, snapshot, pty)"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-cargo test --lib --bins --tests 2>&1 | tee "$log"
+# Every test binary runs even when one fails, so the count is complete.
+status=0
+cargo test --no-fail-fast --lib --bins --tests 2>&1 | tee "$log" || status=$?
 
 # One closing line for the whole run.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
      END { printf "%d passed, %d failed\n", p, f }' "$log"
+exit "$status"
