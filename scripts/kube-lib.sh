@@ -394,3 +394,82 @@ kube_etcd_binary() {
   fi
   echo "$bin"
 }
+
+# ---------------------------------------------------------------------------
+# Starting the processes (kube-up.sh starts them afresh, kube-restart.sh
+# again on the same ports and data)
+# ---------------------------------------------------------------------------
+
+# kube_admin_curl DIR ARGS... : curl as the admin client of DIR
+kube_admin_curl() {
+  local pki="$1/pki"; shift
+  curl -sS --max-time 5 --cacert "$pki/ca.crt" --cert "$pki/admin.crt" --key "$pki/admin.key" "$@"
+}
+
+kube_etcd_healthy() { curl -sf --max-time 2 "http://127.0.0.1:$1/health" 2>/dev/null | grep -q '"health":"true"'; }
+kube_api_ready() { [ "$(kube_admin_curl "$1" "$2/readyz" 2>/dev/null || true)" = ok ]; }
+kube_default_ns() { [ "$(kube_admin_curl "$1" -o /dev/null -w '%{http_code}' "$2/api/v1/namespaces/default" 2>/dev/null || true)" = 200 ]; }
+
+# kube_wait_for DIR SECONDS WHAT COMMAND... : polls COMMAND until it
+# succeeds, failing early when a process listed in DIR/pids has died.
+kube_wait_for() {
+  local dir="$1" deadline=$((SECONDS + $2)) what="$3"; shift 3
+  until "$@"; do
+    local name pid
+    while read -r name pid; do
+      kube_pid_alive "$pid" "$name" || { kube_log "$name exited; last lines of $dir/$name.log:"; tail -n 25 "$dir/$name.log" >&2; return 1; }
+    done <"$dir/pids"
+    [ "$SECONDS" -lt "$deadline" ] || { kube_log "timed out waiting for $what"; return 1; }
+    sleep 0.25
+  done
+}
+
+# kube_start_etcd DIR ETCD_BINARY CLIENT_PORT PEER_PORT : etcd with its data
+# in DIR/etcd (kept if there), listed in DIR/pids; waits until healthy.
+kube_start_etcd() {
+  local dir="$1" etcd="$2" port="$3" peer="$4"
+  kube_log "starting etcd on 127.0.0.1:$port"
+  setsid "$etcd" --name synergai \
+    --data-dir "$dir/etcd" \
+    --listen-client-urls "http://127.0.0.1:$port" \
+    --advertise-client-urls "http://127.0.0.1:$port" \
+    --listen-peer-urls "http://127.0.0.1:$peer" \
+    --initial-advertise-peer-urls "http://127.0.0.1:$peer" \
+    --initial-cluster "synergai=http://127.0.0.1:$peer" \
+    --initial-cluster-state new \
+    --logger zap --log-outputs stderr \
+    </dev/null >>"$dir/etcd.log" 2>&1 &
+  echo "etcd $!" >>"$dir/pids"
+  kube_wait_for "$dir" 30 "etcd health" kube_etcd_healthy "$port"
+}
+
+# kube_start_apiserver DIR APISERVER_BINARY ETCD_PORT API_PORT : the API
+# server (TLS, client certificates, RBAC), listed in DIR/pids; waits until
+# /readyz answers. SYNERGAI_KUBE_APISERVER_ARGS adds flags (word-split).
+kube_start_apiserver() {
+  local dir="$1" apiserver="$2" etcd_port="$3" port="$4" pki="$1/pki"
+  kube_log "starting kube-apiserver on https://127.0.0.1:$port"
+  # shellcheck disable=SC2086
+  setsid "$apiserver" \
+    --etcd-servers="http://127.0.0.1:$etcd_port" \
+    --bind-address=127.0.0.1 \
+    --advertise-address=127.0.0.1 \
+    --secure-port="$port" \
+    --cert-dir="$pki" \
+    --tls-cert-file="$pki/apiserver.crt" \
+    --tls-private-key-file="$pki/apiserver.key" \
+    --client-ca-file="$pki/ca.crt" \
+    --authorization-mode=Node,RBAC \
+    --service-account-key-file="$pki/sa.pub" \
+    --service-account-signing-key-file="$pki/sa.key" \
+    --service-account-issuer=https://kubernetes.default.svc.cluster.local \
+    --service-cluster-ip-range=10.96.0.0/16 \
+    --endpoint-reconciler-type=none \
+    --disable-admission-plugins=ServiceAccount \
+    --allow-privileged=true \
+    --profiling=false \
+    ${SYNERGAI_KUBE_APISERVER_ARGS:-} \
+    </dev/null >>"$dir/kube-apiserver.log" 2>&1 &
+  echo "kube-apiserver $!" >>"$dir/pids"
+  kube_wait_for "$dir" 60 "kube-apiserver /readyz" kube_api_ready "$dir" "https://127.0.0.1:$port"
+}

@@ -57,9 +57,6 @@ print_exports() {
   printf 'export SYNERGAI_KUBE_CLIENT_KEY=%q\n' "$PKI/admin.key"
 }
 
-admin_curl() {
-  curl -sS --max-time 5 --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" "$@"
-}
 
 # Already running here? Then this run only repeats the exports.
 if [ -f "$DIR/pids" ] && [ -f "$DIR/env" ]; then
@@ -70,7 +67,7 @@ if [ -f "$DIR/pids" ] && [ -f "$DIR/env" ]; then
   if [ "$running" = 1 ]; then
     # shellcheck disable=SC1091
     source "$DIR/env"
-    if [ "$(admin_curl "$SERVER/readyz" 2>/dev/null || true)" = ok ]; then
+    if kube_api_ready "$DIR" "$SERVER"; then
       kube_log "already running in $DIR ($SERVER)"
       print_exports
       exit 0
@@ -110,70 +107,14 @@ cleanup_on_failure() {
 }
 trap cleanup_on_failure EXIT
 
-# wait_for SECONDS WHAT COMMAND... : polls COMMAND until it succeeds, failing
-# early when one of the started processes has died.
-wait_for() {
-  local deadline=$((SECONDS + $1)) what="$2"; shift 2
-  until "$@"; do
-    local name pid
-    while read -r name pid; do
-      kube_pid_alive "$pid" "$name" || { kube_log "$name exited; last lines of $DIR/$name.log:"; tail -n 25 "$DIR/$name.log" >&2; return 1; }
-    done <"$DIR/pids"
-    [ "$SECONDS" -lt "$deadline" ] || { kube_log "timed out waiting for $what"; return 1; }
-    sleep 0.25
-  done
-}
-
-etcd_healthy() { curl -sf --max-time 2 "http://127.0.0.1:$ETCD_PORT/health" 2>/dev/null | grep -q '"health":"true"'; }
-api_ready() { [ "$(admin_curl "$SERVER/readyz" 2>/dev/null || true)" = ok ]; }
-default_ns() { [ "$(admin_curl -o /dev/null -w '%{http_code}' "$SERVER/api/v1/namespaces/default" 2>/dev/null || true)" = 200 ]; }
-
-# Ports are picked free but may be taken between the pick and the bind:
-# a start that failed on that is tried again on new ports.
 start_cluster() {
   read -r ETCD_PORT PEER_PORT API_PORT < <(kube_free_ports 3)
   SERVER="https://127.0.0.1:$API_PORT"
   : >"$DIR/pids"
   rm -rf "$DIR/etcd"
-  kube_log "starting etcd on 127.0.0.1:$ETCD_PORT"
-  setsid "$ETCD" --name synergai \
-    --data-dir "$DIR/etcd" \
-    --listen-client-urls "http://127.0.0.1:$ETCD_PORT" \
-    --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
-    --listen-peer-urls "http://127.0.0.1:$PEER_PORT" \
-    --initial-advertise-peer-urls "http://127.0.0.1:$PEER_PORT" \
-    --initial-cluster "synergai=http://127.0.0.1:$PEER_PORT" \
-    --initial-cluster-state new \
-    --logger zap --log-outputs stderr \
-    </dev/null >"$DIR/etcd.log" 2>&1 &
-  echo "etcd $!" >>"$DIR/pids"
-  wait_for 30 "etcd health" etcd_healthy || return 1
-
-  kube_log "starting kube-apiserver on $SERVER"
-  # shellcheck disable=SC2086
-  setsid "$APISERVER" \
-    --etcd-servers="http://127.0.0.1:$ETCD_PORT" \
-    --bind-address=127.0.0.1 \
-    --advertise-address=127.0.0.1 \
-    --secure-port="$API_PORT" \
-    --cert-dir="$PKI" \
-    --tls-cert-file="$PKI/apiserver.crt" \
-    --tls-private-key-file="$PKI/apiserver.key" \
-    --client-ca-file="$PKI/ca.crt" \
-    --authorization-mode=Node,RBAC \
-    --service-account-key-file="$PKI/sa.pub" \
-    --service-account-signing-key-file="$PKI/sa.key" \
-    --service-account-issuer=https://kubernetes.default.svc.cluster.local \
-    --service-cluster-ip-range=10.96.0.0/16 \
-    --endpoint-reconciler-type=none \
-    --disable-admission-plugins=ServiceAccount \
-    --allow-privileged=true \
-    --profiling=false \
-    ${SYNERGAI_KUBE_APISERVER_ARGS:-} \
-    </dev/null >"$DIR/kube-apiserver.log" 2>&1 &
-  echo "kube-apiserver $!" >>"$DIR/pids"
-  wait_for 60 "kube-apiserver /readyz" api_ready || return 1
-  wait_for 30 "the default namespace" default_ns || return 1
+  kube_start_etcd "$DIR" "$ETCD" "$ETCD_PORT" "$PEER_PORT" || return 1
+  kube_start_apiserver "$DIR" "$APISERVER" "$ETCD_PORT" "$API_PORT" || return 1
+  kube_wait_for "$DIR" 30 "the default namespace" kube_default_ns "$DIR" "$SERVER" || return 1
 }
 
 for attempt in 1 2 3; do
@@ -186,7 +127,8 @@ for attempt in 1 2 3; do
   kube_die "the test apiserver did not come up; logs: $DIR/etcd.log, $DIR/kube-apiserver.log"
 done
 
-printf 'SERVER=%q\n' "$SERVER" >"$DIR/env"
+printf 'SERVER=%q\nETCD_PORT=%q\nPEER_PORT=%q\nAPI_PORT=%q\n' \
+  "$SERVER" "$ETCD_PORT" "$PEER_PORT" "$API_PORT" >"$DIR/env"
 kube_write_kubeconfig "$DIR/kubeconfig" "$SERVER" "$PKI/ca.crt" admin "$PKI/admin.crt" "$PKI/admin.key"
 STARTED=1
 kube_log "ready in $((SECONDS - T_START)) s: $SERVER (state in $DIR; stop with scripts/kube-down.sh --dir $DIR)"
