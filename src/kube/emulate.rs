@@ -596,19 +596,45 @@ fn transient(e: &::kube::Error) -> bool {
     }
 }
 
-/// Runs an idempotent request, retrying transient failures twice.
+/// How long a request keeps being retried through an outage.
+const RETRY_FOR: Duration = Duration::from_secs(60);
+
+/// Runs an idempotent request, retrying transient failures (server
+/// unreachable, overloaded, 5xx) with exponential backoff (0.1 s doubling
+/// to 5 s) for up to [`RETRY_FOR`], so an API-server restart is ridden out.
 async fn retrying<T>(mut request: impl AsyncFnMut() -> ::kube::Result<T>) -> ::kube::Result<T> {
+    let start = Instant::now();
     let mut delay = Duration::from_millis(100);
-    for _ in 0..2 {
+    loop {
         match request().await {
-            Err(e) if transient(&e) => {
+            Err(e) if transient(&e) && start.elapsed() + delay < RETRY_FOR => {
                 tokio::time::sleep(delay).await;
-                delay *= 3;
+                delay = (delay * 2).min(Duration::from_secs(5));
             }
             other => return other,
         }
     }
-    request().await
+}
+
+/// Creates a pod, retrying like [`retrying`]; a retry that finds the pod
+/// already there (the first attempt landed but its answer was lost) reads
+/// it instead of failing.
+async fn create_pod(api: &Api<Pod>, pod: &Pod) -> ::kube::Result<Pod> {
+    let name = pod.metadata.name.clone().unwrap_or_default();
+    let mut attempted = false;
+    retrying(async || {
+        let result = api.create(&post_params(), pod).await;
+        match result {
+            Err(::kube::Error::Api(s)) if s.is_already_exists() && attempted => {
+                api.get(&name).await
+            }
+            other => {
+                attempted = true;
+                other
+            }
+        }
+    })
+    .await
 }
 
 // --------------------------------------------------------------- emulator
@@ -881,7 +907,7 @@ impl Emulator {
         }
         let requests = batch.into_iter().map(|(j, pod)| {
             let api = self.pods.clone();
-            async move { (j, api.create(&post_params(), &pod).await) }
+            async move { (j, create_pod(&api, &pod).await) }
         });
         let results: Vec<_> = stream::iter(requests)
             .buffer_unordered(CONCURRENCY)
