@@ -57,12 +57,72 @@ pub struct Options {
 
 /// How long a stopping scheduler lets its in-flight binds finish.
 const DRAIN: Duration = Duration::from_secs(10);
+/// A pod whose bind failed waits this long before it is placed again,
+/// doubling per failure up to the maximum (kube-scheduler's pod backoff).
+const BACKOFF_INITIAL: Duration = Duration::from_secs(1);
+const BACKOFF_MAX: Duration = Duration::from_secs(10);
 
-/// A token bucket: `qps` tokens a second, at most `burst` saved up.
+/// Why a bind did not land, and what to do about it.
+#[derive(Debug)]
+enum BindFailure {
+    /// 429: the server asks every client to wait this long.
+    Throttled(Duration, String),
+    /// A server error or no answer: worth trying again after a backoff.
+    Transient(String),
+    /// Refused for good reasons of its own (forbidden, invalid): said
+    /// loudly, retried after a backoff in case an operator fixes it.
+    Refused(String),
+}
+
+impl BindFailure {
+    fn of(what: &str, e: ::kube::Error) -> BindFailure {
+        match &e {
+            ::kube::Error::Api(s) if s.code == 429 => {
+                let after = s
+                    .details
+                    .as_ref()
+                    .map(|d| d.retry_after_seconds)
+                    .filter(|&s| s > 0)
+                    .unwrap_or(1);
+                BindFailure::Throttled(
+                    Duration::from_secs(u64::from(after)),
+                    format!("{what}: server busy (429), retrying after {after} s"),
+                )
+            }
+            ::kube::Error::Api(s) if s.code >= 500 => {
+                BindFailure::Transient(format!("{what}: {} (HTTP {})", s.message, s.code))
+            }
+            ::kube::Error::Api(s) if s.code == 401 || s.code == 403 => {
+                BindFailure::Refused(format!(
+                    "{what}: permission denied ({}) — the scheduler's RBAC needs `create` on pods/binding (deploy/rbac.yaml)",
+                    s.message
+                ))
+            }
+            ::kube::Error::Api(s) => {
+                BindFailure::Refused(format!("{what}: {} (HTTP {})", s.message, s.code))
+            }
+            _ => BindFailure::Transient(format!("{what}: {e}")),
+        }
+    }
+
+    fn message(&self) -> &str {
+        match self {
+            BindFailure::Throttled(_, m) | BindFailure::Transient(m) | BindFailure::Refused(m) => m,
+        }
+    }
+}
+
+/// Pods waiting out a backoff after a failed bind: failures so far, and
+/// until when.
+type Backoffs = HashMap<String, (u32, Instant)>;
+
+/// A token bucket: `qps` tokens a second, at most `burst` saved up; the
+/// server can also ask for a pause (429 with Retry-After).
 pub struct RateLimiter {
     qps: f64,
     burst: f64,
     state: tokio::sync::Mutex<(f64, tokio::time::Instant)>,
+    paused_until: std::sync::Mutex<Option<tokio::time::Instant>>,
 }
 
 impl RateLimiter {
@@ -72,11 +132,27 @@ impl RateLimiter {
             qps,
             burst,
             state: tokio::sync::Mutex::new((burst, tokio::time::Instant::now())),
+            paused_until: std::sync::Mutex::new(None),
         }
     }
 
-    /// Waits for a token (never, when `qps` is 0 or less: unlimited).
+    /// No token is handed out for `pause` (the server said Retry-After).
+    pub fn pause(&self, pause: Duration) {
+        let until = tokio::time::Instant::now() + pause;
+        let mut p = self.paused_until.lock().unwrap_or_else(|e| e.into_inner());
+        *p = Some(p.map_or(until, |t| t.max(until)));
+    }
+
+    /// Waits out a pause, then for a token (none needed when `qps` is 0 or
+    /// less: unlimited).
     pub async fn acquire(&self) {
+        loop {
+            let until = *self.paused_until.lock().unwrap_or_else(|e| e.into_inner());
+            match until {
+                Some(t) if t > tokio::time::Instant::now() => tokio::time::sleep_until(t).await,
+                _ => break,
+            }
+        }
         if self.qps <= 0.0 {
             return;
         }
@@ -633,6 +709,8 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
     let limiter = Arc::new(RateLimiter::new(options.api_qps, options.api_burst));
     // Pods whose bind is in flight or done but not yet seen in the store.
     let in_flight: Arc<std::sync::Mutex<HashMap<String, InFlight>>> = Arc::default();
+    // Pods whose last bind failed wait out a backoff before the next try.
+    let backoffs: Arc<std::sync::Mutex<Backoffs>> = Arc::default();
     // The last FailedScheduling message per pod, so it is reported once.
     let mut reported: HashMap<String, String> = HashMap::new();
     // Manual mode: the trigger value seen last (the one at start does not count).
@@ -738,7 +816,18 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
             waiting_logged = false;
         }
         let jobs: Vec<JobSpec> = world.pending.iter().map(|p| p.job.clone()).collect();
-        let queue = queue_order(policy.order(), &jobs, &world.nodes, &plan);
+        let mut queue = queue_order(policy.order(), &jobs, &world.nodes, &plan);
+        {
+            let mut b = backoffs.lock().unwrap_or_else(|e| e.into_inner());
+            let pending: HashSet<String> =
+                world.pending.iter().filter_map(|p| p.pod.uid()).collect();
+            b.retain(|uid, _| pending.contains(uid));
+            let now = Instant::now();
+            queue.retain(|&j| {
+                let uid = world.pending[j as usize].pod.uid().unwrap_or_default();
+                b.get(&uid).is_none_or(|(_, until)| *until <= now)
+            });
+        }
         let mut binds = Vec::new();
         let mut failures = Vec::new();
         let node_count = world.nodes.len();
@@ -799,6 +888,7 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
             let recorder = recorder.clone();
             let in_flight = in_flight.clone();
             let limiter = limiter.clone();
+            let backoffs = backoffs.clone();
             binding.spawn(async move {
                 limiter.acquire().await;
                 let result = bind(&client, &recorder, &pod, &node, &assignment, placed_by).await;
@@ -808,10 +898,28 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
                         if let Some(f) = flights.get_mut(&uid) {
                             f.bound_at = Some(Instant::now());
                         }
+                        backoffs
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .remove(&uid);
                     }
-                    Err(e) => {
-                        log::warn(&e.to_string());
+                    Err(failure) => {
                         flights.remove(&uid);
+                        let mut b = backoffs.lock().unwrap_or_else(|e| e.into_inner());
+                        let failures = b.get(&uid).map_or(0, |(n, _)| *n) + 1;
+                        let mut wait = BACKOFF_INITIAL
+                            .saturating_mul(1 << (failures - 1).min(8))
+                            .min(BACKOFF_MAX);
+                        if let BindFailure::Throttled(after, _) = &failure {
+                            limiter.pause(*after);
+                            wait = wait.max(*after);
+                        }
+                        b.insert(uid, (failures, Instant::now() + wait));
+                        log::warn(&format!(
+                            "{} (attempt {failures}; next in {:.1} s)",
+                            failure.message(),
+                            wait.as_secs_f64()
+                        ));
                     }
                 }
             });
@@ -851,7 +959,7 @@ async fn bind(
     node: &str,
     a: &crate::policy::Assignment,
     placed_by: &str,
-) -> Result<()> {
+) -> std::result::Result<(), BindFailure> {
     let name = pod.name_any();
     let namespace = pod.namespace().unwrap_or_else(|| "default".into());
     let predicted = a.predicted_completion_ms - now_ms();
@@ -893,7 +1001,7 @@ async fn bind(
             return Ok(());
         }
         Err(e) => {
-            return Err(cluster_error(
+            return Err(BindFailure::of(
                 &format!("bind {namespace}/{name} to {node}"),
                 e,
             ));
