@@ -181,6 +181,10 @@ impl RateLimiter {
 pub const CONTROL_CONFIGMAP: &str = "synergai-control";
 /// Its annotation: any new value is one trigger.
 pub const ANN_TRIGGER: &str = "synergai.io/trigger";
+/// The trigger value the scheduler acted on last (written by it), so a
+/// trigger made while no scheduler ran is acted on when one starts, and
+/// none is acted on twice.
+pub const ANN_HANDLED: &str = "synergai.io/handled-trigger";
 
 /// Asks a manual-mode scheduler for one placement pass (creates the
 /// control ConfigMap if needed).
@@ -207,15 +211,43 @@ pub async fn trigger(client: &::kube::Client, namespace: &str) -> Result<String>
     Ok(value)
 }
 
-/// The current trigger value, if the control ConfigMap exists.
-async fn trigger_value(client: &::kube::Client, namespace: &str) -> Option<String> {
+/// The current trigger value and the one handled last, if the control
+/// ConfigMap exists.
+async fn trigger_values(
+    client: &::kube::Client,
+    namespace: &str,
+) -> (Option<String>, Option<String>) {
     let api: Api<ConfigMap> = Api::namespaced(client.clone(), namespace);
     match api.get_opt(CONTROL_CONFIGMAP).await {
-        Ok(cm) => cm.and_then(|c| c.metadata.annotations?.get(ANN_TRIGGER).cloned()),
+        Ok(cm) => {
+            let annotations = cm.and_then(|c| c.metadata.annotations).unwrap_or_default();
+            (
+                annotations.get(ANN_TRIGGER).cloned(),
+                annotations.get(ANN_HANDLED).cloned(),
+            )
+        }
         Err(e) => {
             log::warn(&format!("reading {namespace}/{CONTROL_CONFIGMAP}: {e}"));
-            None
+            (None, None)
         }
+    }
+}
+
+/// Records that the scheduler acted on trigger `value`.
+async fn mark_handled(client: &::kube::Client, namespace: &str, value: &str) {
+    let api: Api<ConfigMap> = Api::namespaced(client.clone(), namespace);
+    let patch = serde_json::json!({"metadata": {"annotations": {ANN_HANDLED: value}}});
+    if let Err(e) = api
+        .patch(
+            CONTROL_CONFIGMAP,
+            &PatchParams::default(),
+            &Patch::Merge(patch),
+        )
+        .await
+    {
+        log::warn(&format!(
+            "cannot record the trigger as handled on {namespace}/{CONTROL_CONFIGMAP}: {e} (a restart would act on it again)"
+        ));
     }
 }
 
@@ -713,9 +745,10 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
     let backoffs: Arc<std::sync::Mutex<Backoffs>> = Arc::default();
     // The last FailedScheduling message per pod, so it is reported once.
     let mut reported: HashMap<String, String> = HashMap::new();
-    // Manual mode: the trigger value seen last (the one at start does not count).
-    let mut last_trigger = if options.manual {
-        trigger_value(&client, &namespace).await
+    // Manual mode: the trigger acted on last (recorded in the cluster, so a
+    // trigger made while no scheduler ran still counts).
+    let mut handled = if options.manual {
+        trigger_values(&client, &namespace).await.1
     } else {
         None
     };
@@ -793,13 +826,10 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
         for (pod, message) in std::mem::take(&mut world.invalid) {
             report_unschedulable(&client, &recorder, &pod, &message, &mut reported).await;
         }
-        if world.pending.is_empty() {
-            continue;
-        }
         if options.manual {
-            let current = trigger_value(&client, &namespace).await;
-            if current.is_none() || current == last_trigger {
-                if !waiting_logged {
+            let (current, _) = trigger_values(&client, &namespace).await;
+            let Some(value) = current.filter(|c| Some(c) != handled.as_ref()) else {
+                if !world.pending.is_empty() && !waiting_logged {
                     log::info(&format!(
                         "manual mode: {} pod(s) pending, waiting for a trigger (synergai scheduler trigger, or p in the dashboard)",
                         world.pending.len()
@@ -807,13 +837,17 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
                     waiting_logged = true;
                 }
                 continue;
-            }
+            };
             log::info(&format!(
-                "triggered: placing {} pending pod(s)",
+                "triggered ({value}): placing {} pending pod(s)",
                 world.pending.len()
             ));
-            last_trigger = current;
+            mark_handled(&client, &namespace, &value).await;
+            handled = Some(value);
             waiting_logged = false;
+        }
+        if world.pending.is_empty() {
+            continue;
         }
         let jobs: Vec<JobSpec> = world.pending.iter().map(|p| p.job.clone()).collect();
         let mut queue = queue_order(policy.order(), &jobs, &world.nodes, &plan);

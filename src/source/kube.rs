@@ -211,14 +211,51 @@ pub async fn pin(
     });
     let reason = (!reason.trim().is_empty()).then_some(reason.trim());
     let annotations = mapping::pin_annotations(pin.as_ref(), reason);
-    let patch = serde_json::json!({"metadata": {"annotations": annotations}});
     let api: Api<Pod> = Api::namespaced(
         client.clone(),
         pod.metadata.namespace.as_deref().unwrap_or("default"),
     );
-    api.patch(name, &PatchParams::default(), &Patch::Merge(patch))
-        .await
-        .map_err(|e| format!("cannot annotate {job}: {e}"))?;
+    // Optimistic concurrency: the write names the version it was decided
+    // on; if another operator (or the scheduler's bind) got there first,
+    // re-read and decide again, so a pin never lands on a pod that was
+    // bound meanwhile and concurrent overrides end in the last one whole.
+    let mut version = pod.metadata.resource_version.clone();
+    for _ in 0..5 {
+        let patch = serde_json::json!({"metadata": {
+            "resourceVersion": version,
+            "annotations": annotations,
+        }});
+        match api
+            .patch(name, &PatchParams::default(), &Patch::Merge(patch))
+            .await
+        {
+            Ok(_) => {
+                version = None;
+                break;
+            }
+            Err(::kube::Error::Api(s)) if s.code == 409 => {
+                let fresh = api
+                    .get(name)
+                    .await
+                    .map_err(|e| format!("cannot read {job}: {e}"))?;
+                if fresh
+                    .spec
+                    .as_ref()
+                    .and_then(|s| s.node_name.as_ref())
+                    .is_some()
+                {
+                    return Err(format!(
+                        "{job} was bound meanwhile: overrides apply to pending pods"
+                    ));
+                }
+                version = fresh.metadata.resource_version;
+            }
+            Err(e) => return Err(format!("cannot annotate {job}: {e}")),
+        }
+    }
+    if version.is_some() {
+        return Err(format!("{job} keeps changing; try again"));
+    }
     Ok(match target {
         Some(t) => format!(
             "{job} pinned to {} (annotation on the pod)",

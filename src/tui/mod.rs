@@ -1,6 +1,18 @@
 //! `synergai tui`: the dashboard. [`app`] holds the state and turns keys
 //! into source commands, [`ui`] draws, [`theme`] and [`keymap`] load the
 //! user's overlays; [`run`] wires them to a source and a terminal.
+//!
+//! **Ending a session.** `q` (or `ctrl-c`, a key in raw mode, not a
+//! signal), SIGTERM, SIGINT and SIGHUP all end it the same way: the
+//! terminal is restored (raw mode off, alternate screen left, cursor
+//! shown), the source is stopped, and the exit code is 0. A signal is an
+//! ordinary way to close an interactive viewer, not a failure, so this
+//! follows htop (SIGINT, SIGTERM and SIGQUIT restore the screen and
+//! `_exit(0)`) and k9s (SIGHUP exits 0) rather than the shell convention
+//! of 128 + signal (130 for SIGINT, 129 for SIGHUP), which describes a
+//! process *killed* by the signal, not one that handled it. A panic
+//! restores the terminal first, then prints its message on the normal
+//! screen, and exits 101 (Rust's panic code); see [`install_panic_hook`].
 
 pub mod app;
 pub mod keymap;
@@ -112,23 +124,41 @@ pub fn run(options: TuiOptions) -> Result<()> {
         .build()
         .map_err(|e| Error::Usage(format!("cannot start the event loop: {e}")))?;
     let result = runtime.block_on(async {
-        let mut terminal = ratatui::init();
-        let outcome = event_loop(&mut terminal, &mut app, &commands, &mut views).await;
-        ratatui::restore();
+        // Listen before touching the terminal: once it is raw, SIGTERM,
+        // SIGINT and SIGHUP must end the session through the restore
+        // below, never through their default action (which would leave
+        // the terminal raw and on the alternate screen).
+        let mut signals = Signals::listen()?;
+        let mut terminal = init_terminal()?;
+        let outcome =
+            event_loop(&mut terminal, &mut app, &commands, &mut views, &mut signals).await;
+        // Dropping the terminal shows the cursor if a frame hid it; the
+        // restore then leaves the alternate screen and shows it there.
+        drop(terminal);
+        restore_terminal();
         outcome
     });
-    log(&format!("stop: {result:?}"));
-    // The live source writes the end of its recording once it sees the
-    // command channel close.
-    drop(commands);
-    if let Some(thread) = live_thread {
-        match thread.join() {
-            Ok(Err(e)) => return Err(e),
-            Err(_) => return Err(Error::Usage("the live source thread panicked".into())),
-            Ok(Ok(())) => {}
-        }
+    match &result {
+        Ok(end) => log(&format!("stop: {end}")),
+        Err(e) => log(&format!("stop: error: {e}")),
     }
-    result
+    // The sources end once they see the command channel close: the replay
+    // thread wakes from its blocking `recv` (paused) and returns, the live
+    // source writes the end of its recording. The replay thread is never
+    // joined (it cannot delay the exit); the live one is joined for at most
+    // SOURCE_STOP_GRACE.
+    drop(commands);
+    match live_thread {
+        Some(thread) => join_live_source(thread, options.record.as_deref())?,
+        // A replay or playback thread ends when the command channel closes
+        // or by panicking: during a session, only by panicking. Its message
+        // is printed (after the restore); exit as that panic would, 101.
+        None if matches!(result, Ok(End::SourceStopped)) => {
+            std::panic::resume_unwind(Box::new("the source thread panicked"))
+        }
+        None => {}
+    }
+    result.map(|_| ())
 }
 
 type Channels = (
@@ -159,24 +189,27 @@ async fn event_loop(
     app: &mut App,
     commands: &std::sync::mpsc::Sender<Command>,
     views: &mut tokio::sync::watch::Receiver<Arc<source::View>>,
-) -> Result<()> {
-    use tokio::signal::unix::{SignalKind, signal};
-    let io = |e: std::io::Error| Error::Io {
-        path: "<terminal>".into(),
-        source: e,
-    };
-    let mut term = signal(SignalKind::terminate()).map_err(io)?;
-    let mut hup = signal(SignalKind::hangup()).map_err(io)?;
-    let mut int = signal(SignalKind::interrupt()).map_err(io)?;
+    signals: &mut Signals,
+) -> Result<End> {
     let mut events = EventStream::new();
     let mut dirty = true;
+    let panic_after = test_hook::panic_after_frames();
+    let mut frames: u64 = 0;
     loop {
         if dirty {
-            terminal.draw(|f| ui::draw(f, app)).map_err(io)?;
+            frames += 1;
+            terminal
+                .draw(|f| {
+                    ui::draw(f, app);
+                    if panic_after == Some(frames) {
+                        panic!("test hook: panicking while drawing frame {frames}");
+                    }
+                })
+                .map_err(terminal_io)?;
             dirty = false;
         }
         if app.quit {
-            return Ok(());
+            return Ok(End::Quit);
         }
         tokio::select! {
             event = events.next() => match event {
@@ -193,12 +226,12 @@ async fn event_loop(
                 }
                 Some(Ok(Event::Resize(_, _))) => dirty = true,
                 Some(Ok(_)) => {}
-                Some(Err(e)) => return Err(io(e)),
-                None => return Ok(()),
+                Some(Err(e)) => return Err(terminal_io(e)),
+                None => return Ok(End::InputClosed),
             },
             changed = views.changed() => {
                 if changed.is_err() {
-                    return Ok(());
+                    return Ok(End::SourceStopped);
                 }
                 let view = views.borrow_and_update().clone();
                 if let Some(note) = &view.note {
@@ -207,9 +240,191 @@ async fn event_loop(
                 app.set_view(view);
                 dirty = true;
             }
-            _ = term.recv() => { log("SIGTERM"); return Ok(()); }
-            _ = hup.recv() => { log("SIGHUP"); return Ok(()); }
-            _ = int.recv() => { log("SIGINT"); return Ok(()); }
+            name = signals.recv() => return Ok(End::Signal(name)),
         }
+    }
+}
+
+/// Why a session ended (logged). All but [`End::SourceStopped`] exit 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum End {
+    /// `q`, `ctrl-c` or `:quit`.
+    Quit,
+    /// SIGTERM, SIGINT or SIGHUP, by name.
+    Signal(&'static str),
+    /// The terminal's input closed.
+    InputClosed,
+    /// The source's thread ended, which only its panic does (the message
+    /// is already printed): exits 101 like that panic.
+    SourceStopped,
+}
+
+impl std::fmt::Display for End {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            End::Quit => f.write_str("quit"),
+            End::Signal(name) => write!(f, "ended by {name}"),
+            End::InputClosed => f.write_str("terminal input closed"),
+            End::SourceStopped => f.write_str("the source stopped"),
+        }
+    }
+}
+
+fn terminal_io(e: std::io::Error) -> Error {
+    Error::Io {
+        path: "<terminal>".into(),
+        source: e,
+    }
+}
+
+/// SIGTERM, SIGINT and SIGHUP, listened to for the whole session. Tokio's
+/// handlers stay installed for the life of the process, so after the
+/// session a further signal is ignored: everything after it (the restore,
+/// at most [`SOURCE_STOP_GRACE`] for the live source) is bounded.
+struct Signals {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+    hup: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    /// Installs the handlers; needs the tokio runtime.
+    fn listen() -> Result<Signals> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Signals {
+            term: signal(SignalKind::terminate()).map_err(terminal_io)?,
+            int: signal(SignalKind::interrupt()).map_err(terminal_io)?,
+            hup: signal(SignalKind::hangup()).map_err(terminal_io)?,
+        })
+    }
+
+    /// The name of the next signal to arrive (cancel-safe).
+    async fn recv(&mut self) -> &'static str {
+        tokio::select! {
+            _ = self.term.recv() => "SIGTERM",
+            _ = self.int.recv() => "SIGINT",
+            _ = self.hup.recv() => "SIGHUP",
+        }
+    }
+}
+
+/// Whether the terminal is raw and on the alternate screen, so that
+/// [`restore_terminal`] runs once and writes nothing to a terminal that
+/// was never set up (or was already restored).
+static TERMINAL_ACTIVE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Raw mode, alternate screen, and the panic hook (installed first, so
+/// that a panic from here on restores the terminal).
+fn init_terminal() -> Result<ratatui::DefaultTerminal> {
+    install_panic_hook();
+    crossterm::terminal::enable_raw_mode().map_err(terminal_io)?;
+    TERMINAL_ACTIVE.store(true, std::sync::atomic::Ordering::SeqCst);
+    crossterm::execute!(std::io::stdout(), crossterm::terminal::EnterAlternateScreen)
+        .and_then(|()| {
+            ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(std::io::stdout()))
+        })
+        .map_err(|e| {
+            restore_terminal();
+            terminal_io(e)
+        })
+}
+
+/// Puts the terminal back as the shell had it: raw mode off (crossterm
+/// restores the termios it saved, so canonical input and echo are back),
+/// the alternate screen left, the cursor shown. Errors are ignored (after
+/// SIGHUP there may be no terminal left to write to). Idempotent.
+fn restore_terminal() {
+    if !TERMINAL_ACTIVE.swap(false, std::sync::atomic::Ordering::SeqCst) {
+        return;
+    }
+    let _ = crossterm::terminal::disable_raw_mode();
+    let _ = crossterm::execute!(
+        std::io::stdout(),
+        crossterm::terminal::LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+}
+
+/// Installs (once) a panic hook that restores the terminal and then calls
+/// the previous hook, so the panic message lands on the normal screen, in
+/// cooked mode, after the dashboard is gone; the process then exits 101.
+/// (ratatui's own `init` hook leaves the cursor hidden, hence this one.)
+fn install_panic_hook() {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore_terminal();
+            log(&format!("panic: {info}"));
+            previous(info);
+        }));
+    });
+}
+
+/// How long the end of a session waits for the live source to stop. It
+/// checks its command channel every frame (250 ms) unless a request to the
+/// cluster hangs, which must not keep the process alive.
+const SOURCE_STOP_GRACE: Duration = Duration::from_secs(1);
+/// The same while it records: the last rewrite of the file may be under way.
+const RECORDING_STOP_GRACE: Duration = Duration::from_secs(5);
+
+/// Waits at most [`SOURCE_STOP_GRACE`] for the live source's thread; past
+/// that the process exits without it, failing (exit 1) if that leaves the
+/// `--record` recording unfinished. A panic of the thread (its message
+/// already printed) exits 101, as any panic.
+fn join_live_source(
+    thread: std::thread::JoinHandle<Result<()>>,
+    record: Option<&std::path::Path>,
+) -> Result<()> {
+    let (joined_tx, joined_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = joined_tx.send(thread.join());
+    });
+    let grace = if record.is_some() {
+        RECORDING_STOP_GRACE
+    } else {
+        SOURCE_STOP_GRACE
+    };
+    match joined_rx.recv_timeout(grace) {
+        Ok(Ok(outcome)) => outcome,
+        Ok(Err(panic)) => std::panic::resume_unwind(panic),
+        Err(_) => {
+            log(&format!(
+                "the live source did not stop within {grace:?}; exiting without it"
+            ));
+            match record {
+                Some(path) => Err(Error::Io {
+                    path: path.to_path_buf(),
+                    source: std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        format!(
+                            "the live source did not stop within {grace:?}: \
+                             the recording may lack its last samples"
+                        ),
+                    ),
+                }),
+                None => Ok(()),
+            }
+        }
+    }
+}
+
+/// Test hooks, compiled into debug builds only (`tests/` run the debug
+/// binary); release builds have none, so no user can trigger them.
+mod test_hook {
+    /// `SYNERGAI_TEST_PANIC_AFTER_FRAMES=N`: the dashboard panics while
+    /// drawing its Nth frame, so `tests/tui_pty.rs` can prove that a panic
+    /// restores the terminal before its message is printed.
+    #[cfg(debug_assertions)]
+    pub fn panic_after_frames() -> Option<u64> {
+        std::env::var("SYNERGAI_TEST_PANIC_AFTER_FRAMES")
+            .ok()?
+            .parse()
+            .ok()
+    }
+
+    #[cfg(not(debug_assertions))]
+    pub fn panic_after_frames() -> Option<u64> {
+        None
     }
 }
