@@ -1025,7 +1025,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__place__subcmd__override)
-            opts="-f -n -h --fixture --overrides --kube --context --namespace --node --arch --reason --color --help"
+            opts="-f -n -h --fixture --overrides --kube --context --namespace --node --arch --reason --dry-run --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1141,7 +1141,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__place__subcmd__release)
-            opts="-f -n -h --fixture --overrides --kube --context --namespace --color --help"
+            opts="-f -n -h --fixture --overrides --kube --context --namespace --dry-run --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

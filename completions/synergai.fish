@@ -131,6 +131,7 @@ complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen
 always\t''
 never\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -l kube -d 'Use the cluster of the kubeconfig ($KUBECONFIG or ~/.kube/config)'
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -l dry-run -d 'Check and print what would be pinned without writing anything'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -s h -l help -d 'Print help'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -s f -l fixture -d 'Scenario fixture (default: the embedded default scenario)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -l overrides -d 'Overrides file (default: NAME.overrides.yaml next to the fixture, or the XDG state dir for the embedded scenario)' -r -F
@@ -140,6 +141,7 @@ complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen
 always\t''
 never\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -l kube -d 'Use the cluster of the kubeconfig ($KUBECONFIG or ~/.kube/config)'
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -l dry-run -d 'Check and print what would be released without writing anything'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -s h -l help -d 'Print help'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -s f -l fixture -d 'Scenario fixture (default: the embedded default scenario)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -l overrides -d 'Overrides file (default: NAME.overrides.yaml next to the fixture, or the XDG state dir for the embedded scenario)' -r -F

@@ -11,7 +11,7 @@ pub enum ExitCode {
     Failure = 1,
     /// Usage error or invalid input (flags, fixtures, overrides).
     Usage = 2,
-    /// The cluster is unreachable.
+    /// The cluster is unreachable, or refuses our credentials or permissions.
     Unreachable = 3,
 }
 
@@ -50,6 +50,9 @@ pub enum Error {
     /// connection refused, TLS or authentication failure).
     #[error("cluster unreachable: {0}")]
     Unreachable(String),
+    /// The cluster answered but does not let us do what the command needs.
+    #[error("permission denied: {0}")]
+    Forbidden(String),
     /// The cluster answered but refused or failed a request.
     #[error("cluster: {0}")]
     Cluster(String),
@@ -79,7 +82,7 @@ impl Error {
         match self {
             Error::Invalid { .. } | Error::Usage(_) => ExitCode::Usage,
             Error::Io { .. } | Error::NotFound(_) | Error::Cluster(_) => ExitCode::Failure,
-            Error::Unreachable(_) => ExitCode::Unreachable,
+            Error::Unreachable(_) | Error::Forbidden(_) => ExitCode::Unreachable,
         }
     }
 

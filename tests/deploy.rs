@@ -38,6 +38,49 @@ fn profile_configmap_is_the_shipped_profile() {
     synergai::fixture::load_profile(&synergai::fixture::Origin::File(path)).unwrap();
 }
 
+/// (group, resource[/subresource], verb, name) of every permission.
+type Grant = (String, String, String, Option<String>);
+
+#[test]
+fn the_cluster_role_grants_exactly_what_the_scheduler_checks_for() {
+    let role: ClusterRole =
+        serde_saphyr::from_str(read("rbac.yaml").split("\n---\n").next().unwrap()).unwrap();
+    let mut granted: Vec<Grant> = Vec::new();
+    for rule in role.rules.unwrap() {
+        for group in rule.api_groups.unwrap_or_default() {
+            for resource in rule.resources.clone().unwrap_or_default() {
+                for verb in &rule.verbs {
+                    let names = rule.resource_names.clone().unwrap_or_default();
+                    if names.is_empty() {
+                        granted.push((group.clone(), resource.clone(), verb.clone(), None));
+                    }
+                    for name in names {
+                        granted.push((group.clone(), resource.clone(), verb.clone(), Some(name)));
+                    }
+                }
+            }
+        }
+    }
+    let mut needed: Vec<Grant> = synergai::kube::access::scheduler_needs(
+        None,
+        "synergai-system",
+        true,
+        Some(("synergai-system", "synergai-scheduler")),
+    )
+    .into_iter()
+    .map(|n| {
+        let resource = match n.subresource {
+            Some(s) => format!("{}/{s}", n.resource),
+            None => n.resource.to_string(),
+        };
+        (n.group.to_string(), resource, n.verb.to_string(), n.name)
+    })
+    .collect();
+    granted.sort();
+    needed.sort();
+    assert_eq!(granted, needed);
+}
+
 #[test]
 fn manifests_parse() {
     let role: ClusterRole =

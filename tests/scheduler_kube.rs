@@ -7,7 +7,6 @@
 //! are honoured.
 
 use k8s_openapi::api::core::v1::{Node, Pod};
-use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding};
 use kube::Client;
 use kube::api::{Api, Patch, PatchParams, PostParams};
 use serde_json::json;
@@ -17,7 +16,7 @@ use std::time::{Duration, Instant};
 
 mod common;
 
-use common::{Kube, client, root, start};
+use common::{Kube, client, start};
 
 /// A Ready node with allocatable resources and no taints, as a kubelet
 /// and the node lifecycle controller would leave it.
@@ -84,25 +83,13 @@ fn job(model: &str, queries: u32, qos_ms: u32) -> serde_json::Value {
 
 /// Grants the scheduler user exactly the ClusterRole of deploy/rbac.yaml.
 async fn grant_deploy_role(admin: &Client, user: &str) {
-    let text = std::fs::read_to_string(root().join("deploy/rbac.yaml")).unwrap();
-    let role_doc = text.split("\n---\n").next().unwrap();
-    let role: ClusterRole =
-        serde_saphyr::from_str(role_doc).expect("deploy/rbac.yaml starts with the ClusterRole");
-    let role_name = role.metadata.name.clone().unwrap();
-    Api::<ClusterRole>::all(admin.clone())
-        .create(&PostParams::default(), &role)
-        .await
-        .unwrap();
-    let binding: ClusterRoleBinding = serde_json::from_value(json!({
-        "metadata": {"name": "synergai-test-scheduler"},
-        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role_name},
-        "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": user}]
-    }))
-    .unwrap();
-    Api::<ClusterRoleBinding>::all(admin.clone())
-        .create(&PostParams::default(), &binding)
-        .await
-        .unwrap();
+    common::bind_role(
+        admin,
+        &common::deploy_role(),
+        "synergai-test-scheduler",
+        user,
+    )
+    .await;
 }
 
 async fn wait_for<F: Fn(&[Pod]) -> bool>(api: &Api<Pod>, what: &str, ok: F) -> Vec<Pod> {

@@ -18,7 +18,7 @@ Exit codes:
   0  success
   1  failure (I/O error, unknown job, nothing to release)
   2  usage error or invalid input (bad flag, malformed or inconsistent fixture)
-  3  cluster unreachable
+  3  cluster unreachable, or it refuses our credentials or permissions
 
 Data goes to stdout, diagnostics to stderr. Colour only when stdout is a
 terminal and NO_COLOR is unset (override with --color).";
@@ -338,6 +338,9 @@ pub enum PlaceCommand {
         /// Why (kept with the override and shown in logs).
         #[arg(long)]
         reason: Option<String>,
+        /// Check and print what would be pinned without writing anything.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Remove a job's pin.
     Release {
@@ -345,6 +348,9 @@ pub enum PlaceCommand {
         job: String,
         #[command(flatten)]
         source: SourceArgs,
+        /// Check and print what would be released without writing anything.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Run the replay with the overrides applied and print the bindings made.
     Apply {

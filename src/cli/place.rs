@@ -191,18 +191,29 @@ fn run_kube(cmd: PlaceCommand, color: bool) -> Result<()> {
                     _ => print_decisions(&scenario, &[v], &format!("{key} now"), output, "Explanation", color),
                 }
             }
-            PlaceCommand::Override { job, node, arch, reason, .. } => {
+            PlaceCommand::Override { job, node, arch, reason, dry_run, .. } => {
                 let target = match (node, arch) {
                     (Some(n), _) => crate::source::PinTarget::Node(n),
                     (None, Some(a)) => crate::source::PinTarget::Arch(a),
                     (None, None) => return Err(Error::Usage("override needs --node or --arch".into())),
                 };
+                if dry_run {
+                    let key = pending_pod(&pods, &job, &conn.namespace)?;
+                    return write_stdout(&format!("dry run: would pin {key} to {} (nothing written)", match &target {
+                        crate::source::PinTarget::Node(n) => format!("node {n}"),
+                        crate::source::PinTarget::Arch(a) => a.clone(),
+                    }));
+                }
                 let text = crate::source::kube::pin(&conn.client, &pods, &job, Some(&target), reason.as_deref().unwrap_or(""))
                     .await
                     .map_err(Error::NotFound)?;
                 write_stdout(&text)
             }
-            PlaceCommand::Release { job, .. } => {
+            PlaceCommand::Release { job, dry_run, .. } => {
+                if dry_run {
+                    let key = pending_pod(&pods, &job, &conn.namespace)?;
+                    return write_stdout(&format!("dry run: would release {key} (nothing written)"));
+                }
                 let text = crate::source::kube::pin(&conn.client, &pods, &job, None, "")
                     .await
                     .map_err(Error::NotFound)?;
@@ -217,6 +228,32 @@ fn run_kube(cmd: PlaceCommand, color: bool) -> Result<()> {
             }
         }
     })
+}
+
+/// `NAMESPACE/NAME` of a pending pod of the listing, or why not.
+fn pending_pod(
+    pods: &[std::sync::Arc<k8s_openapi::api::core::v1::Pod>],
+    job: &str,
+    namespace: &str,
+) -> Result<String> {
+    let (ns, name) = job.split_once('/').unwrap_or((namespace, job));
+    let pod = pods
+        .iter()
+        .find(|p| {
+            p.metadata.name.as_deref() == Some(name) && p.metadata.namespace.as_deref() == Some(ns)
+        })
+        .ok_or_else(|| Error::NotFound(format!("no pod {ns}/{name}")))?;
+    if pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.node_name.as_ref())
+        .is_some()
+    {
+        return Err(Error::NotFound(format!(
+            "{ns}/{name} is already bound: overrides apply to pending pods"
+        )));
+    }
+    Ok(format!("{ns}/{name}"))
 }
 
 pub fn run(cmd: PlaceCommand, color: bool) -> Result<()> {
@@ -371,6 +408,7 @@ pub fn run(cmd: PlaceCommand, color: bool) -> Result<()> {
             node,
             arch,
             reason,
+            dry_run,
         } => {
             let (scenario, path, mut overrides) = load(&source)?;
             job_id(&scenario, &job)?;
@@ -395,6 +433,12 @@ pub fn run(cmd: PlaceCommand, color: bool) -> Result<()> {
                 .as_ref()
                 .map(|n| format!("node {n}"))
                 .or(arch.as_ref().map(|a| format!("arch {a}")));
+            if dry_run {
+                return write_stdout(&format!(
+                    "dry run: would pin job {job} to {} (nothing written)",
+                    target.unwrap_or_default()
+                ));
+            }
             overrides.push(OverrideEntry {
                 job: job.clone(),
                 node,
@@ -408,7 +452,11 @@ pub fn run(cmd: PlaceCommand, color: bool) -> Result<()> {
                 path.display()
             ))
         }
-        PlaceCommand::Release { job, source } => {
+        PlaceCommand::Release {
+            job,
+            source,
+            dry_run,
+        } => {
             let (scenario, path, mut overrides) = load(&source)?;
             job_id(&scenario, &job)?;
             let before = overrides.len();
@@ -418,6 +466,11 @@ pub fn run(cmd: PlaceCommand, color: bool) -> Result<()> {
                     "job `{job}` has no override in {}",
                     path.display()
                 )));
+            }
+            if dry_run {
+                return write_stdout(&format!(
+                    "dry run: would release job {job} (nothing written)"
+                ));
             }
             fixture::save_overrides(&path, &scenario.name, &overrides)?;
             write_stdout(&format!(

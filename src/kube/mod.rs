@@ -1,5 +1,6 @@
 //! Kubernetes: the pure mapping between Kubernetes objects (nodes, pods) and synergai's model.
 
+pub mod access;
 pub mod client;
 pub mod emulate;
 pub mod lease;

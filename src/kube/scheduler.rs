@@ -687,6 +687,22 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
         label,
         ..
     } = conn;
+    // Every permission up front: a missing RBAC rule is one clear error.
+    let lease_namespace = options.leader_elect.as_ref().map(|c| {
+        if c.namespace.is_empty() {
+            namespace.clone()
+        } else {
+            c.namespace.clone()
+        }
+    });
+    let lease_name = options.leader_elect.as_ref().map(|c| c.name.as_str());
+    let needs = super::access::scheduler_needs(
+        (!options.all_namespaces).then_some(namespace.as_str()),
+        &namespace,
+        options.manual,
+        lease_namespace.as_deref().zip(lease_name),
+    );
+    super::access::require(&client, &needs).await?;
     let nodes_api: Api<Node> = Api::all(client.clone());
     let pods_api: Api<Pod> = if options.all_namespaces {
         Api::all(client.clone())

@@ -18,11 +18,17 @@ pub struct Kube {
 
 impl Kube {
     pub fn up(name: &str) -> Kube {
+        Kube::up_with(name, "")
+    }
+
+    /// With extra kube-apiserver flags (e.g. an audit log).
+    pub fn up_with(name: &str, apiserver_args: &str) -> Kube {
         let dir = std::env::temp_dir().join(format!("synergai-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let out = Command::new(root().join("scripts/kube-up.sh"))
             .arg("--dir")
             .arg(&dir)
+            .env("SYNERGAI_KUBE_APISERVER_ARGS", apiserver_args)
             .stdin(Stdio::null())
             .output()
             .expect("run scripts/kube-up.sh");
@@ -191,4 +197,39 @@ impl Drop for Pty {
     fn drop(&mut self) {
         let _ = self.child.kill();
     }
+}
+
+/// The scheduler's ClusterRole, as `deploy/rbac.yaml` ships it.
+pub fn deploy_role() -> k8s_openapi::api::rbac::v1::ClusterRole {
+    let text = std::fs::read_to_string(root().join("deploy/rbac.yaml")).unwrap();
+    let role_doc = text.split("\n---\n").next().unwrap();
+    serde_saphyr::from_str(role_doc).expect("deploy/rbac.yaml starts with the ClusterRole")
+}
+
+/// Creates `role` (replacing one of the same name) and binds it, alone, to
+/// `user` through the ClusterRoleBinding `binding` (replaced too).
+pub async fn bind_role(
+    admin: &Client,
+    role: &k8s_openapi::api::rbac::v1::ClusterRole,
+    binding: &str,
+    user: &str,
+) {
+    use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding};
+    use kube::api::{Api, DeleteParams, PostParams};
+    let roles = Api::<ClusterRole>::all(admin.clone());
+    let name = role.metadata.name.clone().unwrap();
+    let _ = roles.delete(&name, &DeleteParams::default()).await;
+    roles.create(&PostParams::default(), role).await.unwrap();
+    let bindings = Api::<ClusterRoleBinding>::all(admin.clone());
+    let _ = bindings.delete(binding, &DeleteParams::default()).await;
+    let object: ClusterRoleBinding = serde_json::from_value(serde_json::json!({
+        "metadata": {"name": binding},
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": name},
+        "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": user}]
+    }))
+    .unwrap();
+    bindings
+        .create(&PostParams::default(), &object)
+        .await
+        .unwrap();
 }
