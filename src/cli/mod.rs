@@ -19,6 +19,7 @@ Exit codes:
   1  failure (I/O error, unknown job, nothing to release)
   2  usage error or invalid input (bad flag, malformed or inconsistent fixture)
   3  cluster unreachable, or it refuses our credentials or permissions
+  101  internal error (a panic); the dashboard restores the terminal first
 
 Data goes to stdout, diagnostics to stderr. Colour only when stdout is a
 terminal and NO_COLOR is unset (override with --color).";
