@@ -12,14 +12,14 @@
 
 mod common;
 
-use common::{Kube, client};
+use common::{Kube, client, wait_until};
 use k8s_openapi::api::core::v1::{Binding, ObjectReference, Pod};
 use kube::api::{Api, DeleteParams, PostParams};
 use serde_json::Value;
 use std::io::BufRead;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const SCENARIO: &str = "apiVersion: synergai.io/v1alpha1
 kind: Scenario
@@ -132,17 +132,6 @@ fn write_kubeconfig(path: &Path, port: u16) {
     .unwrap();
 }
 
-fn wait_until<T>(what: &str, limit: Duration, mut f: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + limit;
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 #[test]
 fn scheduler_rides_out_injected_faults_and_real_conflicts() {
     let kube = Kube::up("faults");
@@ -153,47 +142,23 @@ fn scheduler_rides_out_injected_faults_and_real_conflicts() {
     write_kubeconfig(&proxied, port);
 
     let log = kube.dir.join("scheduler.log");
-    let mut scheduler = common::Running(
-        Command::new(env!("CARGO_BIN_EXE_synergai"))
-            .args([
-                "scheduler",
-                "run",
-                "--kube",
-                "-n",
-                "default",
-                "--interval",
-                "50ms",
-            ])
-            .args(["--leader-elect=false"])
-            .env("KUBECONFIG", &proxied)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .unwrap(),
-    );
-    let scheduler_log = || std::fs::read_to_string(&log).unwrap_or_default();
-    let emulate = Command::new(env!("CARGO_BIN_EXE_synergai"))
-        .args([
-            "emulate",
+    let mut scheduler = common::start_logged(
+        &proxied,
+        &[
+            "scheduler",
+            "run",
             "--kube",
             "-n",
             "default",
-            "--timeout",
-            "2m",
-            "-f",
-        ])
-        .arg(&scenario)
-        .env("KUBECONFIG", &kube.kubeconfig)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+            "--interval",
+            "50ms",
+            "--leader-elect=false",
+        ],
+        &log,
+    );
+    let scheduler_log = || std::fs::read_to_string(&log).unwrap_or_default();
+    let emulate = common::emulate(&kube.kubeconfig, &scenario, "2m");
+    let runtime = common::runtime();
     let pods: Api<Pod> = Api::namespaced(runtime.block_on(client(&kube.kubeconfig)), "default");
 
     // Real conflicts: while the scheduler's binds of f-e and f-f are held

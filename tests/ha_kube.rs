@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{Kube, client};
+use common::{Kube, client, wait_until};
 use k8s_openapi::api::coordination::v1::Lease;
 use k8s_openapi::api::core::v1::{Event, Pod};
 use kube::api::Api;
@@ -101,17 +101,6 @@ impl Drop for Scheduler {
     }
 }
 
-fn wait_until<T>(what: &str, limit: Duration, mut f: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + limit;
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 /// The PID in a holder identity (`HOST_PID_NONCE`).
 fn holder_pid(lease: &Lease) -> Option<u32> {
     let holder = lease.spec.as_ref()?.holder_identity.as_ref()?;
@@ -125,10 +114,7 @@ struct Cluster {
 
 impl Cluster {
     fn new(kubeconfig: &Path) -> Cluster {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
+        let runtime = common::runtime();
         let client = runtime.block_on(client(kubeconfig));
         Cluster { runtime, client }
     }
@@ -185,23 +171,7 @@ fn a_standby_takes_over_after_sigkill_and_at_once_after_sigterm() {
         Some(Scheduler::start(&kube, "a")),
         Some(Scheduler::start(&kube, "b")),
     ];
-    let emulate = Command::new(env!("CARGO_BIN_EXE_synergai"))
-        .args([
-            "emulate",
-            "--kube",
-            "-n",
-            "default",
-            "--timeout",
-            "4m",
-            "-f",
-        ])
-        .arg(&scenario)
-        .env("KUBECONFIG", &kube.kubeconfig)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let emulate = common::emulate(&kube.kubeconfig, &scenario, "4m");
 
     let index_of = |schedulers: &[Option<Scheduler>], pid: u32| {
         schedulers

@@ -38,33 +38,12 @@ fn scheduler_emulator_and_dashboard_ride_out_an_api_server_outage() {
     let scenario = kube.dir.join("outage.yaml");
     std::fs::write(&scenario, SCENARIO).unwrap();
     let log = kube.dir.join("scheduler.log");
-    let mut scheduler = common::Running(
-        Command::new(env!("CARGO_BIN_EXE_synergai"))
-            .args(["scheduler", "run", "--kube", "-n", "default"])
-            .env("KUBECONFIG", &kube.kubeconfig)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .unwrap(),
+    let mut scheduler = common::start_logged(
+        &kube.kubeconfig,
+        &["scheduler", "run", "--kube", "-n", "default"],
+        &log,
     );
-    let emulate = Command::new(env!("CARGO_BIN_EXE_synergai"))
-        .args([
-            "emulate",
-            "--kube",
-            "-n",
-            "default",
-            "--timeout",
-            "4m",
-            "-f",
-        ])
-        .arg(&scenario)
-        .env("KUBECONFIG", &kube.kubeconfig)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let emulate = common::emulate(&kube.kubeconfig, &scenario, "4m");
     let mut tui = Pty::spawn(
         &["tui", "--kube", "-n", "default"],
         &[

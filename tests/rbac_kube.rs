@@ -12,7 +12,7 @@
 
 mod common;
 
-use common::{Kube, Pty, bind_role, client, deploy_role};
+use common::{Kube, Pty, bind_role, client, deploy_role, wait_until};
 use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::api::rbac::v1::{ClusterRole, PolicyRule};
 use kube::api::{Api, Patch, PatchParams, PostParams};
@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const SCENARIO: &str = "apiVersion: synergai.io/v1alpha1
 kind: Scenario
@@ -87,17 +87,6 @@ fn granted(role: &ClusterRole) -> BTreeSet<Request> {
     out
 }
 
-fn wait_until<T>(what: &str, limit: Duration, mut f: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + limit;
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 fn synergai(kubeconfig: &Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_synergai"))
         .args(args)
@@ -136,10 +125,7 @@ fn the_scheduler_role_is_the_minimum_and_read_only_never_writes() {
             audit.display()
         ),
     );
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = common::runtime();
     let admin = runtime.block_on(client(&kube.kubeconfig));
     let pods: Api<Pod> = Api::namespaced(admin.clone(), "default");
     let scheduler_config = kube.user("rbac-scheduler");
@@ -181,16 +167,7 @@ fn the_scheduler_role_is_the_minimum_and_read_only_never_writes() {
 
     // The scheduler as the deploy role's user: manual mode, leader election.
     let log = kube.dir.join("scheduler.log");
-    let mut scheduler = common::Running(
-        Command::new(env!("CARGO_BIN_EXE_synergai"))
-            .args(SCHEDULER)
-            .env("KUBECONFIG", &scheduler_config)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .unwrap(),
-    );
+    let mut scheduler = common::start_logged(&scheduler_config, &SCHEDULER, &log);
     let text = || std::fs::read_to_string(&log).unwrap_or_default();
     wait_until(
         "the scheduler to lead and wait",

@@ -106,10 +106,7 @@ fn a_live_session_is_recorded_and_played_back() {
 
     // Every pod: created, bound, started, finished, in that order, and
     // bound to the node the cluster says.
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = common::runtime();
     let pods: Vec<Pod> = runtime.block_on(async {
         let api: Api<Pod> = Api::namespaced(client(&kube.kubeconfig).await, "default");
         api.list(&Default::default()).await.unwrap().items

@@ -55,10 +55,7 @@ fn overrides_and_triggers_are_never_lost() {
     let kube = Kube::up("state");
     let scenario = kube.dir.join("state.yaml");
     std::fs::write(&scenario, SCENARIO).unwrap();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = common::runtime();
     let pods: Api<Pod> = Api::namespaced(runtime.block_on(client(&kube.kubeconfig)), "default");
     // Nodes and two pending pods; the emulator plays the kubelet.
     let _emulate = common::start(

@@ -233,3 +233,68 @@ pub async fn bind_role(
         .await
         .unwrap();
 }
+
+/// Polls `f` every 100 ms until it gives a value; panics naming `what`
+/// after `limit`.
+pub fn wait_until<T>(
+    what: &str,
+    limit: std::time::Duration,
+    mut f: impl FnMut() -> Option<T>,
+) -> T {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// A single-threaded runtime for the tests' own API calls.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// `synergai emulate --kube -n default --timeout TIMEOUT -f SCENARIO` in
+/// the background, output captured (`wait_with_output` for the summary).
+pub fn emulate(kubeconfig: &Path, scenario: &Path, timeout: &str) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_synergai"))
+        .args([
+            "emulate",
+            "--kube",
+            "-n",
+            "default",
+            "--timeout",
+            timeout,
+            "-f",
+        ])
+        .arg(scenario)
+        .env("KUBECONFIG", kubeconfig)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start synergai emulate")
+}
+
+/// Starts `synergai ARGS` with `KUBECONFIG`, its stderr (the scheduler's
+/// log) written to `log`; killed on drop.
+pub fn start_logged(kubeconfig: &Path, args: &[&str], log: &Path) -> Running {
+    Running(
+        Command::new(env!("CARGO_BIN_EXE_synergai"))
+            .args(args)
+            .env("KUBECONFIG", kubeconfig)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(log).expect("create the log"))
+            .spawn()
+            .expect("start synergai"),
+    )
+}
