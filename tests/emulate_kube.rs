@@ -386,6 +386,20 @@ fn emulate_cluster_on_a_real_api_server() {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
+    // The emulated kubelets' heartbeat: a fresh Lease per node.
+    let leases: Api<k8s_openapi::api::coordination::v1::Lease> =
+        Api::namespaced(client.clone(), "kube-node-lease");
+    let now = k8s_openapi::jiff::Timestamp::now();
+    for node in ["agx-1", "pi-1", "xeon-1", "xeon-2"] {
+        let lease = rt.block_on(leases.get(node)).unwrap();
+        let spec = lease.spec.unwrap();
+        assert_eq!(spec.holder_identity.as_deref(), Some(node));
+        let renewed = spec.renew_time.unwrap().0;
+        assert!(
+            now.duration_since(renewed).as_secs() <= 20,
+            "{node}'s lease was renewed at {renewed}, now {now}"
+        );
+    }
     let out = emulation.wait(Duration::from_secs(20));
     assert!(
         out.status.success(),

@@ -160,6 +160,16 @@ async fn emulate(scenario: Scenario, options: Options) -> Result<()> {
         }
     ));
     let mut emulator = Emulator::new(scenario, &connection, &options);
+    let heartbeat = tokio::spawn(heartbeat(
+        connection.client.clone(),
+        emulator
+            .scenario
+            .nodes
+            .iter()
+            .map(|n| n.name.clone())
+            .collect(),
+    ));
+    let _stop_heartbeat = AbortOnDrop(heartbeat);
     let outcome = {
         let work = emulator.run();
         tokio::pin!(work);
@@ -224,6 +234,67 @@ async fn emulate(scenario: Scenario, options: Options) -> Result<()> {
 
 fn log(message: &str) {
     eprintln!("emulate: {message}");
+}
+
+/// Aborts a task when dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// How often the emulated kubelets renew their node Leases (as kubelets do).
+const HEARTBEAT_EVERY: Duration = Duration::from_secs(10);
+
+/// Plays the kubelets' heartbeat: each node's Lease in `kube-node-lease`
+/// renewed every [`HEARTBEAT_EVERY`], so a node-lifecycle controller (on a
+/// cluster that runs one) keeps the emulated nodes Ready.
+async fn heartbeat(client: ::kube::Client, nodes: Vec<String>) {
+    use k8s_openapi::api::coordination::v1::{Lease, LeaseSpec};
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::{MicroTime, ObjectMeta};
+    let api: Api<Lease> = Api::namespaced(client, "kube-node-lease");
+    let mut last_error: Option<String> = None;
+    let mut ticker = tokio::time::interval(HEARTBEAT_EVERY);
+    loop {
+        ticker.tick().await;
+        for node in &nodes {
+            let spec = LeaseSpec {
+                holder_identity: Some(node.clone()),
+                lease_duration_seconds: Some(40),
+                renew_time: Some(MicroTime(Timestamp::now())),
+                ..Default::default()
+            };
+            let result = match api.get_opt(node).await {
+                Ok(Some(mut lease)) => {
+                    lease.spec = Some(spec);
+                    api.replace(node, &post_params(), &lease).await.map(|_| ())
+                }
+                Ok(None) => {
+                    let lease = Lease {
+                        metadata: ObjectMeta {
+                            name: Some(node.clone()),
+                            namespace: Some("kube-node-lease".into()),
+                            ..Default::default()
+                        },
+                        spec: Some(spec),
+                    };
+                    api.create(&post_params(), &lease).await.map(|_| ())
+                }
+                Err(e) => Err(e),
+            };
+            if let Err(e) = result {
+                let message = e.to_string();
+                if last_error.as_ref() != Some(&message) {
+                    log(&format!(
+                        "node heartbeat (kube-node-lease/{node}): {message}; retrying"
+                    ));
+                    last_error = Some(message);
+                }
+            }
+        }
+    }
 }
 
 // ------------------------------------------------------------ object shapes
@@ -643,10 +714,50 @@ async fn create_pod(api: &Api<Pod>, pod: &Pod) -> ::kube::Result<Pod> {
 struct CreatedPod {
     job: usize,
     uid: String,
-    /// The latest version seen (create reply, watch, patch reply).
-    last: Pod,
+    /// What the emulator last saw of it.
+    seen: Seen,
     /// Deleted (or being deleted) before it finished.
     gone: bool,
+}
+
+/// A created pod as last seen.
+enum Seen {
+    /// Not terminal yet: the latest version (create reply, watch, patch
+    /// reply).
+    Live(Box<Pod>),
+    /// Succeeded or Failed, for good (a terminal pod never changes phase
+    /// again, so an older version arriving later is ignored), reduced to
+    /// what the summary counts: the emulator's memory does not grow with
+    /// the pods it has finished (a whole `Pod` is tens of KiB).
+    Finished {
+        succeeded: bool,
+        /// Measured latency and the declared QoS target, when known.
+        latency_ms: Option<(f64, f64)>,
+    },
+}
+
+impl CreatedPod {
+    /// Records a newer version of the pod.
+    fn see(&mut self, pod: Pod, profile: &Profile) {
+        if self.finished() {
+            return;
+        }
+        self.seen = if pod_is_terminal(&pod) {
+            Seen::Finished {
+                succeeded: pod.status.as_ref().and_then(|s| s.phase.as_deref())
+                    == Some("Succeeded"),
+                latency_ms: map_pod(&pod, profile)
+                    .ok()
+                    .and_then(|m| Some((m.value.latency_ms()?, m.value.qos_ms))),
+            }
+        } else {
+            Seen::Live(Box::new(pod))
+        };
+    }
+
+    fn finished(&self) -> bool {
+        matches!(self.seen, Seen::Finished { .. })
+    }
 }
 
 /// A pod the emulated kubelet started.
@@ -804,10 +915,7 @@ impl Emulator {
 
     fn done(&self) -> bool {
         self.next_job == self.scenario.jobs.len()
-            && self
-                .created
-                .values()
-                .all(|c| c.gone || pod_is_terminal(&c.last))
+            && self.created.values().all(|c| c.gone || c.finished())
     }
 
     // ------------------------------------------------------------ nodes
@@ -926,15 +1034,14 @@ impl Emulator {
                         declared(ANN_QUERIES),
                         declared(ANN_QOS_MS),
                     ));
-                    self.created.insert(
-                        name,
-                        CreatedPod {
-                            job: j,
-                            uid: pod.metadata.uid.clone().unwrap_or_default(),
-                            last: pod,
-                            gone: false,
-                        },
-                    );
+                    let mut created = CreatedPod {
+                        job: j,
+                        uid: pod.metadata.uid.clone().unwrap_or_default(),
+                        seen: Seen::Live(Box::default()),
+                        gone: false,
+                    };
+                    created.see(pod, &self.scenario.profile);
+                    self.created.insert(name, created);
                 }
                 Err(e) => {
                     let object = format!("pod {}/{name}", self.namespace);
@@ -1031,7 +1138,8 @@ impl Emulator {
                     if let Some(c) = self.created.get_mut(&name)
                         && c.uid == uid
                     {
-                        c.gone = !pod_is_terminal(&c.last);
+                        c.see(pod, &self.scenario.profile);
+                        c.gone = !c.finished();
                     }
                 }
                 Ok(watcher::Event::Init | watcher::Event::InitDone) => {}
@@ -1084,12 +1192,14 @@ impl Emulator {
             .and_then(|s| s.node_name.clone())
             .filter(|n| !n.is_empty());
         let ours = node_name.as_deref().and_then(|n| self.scenario.node_id(n));
-        let terminal = pod_is_terminal(&pod);
+        let mut terminal = pod_is_terminal(&pod);
         let deleting = pod.metadata.deletion_timestamp.is_some();
         if let Some(c) = self.created.get_mut(&name)
             && c.uid == uid
         {
-            c.last = pod.clone();
+            c.see(pod.clone(), &self.scenario.profile);
+            // An older version seen after the pod finished.
+            terminal |= c.finished();
             if deleting && !terminal {
                 c.gone = true;
             }
@@ -1294,7 +1404,11 @@ impl Emulator {
                     if let Some(c) = self.created.get_mut(&p.name)
                         && c.uid == p.uid
                     {
-                        c.last = pod;
+                        c.see(pod, &self.scenario.profile);
+                        // Finished for good: nothing to keep of its run.
+                        if c.finished() {
+                            self.started.remove(&p.uid);
+                        }
                     }
                 }
                 Err(e) if is_not_found(&e) => {
@@ -1359,31 +1473,35 @@ impl Emulator {
         };
         let mut latency_sum = 0.0;
         for c in self.created.values() {
-            let phase = c.last.status.as_ref().and_then(|st| st.phase.as_deref());
-            match phase {
-                Some("Succeeded") => s.succeeded += 1,
-                Some("Failed") => s.failed += 1,
+            match &c.seen {
+                Seen::Finished {
+                    succeeded,
+                    latency_ms,
+                } => {
+                    if *succeeded {
+                        s.succeeded += 1;
+                    } else {
+                        s.failed += 1;
+                    }
+                    if let Some((latency, qos_ms)) = *latency_ms {
+                        s.measured += 1;
+                        latency_sum += latency;
+                        if latency > qos_ms {
+                            s.violations += 1;
+                        }
+                    }
+                }
                 _ if c.gone => s.deleted += 1,
-                _ if c
-                    .last
-                    .spec
-                    .as_ref()
-                    .and_then(|sp| sp.node_name.as_deref())
-                    .is_some_and(|n| !n.is_empty()) =>
+                Seen::Live(pod)
+                    if pod
+                        .spec
+                        .as_ref()
+                        .and_then(|sp| sp.node_name.as_deref())
+                        .is_some_and(|n| !n.is_empty()) =>
                 {
                     s.running += 1
                 }
-                _ => s.pending += 1,
-            }
-            if let Ok(m) = map_pod(&c.last, &self.scenario.profile)
-                && m.value.is_terminal()
-                && let Some(latency) = m.value.latency_ms()
-            {
-                s.measured += 1;
-                latency_sum += latency;
-                if latency > m.value.qos_ms {
-                    s.violations += 1;
-                }
+                Seen::Live(_) => s.pending += 1,
             }
         }
         if s.measured > 0 {
