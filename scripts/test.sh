@@ -17,6 +17,14 @@ trap 'rm -f "$log"' EXIT
 status=0
 cargo test --no-fail-fast --lib --bins --tests 2>&1 | tee "$log" || status=$?
 
+# Hostile input: every cargo-fuzz target for a bounded time (the corpus in
+# fuzz/corpus/ is also replayed by tests/hostile.rs above). 0 skips it.
+fuzz_seconds="${SYNERGAI_FUZZ_SECONDS:-60}"
+if [ "$fuzz_seconds" != 0 ]; then
+    echo "== scripts/fuzz.sh $fuzz_seconds (each target)"
+    scripts/fuzz.sh "$fuzz_seconds" || status=1
+fi
+
 # One closing line for the whole run.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
      END { printf "%d passed, %d failed\n", p, f }' "$log"

@@ -275,7 +275,7 @@ pub fn load(name_or_path: &str, config_dir: Option<&Path>) -> Result<Theme> {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| name_or_path.to_string());
-        return user_theme(&file, &text, &stem, true);
+        return from_text(&file, &text, &stem);
     }
     if let Some(dir) = config_dir {
         let path = user_themes_dir(dir).join(format!("{name_or_path}.yaml"));
@@ -291,6 +291,13 @@ pub fn load(name_or_path: &str, config_dir: Option<&Path>) -> Result<Theme> {
         "unknown theme `{name_or_path}`; available: {} (or give the path of a theme file)",
         available(config_dir).join(", ")
     )))
+}
+
+/// A theme file's text, as [`load`] reads a file named by path: a user
+/// theme over the built-in it inherits (else `dark`), named by its
+/// `metadata.name`, else `stem`; `file` names it in errors.
+pub fn from_text(file: &str, text: &str, stem: &str) -> Result<Theme> {
+    user_theme(file, text, stem, true)
 }
 
 /// Loads a built-in theme, checking it defines every role.
