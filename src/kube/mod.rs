@@ -8,3 +8,11 @@ mod log;
 pub mod mapping;
 pub mod metrics;
 pub mod scheduler;
+
+/// Drops what synergai never reads from a watched object before it is
+/// stored: `managedFields` is over a third of a pod's JSON, and the
+/// scheduler's and the dashboard's stores hold every pod (see
+/// `scripts/bench-memory.sh` for their peak at 20,000 pods).
+pub fn lean<K: ::kube::Resource>(object: &mut K) {
+    object.meta_mut().managed_fields = None;
+}

@@ -337,17 +337,21 @@ pub fn spawn(
                     });
                 }
                 let up = connected.clone();
-                let node_stream =
-                    reflector(node_writer, watcher(nodes_api, watcher::Config::default()))
-                        .default_backoff();
+                let node_stream = reflector(
+                    node_writer,
+                    watcher(nodes_api, watcher::Config::default()).modify(crate::kube::lean),
+                )
+                .default_backoff();
                 tokio::spawn(node_stream.for_each(move |r| {
                     up.store(r.is_ok(), Ordering::Relaxed);
                     futures_util::future::ready(())
                 }));
                 let up = connected.clone();
-                let pod_stream =
-                    reflector(pod_writer, watcher(pods_api, watcher::Config::default()))
-                        .default_backoff();
+                let pod_stream = reflector(
+                    pod_writer,
+                    watcher(pods_api, watcher::Config::default()).modify(crate::kube::lean),
+                )
+                .default_backoff();
                 tokio::spawn(pod_stream.for_each(move |r| {
                     up.store(r.is_ok(), Ordering::Relaxed);
                     futures_util::future::ready(())

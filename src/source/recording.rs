@@ -95,8 +95,10 @@ impl Recorder {
             self.origin_ms = Some(oldest);
         }
         self.last_ms = self.last_ms.max(now_ms);
+        // Each node as last seen: a node is often first seen before its
+        // status (allocatable, Ready, taints) is set.
         for n in &obs.nodes {
-            if !self.nodes.contains_key(&n.name) {
+            if self.nodes.get(&n.name) != Some(n) {
                 self.nodes.insert(n.name.clone(), n.clone());
                 self.changed = true;
             }
@@ -226,7 +228,26 @@ impl Recorder {
         // Stable: a pod's events keep their order at equal times.
         events.sort_by(|a, b| a.0.total_cmp(&b.0));
         let duration = (self.last_ms - origin).max(events.last().map_or(0.0, |e| e.0));
-        let nodes: Vec<NodeSpec> = self.nodes.values().cloned().collect();
+        // Nodes that never had capacity are left out, unless a pod was
+        // bound to one (then it is written with at least 1 core and 1 MiB,
+        // what a fixture node needs).
+        let bound: HashSet<&str> = events
+            .iter()
+            .filter_map(|(_, _, e)| match e {
+                Written::Bound { node, .. } => Some(node.as_str()),
+                _ => None,
+            })
+            .collect();
+        let nodes: Vec<NodeSpec> = self
+            .nodes
+            .values()
+            .filter(|n| (n.cores > 0 && n.memory_mib > 0) || bound.contains(n.name.as_str()))
+            .map(|n| NodeSpec {
+                cores: n.cores.max(1),
+                memory_mib: n.memory_mib.max(1),
+                ..n.clone()
+            })
+            .collect();
         crate::fixture::recording::to_yaml(&Draft {
             name,
             description: &format!("recorded from {source}"),
