@@ -7,11 +7,11 @@
 
 mod common;
 
-use common::{Kube, Pty, client};
+use common::{Kube, Pty, client, wait_until};
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::Api;
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const SCENARIO: &str = "apiVersion: synergai.io/v1alpha1
 kind: Scenario
@@ -70,15 +70,12 @@ fn overrides_and_triggers_are_never_lost() {
         ],
         false,
     );
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while runtime
-        .block_on(pods.list(&Default::default()))
-        .map_or(0, |l| l.items.len())
-        < 2
-    {
-        assert!(Instant::now() < deadline, "the pods were not created");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    wait_until("the pods to be created", Duration::from_secs(30), || {
+        let created = runtime
+            .block_on(pods.list(&Default::default()))
+            .map_or(0, |l| l.items.len());
+        (created >= 2).then_some(())
+    });
 
     // Two operators at once, several rounds: each round ends in one whole
     // override (never a node pin with the other's reason), the one that
@@ -251,14 +248,11 @@ fn overrides_and_triggers_are_never_lost() {
         ],
         false,
     );
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while bound("s-1").is_none() || bound("s-2").is_none() {
-        assert!(
-            Instant::now() < deadline,
-            "the trigger made while no scheduler ran was lost"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    wait_until(
+        "the trigger made while no scheduler ran (it was lost)",
+        Duration::from_secs(30),
+        || (bound("s-1").is_some() && bound("s-2").is_some()).then_some(()),
+    );
     assert_eq!(bound("s-1").as_deref(), Some("xeon-2"));
     let handled = runtime.block_on(async {
         let api: Api<k8s_openapi::api::core::v1::ConfigMap> =

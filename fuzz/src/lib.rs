@@ -73,6 +73,19 @@ fn expect_named(target: &str, message: &str, names: &[&str]) {
     );
 }
 
+/// Like [`expect_named`] for a fixture that references others: an error
+/// inside a referenced embedded fixture (a scenario used as a profile)
+/// names that fixture instead of `file`.
+fn expect_named_fixture(target: &str, message: &str, file: &str) {
+    let embedded: Vec<String> = EMBEDDED
+        .iter()
+        .map(|(p, _)| format!("embedded:{p}:"))
+        .collect();
+    let mut names: Vec<&str> = embedded.iter().map(String::as_str).collect();
+    names.push(file);
+    expect_named(target, message, &names);
+}
+
 /// The bytes as fixture text, as every loader reads files; `None` (after
 /// checking the error) when they are not text.
 fn text(target: &str, file: &str, data: &[u8]) -> Option<String> {
@@ -99,17 +112,7 @@ pub fn scenario(data: &[u8]) {
     };
     match fixture::scenario_from_text(&origin, &text) {
         Ok(s) => scenario_invariants(&s),
-        Err(e) => {
-            // Errors inside a referenced embedded fixture (a scenario used
-            // as a profile) name that fixture instead.
-            let embedded: Vec<String> = EMBEDDED
-                .iter()
-                .map(|(p, _)| format!("embedded:{p}:"))
-                .collect();
-            let mut names: Vec<&str> = embedded.iter().map(String::as_str).collect();
-            names.push(&file);
-            expect_named("scenario", &e.to_string(), &names);
-        }
+        Err(e) => expect_named_fixture("scenario", &e.to_string(), &file),
     }
 }
 
@@ -180,15 +183,7 @@ pub fn recording(data: &[u8]) {
                 let _ = player.view();
             }
         }
-        Err(e) => {
-            let embedded: Vec<String> = EMBEDDED
-                .iter()
-                .map(|(p, _)| format!("embedded:{p}:"))
-                .collect();
-            let mut names: Vec<&str> = embedded.iter().map(String::as_str).collect();
-            names.push(&file);
-            expect_named("recording", &e.to_string(), &names);
-        }
+        Err(e) => expect_named_fixture("recording", &e.to_string(), &file),
     }
 }
 

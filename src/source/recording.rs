@@ -77,10 +77,6 @@ impl Recorder {
         self.changed
     }
 
-    pub fn events(&self) -> usize {
-        self.events.len()
-    }
-
     /// Records what changed since the previous observation, at `now_ms`
     /// (Unix ms). Times the pods carry (creation, container start and
     /// finish) are used where they exist; the rest (binding, pins,
@@ -559,14 +555,6 @@ impl RecordTo {
             .draft(&self.name, &self.source, &self.profile_ref);
         self.written = std::time::Instant::now();
         crate::fixture::write_atomic(&self.path, &text)
-    }
-
-    pub fn path(&self) -> &std::path::Path {
-        &self.path
-    }
-
-    pub fn events(&self) -> usize {
-        self.recorder.events()
     }
 }
 
