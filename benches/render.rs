@@ -21,12 +21,7 @@ fn driver(nodes: u32, jobs: u64) -> ReplayDriver {
     let dir = std::env::temp_dir().join(format!("synergai-render-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(format!("{nodes}-{jobs}.yaml"));
-    let params = GenerateParams {
-        nodes,
-        jobs,
-        seed: 9,
-        load: 0.9,
-    };
+    let params = GenerateParams::new(nodes, jobs, 9, 0.9);
     std::fs::write(&path, generate_scenario(&params, "render bench").unwrap()).unwrap();
     let scenario = load_scenario(&Origin::File(path)).unwrap();
     let last = scenario.jobs.last().map_or(0.0, |j| j.arrival_ms);

@@ -2,7 +2,7 @@
 
 use super::FixtureCommand;
 use crate::error::{Error, Result};
-use crate::fixture::generate::{GenerateParams, generate_scenario};
+use crate::fixture::generate::{GenerateParams, QosLevel, Shape, generate_scenario};
 use crate::fixture::trace::{self, ImportOptions};
 use crate::fixture::units::Duration;
 use crate::fixture::{self, Origin, ValidatedKind};
@@ -26,6 +26,13 @@ pub struct GenerateArgs {
     /// no interference).
     #[arg(long, default_value_t = 0.85)]
     pub load: f64,
+    /// How the fleet splits over the architectures.
+    #[arg(long, value_enum, default_value_t = Shape::Balanced)]
+    pub shape: Shape,
+    /// How tight the jobs' QoS is (multiples of each job's shortest run:
+    /// tight 1.2–5, normal 2–30, loose 10–100).
+    #[arg(long, value_enum, default_value_t = QosLevel::Normal)]
+    pub qos: QosLevel,
     /// Write here instead of stdout.
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -91,15 +98,20 @@ fn emit(text: &str, out: Option<&Path>) -> Result<()> {
 
 fn generate(args: GenerateArgs) -> Result<()> {
     let params = GenerateParams {
-        nodes: args.nodes,
-        jobs: args.jobs,
-        seed: args.seed,
-        load: args.load,
+        shape: args.shape,
+        qos: args.qos,
+        ..GenerateParams::new(args.nodes, args.jobs, args.seed, args.load)
     };
     let mut command = format!(
         "synergai fixture generate --nodes {} --jobs {} --seed {} --load {}",
         args.nodes, args.jobs, args.seed, args.load
     );
+    if args.shape != Shape::default() {
+        command.push_str(&format!(" --shape {}", args.shape.name()));
+    }
+    if args.qos != QosLevel::default() {
+        command.push_str(&format!(" --qos {}", args.qos.name()));
+    }
     if let Some(out) = &args.out {
         command.push_str(&format!(
             " --out {}",

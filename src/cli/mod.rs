@@ -213,15 +213,20 @@ pub struct PolicyList {
         long,
         value_enum,
         value_delimiter = ',',
-        default_value = "synergai,slo-aware,k8s-default,round-robin,random"
+        default_value = "synergai,slo-energy,edf-rightsize,slo-aware,k8s-default,round-robin,random"
     )]
     pub policy: Vec<PolicyKind>,
 }
 
 #[derive(Debug, Args)]
 pub struct ReplayArgs {
-    /// Scenario fixtures (default: the embedded default scenario).
+    /// Scenario fixtures (default: the embedded default scenario, unless
+    /// --suite is given).
     pub fixtures: Vec<PathBuf>,
+    /// Also replay the fixed generated evaluation suite (24 scenarios,
+    /// 5–500 nodes, four fleet shapes, tight to loose QoS, loads 0.3–1.5).
+    #[arg(long)]
+    pub suite: bool,
     #[command(flatten)]
     pub policies: PolicyList,
     /// Knee threshold θ of the offline plan (default: the profile's).

@@ -1,5 +1,7 @@
 //! `synergai replay`: run scenarios under several policies, print the
-//! metrics side by side and each baseline's violations relative to synergai.
+//! metrics side by side and how each other policy's violations compare
+//! with synergai's: per scenario (v + 1) / (synergai + 1), over several
+//! scenarios its geometric mean and where synergai has the fewest.
 
 use super::ReplayArgs;
 use super::output::{OutputFormat, print_document, print_table, table};
@@ -9,13 +11,25 @@ use crate::policy::{PolicyKind, fmt_ms};
 use crate::sim::{Metrics, Scenario, SimOptions, Simulator};
 use serde::Serialize;
 
-/// Violations of a baseline relative to synergai's.
+/// Violations of another policy relative to synergai's.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ViolationRatio {
     pub policy: String,
-    /// baseline violations / max(synergai violations, 1).
+    /// (its violations + 1) / (synergai's violations + 1); over several
+    /// scenarios, the geometric mean of that.
     pub ratio: f64,
+}
+
+/// Where synergai stands over several scenarios.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SuiteSummary {
+    pub scenarios: usize,
+    /// Scenarios where synergai has no more violations than any other policy.
+    pub synergai_fewest: usize,
+    /// The others, by name.
+    pub synergai_not_fewest: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -33,9 +47,12 @@ pub struct ScenarioReport {
 #[serde(rename_all = "camelCase")]
 pub struct ReplayReport {
     pub scenarios: Vec<ScenarioReport>,
-    /// Mean over scenarios of each baseline's ratio (with several scenarios).
+    /// Geometric mean over scenarios of each policy's ratio (with several
+    /// scenarios).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub mean_violation_ratios: Vec<ViolationRatio>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<SuiteSummary>,
 }
 
 /// Runs `scenario` under each policy (in parallel threads; results do not
@@ -71,7 +88,7 @@ pub fn replay_scenario(
             .filter(|m| m.policy != "synergai")
             .map(|m| ViolationRatio {
                 policy: m.policy.clone(),
-                ratio: f64::from(m.violations) / f64::from(ours.max(1)),
+                ratio: f64::from(m.violations + 1) / f64::from(ours + 1),
             })
             .collect(),
         None => Vec::new(),
@@ -87,7 +104,7 @@ pub fn replay_scenario(
 }
 
 pub fn run(args: ReplayArgs, color: bool) -> Result<()> {
-    let scenarios: Vec<Scenario> = if args.fixtures.is_empty() {
+    let mut scenarios: Vec<Scenario> = if args.fixtures.is_empty() && !args.suite {
         vec![fixture::load_default()?]
     } else {
         args.fixtures
@@ -95,6 +112,9 @@ pub fn run(args: ReplayArgs, color: bool) -> Result<()> {
             .map(|p| fixture::load_scenario_or_default(Some(p)))
             .collect::<Result<_>>()?
     };
+    if args.suite {
+        scenarios.extend(fixture::suite::load_suite()?);
+    }
     let mut policies = args.policies.policy.clone();
     policies.dedup();
     if let Some(theta) = args.theta
@@ -108,14 +128,15 @@ pub fn run(args: ReplayArgs, color: bool) -> Result<()> {
         .iter()
         .map(|s| replay_scenario(s, &policies, args.theta))
         .collect();
-    let mean_violation_ratios = if reports.len() > 1 {
-        mean_ratios(&reports)
+    let (mean_violation_ratios, summary) = if reports.len() > 1 {
+        (mean_ratios(&reports), summarize(&reports))
     } else {
-        Vec::new()
+        (Vec::new(), None)
     };
     let report = ReplayReport {
         scenarios: reports,
         mean_violation_ratios,
+        summary,
     };
     match args.output {
         OutputFormat::Json | OutputFormat::Yaml => {
@@ -138,15 +159,43 @@ fn mean_ratios(reports: &[ScenarioReport]) -> Vec<ViolationRatio> {
                 .filter_map(|s| s.violation_ratios.iter().find(|x| x.policy == r.policy))
                 .map(|x| x.ratio)
                 .collect();
+            let log_mean = values.iter().map(|v| v.ln()).sum::<f64>() / values.len().max(1) as f64;
             ViolationRatio {
                 policy: r.policy.clone(),
-                ratio: values.iter().sum::<f64>() / values.len().max(1) as f64,
+                ratio: log_mean.exp(),
             }
         })
         .collect()
 }
 
+/// Where synergai has no more violations than any other policy (`None`
+/// when synergai was not run).
+fn summarize(reports: &[ScenarioReport]) -> Option<SuiteSummary> {
+    let mut fewest = 0;
+    let mut others = Vec::new();
+    for s in reports {
+        let ours = s
+            .policies
+            .iter()
+            .find(|m| m.policy == "synergai")?
+            .violations;
+        if s.policies.iter().all(|m| ours <= m.violations) {
+            fewest += 1;
+        } else {
+            others.push(s.scenario.clone());
+        }
+    }
+    Some(SuiteSummary {
+        scenarios: reports.len(),
+        synergai_fewest: fewest,
+        synergai_not_fewest: others,
+    })
+}
+
 fn print_tables(report: &ReplayReport, wide: bool, color: bool) -> Result<()> {
+    if report.scenarios.len() > 1 && !wide {
+        return print_summary(report, color);
+    }
     let mut first = true;
     for s in &report.scenarios {
         if !first {
@@ -214,14 +263,45 @@ fn print_tables(report: &ReplayReport, wide: bool, color: bool) -> Result<()> {
             let parts: Vec<String> = s
                 .violation_ratios
                 .iter()
-                .map(|r| format!("{} {:.1}×", r.policy, r.ratio))
+                .map(|r| format!("{} {:.2}×", r.policy, r.ratio))
                 .collect();
             super::output::write_stdout(&format!(
-                "violations relative to synergai: {}",
+                "(violations + 1) relative to synergai's: {}",
                 parts.join(", ")
             ))?;
         }
     }
+    if !report.mean_violation_ratios.is_empty() {
+        super::output::write_stdout("")?;
+        print_closing_lines(report)?;
+    }
+    Ok(())
+}
+
+/// Several scenarios: one row each (violations per policy, synergai's p95
+/// latency and energy), then the geometric means.
+fn print_summary(report: &ReplayReport, color: bool) -> Result<()> {
+    let Some(first) = report.scenarios.first() else {
+        return Ok(());
+    };
+    let names: Vec<&str> = first.policies.iter().map(|m| m.policy.as_str()).collect();
+    let mut headers = vec!["scenario", "nodes", "jobs"];
+    headers.extend(names.iter().copied());
+    let mut t = table(&headers, color);
+    for s in &report.scenarios {
+        let mut row = vec![s.scenario.clone(), s.nodes.to_string(), s.jobs.to_string()];
+        row.extend(s.policies.iter().map(|m| m.violations.to_string()));
+        t.add_row(row);
+    }
+    super::output::write_stdout(&format!(
+        "violations per scenario ({} scenarios; -o wide for every metric, -o json for all data)",
+        report.scenarios.len()
+    ))?;
+    print_table(&t)?;
+    print_closing_lines(report)
+}
+
+fn print_closing_lines(report: &ReplayReport) -> Result<()> {
     if !report.mean_violation_ratios.is_empty() {
         let parts: Vec<String> = report
             .mean_violation_ratios
@@ -229,10 +309,20 @@ fn print_tables(report: &ReplayReport, wide: bool, color: bool) -> Result<()> {
             .map(|r| format!("{} {:.2}×", r.policy, r.ratio))
             .collect();
         super::output::write_stdout(&format!(
-            "\nmean over {} scenarios of violations relative to synergai: {}",
+            "geometric mean over {} scenarios of (violations + 1) / (synergai's + 1): {}",
             report.scenarios.len(),
             parts.join(", ")
         ))?;
+    }
+    if let Some(s) = &report.summary {
+        let mut line = format!(
+            "synergai has no more violations than any other policy on {} of {} scenarios",
+            s.synergai_fewest, s.scenarios
+        );
+        if !s.synergai_not_fewest.is_empty() {
+            line.push_str(&format!(" (not on: {})", s.synergai_not_fewest.join(", ")));
+        }
+        super::output::write_stdout(&line)?;
     }
     Ok(())
 }

@@ -368,8 +368,8 @@ pub fn scenario_of(
     (scenario, world.cluster)
 }
 
-/// The pending jobs in the order a policy considers them: arrival, or
-/// least slack (deadline minus the shortest possible run on these nodes).
+/// The pending jobs in the order a policy considers them ([`QueueOrder::key`],
+/// then arrival, then name).
 pub fn queue_order(
     order: QueueOrder,
     jobs: &[JobSpec],
@@ -377,25 +377,21 @@ pub fn queue_order(
     plan: &OfflinePlan,
 ) -> Vec<JobId> {
     let mut queue: Vec<JobId> = (0..jobs.len() as JobId).collect();
-    match order {
-        QueueOrder::Fifo => queue.sort_by(|&a, &b| {
-            let (a, b) = (&jobs[a as usize], &jobs[b as usize]);
-            a.arrival_ms
-                .total_cmp(&b.arrival_ms)
-                .then(a.name.cmp(&b.name))
-        }),
-        QueueOrder::LeastSlack => {
-            let mut archs: Vec<u16> = nodes.iter().map(|n| n.arch).collect();
-            archs.sort_unstable();
-            archs.dedup();
-            let key =
-                |j: &JobSpec| j.deadline_ms() - plan.min_service_ms(j.model, j.queries, &archs);
-            queue.sort_by(|&a, &b| {
-                let (a, b) = (&jobs[a as usize], &jobs[b as usize]);
-                key(a).total_cmp(&key(b)).then(a.name.cmp(&b.name))
-            });
-        }
-    }
+    let mut archs: Vec<u16> = nodes.iter().map(|n| n.arch).collect();
+    archs.sort_unstable();
+    archs.dedup();
+    let keys: Vec<(f64, f64)> = jobs
+        .iter()
+        .map(|j| order.key(j, nodes, plan, &archs))
+        .collect();
+    queue.sort_by(|&a, &b| {
+        let (ka, kb) = (keys[a as usize], keys[b as usize]);
+        let (a, b) = (&jobs[a as usize], &jobs[b as usize]);
+        ka.0.total_cmp(&kb.0)
+            .then(ka.1.total_cmp(&kb.1))
+            .then(a.arrival_ms.total_cmp(&b.arrival_ms))
+            .then(a.name.cmp(&b.name))
+    });
     queue
 }
 

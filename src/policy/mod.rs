@@ -8,14 +8,19 @@
 //! cluster state, so the decisions of one pass account for each other).
 
 mod baselines;
+mod edf;
 mod plan;
 mod synergai;
+mod wait;
 
 pub use baselines::{K8sDefault, Random, RoundRobin, SloAware};
+pub use edf::{Edf, Objective};
 pub use plan::{ArchRank, ModelArchPlan, OfflinePlan, PlanConfig};
 pub use synergai::Synergai;
 
-use crate::model::{Cluster, JobId, JobSpec, NodeGroup, NodeId, Pin, Profile, RunId};
+use crate::model::{
+    ArchId, Cluster, JobId, JobSpec, NodeGroup, NodeId, NodeSpec, Pin, Profile, RunId,
+};
 use std::fmt;
 use std::time::Instant;
 
@@ -23,6 +28,8 @@ use std::time::Instant;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
 pub enum PolicyKind {
     Synergai,
+    SloEnergy,
+    EdfRightsize,
     SloAware,
     K8sDefault,
     RoundRobin,
@@ -30,8 +37,10 @@ pub enum PolicyKind {
 }
 
 impl PolicyKind {
-    pub const ALL: [PolicyKind; 5] = [
+    pub const ALL: [PolicyKind; 7] = [
         PolicyKind::Synergai,
+        PolicyKind::SloEnergy,
+        PolicyKind::EdfRightsize,
         PolicyKind::SloAware,
         PolicyKind::K8sDefault,
         PolicyKind::RoundRobin,
@@ -41,6 +50,8 @@ impl PolicyKind {
     pub fn name(self) -> &'static str {
         match self {
             PolicyKind::Synergai => "synergai",
+            PolicyKind::SloEnergy => "slo-energy",
+            PolicyKind::EdfRightsize => "edf-rightsize",
             PolicyKind::SloAware => "slo-aware",
             PolicyKind::K8sDefault => "k8s-default",
             PolicyKind::RoundRobin => "round-robin",
@@ -56,6 +67,8 @@ impl PolicyKind {
     pub fn build(self, seed: u64) -> Box<dyn Policy> {
         match self {
             PolicyKind::Synergai => Box::new(Synergai),
+            PolicyKind::SloEnergy => Box::new(Edf::new(Objective::Energy)),
+            PolicyKind::EdfRightsize => Box::new(Edf::new(Objective::CoreSeconds)),
             PolicyKind::SloAware => Box::new(SloAware),
             PolicyKind::K8sDefault => Box::new(K8sDefault),
             PolicyKind::RoundRobin => Box::new(RoundRobin::default()),
@@ -77,6 +90,37 @@ pub enum QueueOrder {
     Fifo,
     /// Least slack first: deadline minus the job's shortest possible run.
     LeastSlack,
+    /// Earliest deadline first, least slack among equal deadlines.
+    EarliestDeadline,
+}
+
+impl QueueOrder {
+    /// The sort key of a pending job (smaller first; callers break ties by
+    /// arrival, then name). `present` are the architectures with nodes;
+    /// a pinned job's shortest run is taken on what its pin allows.
+    pub fn key(
+        self,
+        job: &JobSpec,
+        nodes: &[NodeSpec],
+        plan: &OfflinePlan,
+        present: &[ArchId],
+    ) -> (f64, f64) {
+        let slack = || {
+            let service = match job.pin {
+                Some(Pin::Node(n)) => nodes.get(n as usize).map_or(f64::INFINITY, |spec| {
+                    plan.min_service_ms(job.model, job.queries, &[spec.arch])
+                }),
+                Some(Pin::Arch(a)) => plan.min_service_ms(job.model, job.queries, &[a]),
+                None => plan.min_service_ms(job.model, job.queries, present),
+            };
+            job.deadline_ms() - service
+        };
+        match self {
+            QueueOrder::Fifo => (0.0, 0.0),
+            QueueOrder::LeastSlack => (slack(), 0.0),
+            QueueOrder::EarliestDeadline => (job.deadline_ms(), slack()),
+        }
+    }
 }
 
 /// What a policy sees when it decides one job.
@@ -150,13 +194,17 @@ pub enum Action {
 pub enum Reason {
     /// synergai: the least-cost candidate among those meeting the deadline.
     LeastCostMeetingDeadline { meeting: u32, cost: f64 },
-    /// synergai: nothing meets the deadline and waiting is no better: the
-    /// earliest completion now.
+    /// Nothing meets the deadline and waiting is no better: the earliest
+    /// completion now.
     LeastExcess { excess_ms: f64 },
-    /// synergai: waiting for `node` (free at `at_ms`) meets the deadline.
+    /// Hold: waiting for `node` (free at `at_ms`) meets the deadline.
     WaitMeetsDeadline { node: NodeId, at_ms: f64 },
-    /// synergai: waiting for `node` completes earlier than any placement now.
+    /// Hold: waiting for `node` completes earlier than any placement now.
     WaitIsEarlier { node: NodeId, at_ms: f64 },
+    /// slo-energy: the least incremental energy among candidates meeting the deadline.
+    LeastEnergy { meeting: u32, joules: f64 },
+    /// edf-rightsize: the least core-seconds among candidates meeting the deadline.
+    LeastCoreSeconds { meeting: u32, core_seconds: f64 },
     /// Nothing fits now.
     NoCapacity,
     /// Nothing fits now and nothing running will free enough.
@@ -192,6 +240,15 @@ impl Reason {
                 "hold: waiting for {} (frees at {}) completes earlier than placing now",
                 name(node),
                 fmt_ms(at_ms)
+            ),
+            Reason::LeastEnergy { meeting, joules } => format!(
+                "least energy ({joules:.0} J) of {meeting} candidate(s) meeting the deadline"
+            ),
+            Reason::LeastCoreSeconds {
+                meeting,
+                core_seconds,
+            } => format!(
+                "least core-seconds ({core_seconds:.1}) of {meeting} candidate(s) meeting the deadline"
             ),
             Reason::NoCapacity => "hold: no node has room now".to_string(),
             Reason::Unschedulable => "hold: no node can ever fit this job".to_string(),

@@ -3,10 +3,11 @@
 //! near-equal cost; otherwise hold if waiting for capacity is better, else
 //! the least excess.
 
+use super::wait::earliest_wait;
 use super::{
     Action, Assignment, Candidate, Context, Decision, Policy, QueueOrder, Reason, predict,
 };
-use crate::model::{JobId, Pin, Tier};
+use crate::model::{JobId, Tier};
 
 /// Costs within this factor of the cheapest count as near-equal.
 const NEAR_EQUAL_COST: f64 = 1.10;
@@ -125,7 +126,7 @@ impl Policy for Synergai {
             }
         }
         // Nothing meets the deadline now: would waiting for capacity help?
-        let wait = earliest_wait(job, ctx, &mut weighed);
+        let wait = earliest_wait(job, ctx, |p| &p.candidates, &mut weighed);
         match (earliest, wait) {
             (Some(now), Some((node, at, completion)))
                 if completion <= deadline || completion < now.predicted_completion_ms =>
@@ -156,85 +157,4 @@ impl Policy for Synergai {
             },
         }
     }
-}
-
-/// The earliest completion reachable by waiting for running jobs to free
-/// capacity on one node: (node, when it frees, predicted completion).
-/// Nodes of each class are visited by earliest release; a class is left as
-/// soon as its next release plus the fastest possible run cannot beat the
-/// best found.
-fn earliest_wait(
-    job: &crate::model::JobSpec,
-    ctx: &Context<'_>,
-    weighed: &mut Vec<Candidate>,
-) -> Option<(u32, f64, f64)> {
-    let cluster = ctx.cluster;
-    let mut best: Option<(u32, f64, f64)> = None;
-    let mut consider = |node: u32, best: &mut Option<(u32, f64, f64)>| {
-        let spec = cluster.spec(node);
-        let Some(plan) = ctx.plan.get(job.model, spec.arch) else {
-            return;
-        };
-        let alpha = cluster.alpha(node);
-        for config in &plan.candidates {
-            let Some((at, others)) =
-                cluster.fits_at(node, config.threads, config.memory_mib, config.gpus)
-            else {
-                continue;
-            };
-            let start = at.max(ctx.now_ms);
-            let completion =
-                start + config.service_ms(job.queries, alpha, others) + spec.network_ms;
-            if best.is_none_or(|b| (completion, node) < (b.2, b.0)) {
-                *best = Some((node, start, completion));
-            }
-            if ctx.explain {
-                weighed.push(Candidate {
-                    node,
-                    identical: 1,
-                    config: *config,
-                    start_ms: start,
-                    predicted_completion_ms: completion,
-                    slack_ms: job.deadline_ms() - completion,
-                    score: None,
-                    chosen: false,
-                });
-            }
-        }
-    };
-    match job.pin {
-        Some(Pin::Node(node)) => {
-            if cluster.is_schedulable(node) && job.allows(node) {
-                consider(node, &mut best);
-            }
-        }
-        _ => {
-            for class in 0..cluster.class_count() as u32 {
-                let (arch, _, _) = cluster.class_info(class);
-                if matches!(job.pin, Some(Pin::Arch(a)) if a != arch) {
-                    continue;
-                }
-                let Some(plan) = ctx.plan.get(job.model, arch) else {
-                    continue;
-                };
-                let fastest = plan
-                    .candidates
-                    .iter()
-                    .map(|c| c.service_ms(job.queries, 0.0, 0))
-                    .fold(f64::INFINITY, f64::min);
-                for (release, node) in cluster.release_order(class) {
-                    if !cluster.is_schedulable(node) {
-                        break;
-                    }
-                    if best.is_some_and(|b| release.max(ctx.now_ms) + fastest >= b.2) {
-                        break;
-                    }
-                    if job.allows(node) {
-                        consider(node, &mut best);
-                    }
-                }
-            }
-        }
-    }
-    best
 }

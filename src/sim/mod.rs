@@ -17,7 +17,7 @@ use crate::model::{
     NodeSnapshot, NodeSpec, Pin, PlacedBy, Profile, RunId,
 };
 use crate::policy::{
-    Action, Decision, Explain, OfflinePlan, PlanConfig, Policy, PolicyKind, QueueOrder, run_pass,
+    Action, Decision, Explain, OfflinePlan, PlanConfig, Policy, PolicyKind, run_pass,
 };
 use serde::Serialize;
 use std::cmp::Reverse;
@@ -139,12 +139,12 @@ pub struct Simulator {
     cluster: Cluster,
     now_ms: f64,
     next_arrival: usize,
-    pending: BTreeSet<(u64, JobId)>,
+    pending: BTreeSet<(u64, u64, JobId)>,
     /// Finish events: (time bits, run, version).
     finishes: BinaryHeap<Reverse<(u64, RunId, u64)>>,
     status: Vec<Status>,
     /// Each pending job's key in `pending`.
-    keys: Vec<u64>,
+    keys: Vec<(u64, u64)>,
     /// Finished jobs in completion order.
     done_order: Vec<JobId>,
     /// Decisions that were holds in bulk (see `PassStats::held_in_bulk`).
@@ -198,7 +198,7 @@ impl Simulator {
             pending: BTreeSet::new(),
             finishes: BinaryHeap::new(),
             status: vec![Status::Future; scenario.jobs.len()],
-            keys: vec![0; scenario.jobs.len()],
+            keys: vec![(0, 0); scenario.jobs.len()],
             done_order: Vec::new(),
             bulk_holds: 0,
             needs_pass: false,
@@ -250,7 +250,7 @@ impl Simulator {
 
     /// The job queue waiting for placement, in the policy's order.
     pub fn pending(&self) -> Vec<JobId> {
-        self.pending.iter().map(|&(_, j)| j).collect()
+        self.pending.iter().map(|&(_, _, j)| j).collect()
     }
 
     /// Recent decisions (oldest first).
@@ -307,7 +307,7 @@ impl Simulator {
             changed: Vec::new(),
             present_archs: self.present_archs.clone(),
         };
-        for &(_, job) in &self.pending {
+        for &(_, _, job) in &self.pending {
             fork.enqueue(job);
         }
         fork
@@ -351,7 +351,8 @@ impl Simulator {
 
     /// Sets or clears an operator pin on a job that is not placed yet.
     pub fn set_pin(&mut self, job: JobId, pin: Option<Pin>) {
-        let was_pending = self.pending.remove(&(self.keys[job as usize], job));
+        let (a, b) = self.keys[job as usize];
+        let was_pending = self.pending.remove(&(a, b, job));
         let jobs = Arc::make_mut(&mut self.scenario.jobs);
         jobs[job as usize].pin = pin;
         if was_pending {
@@ -363,27 +364,17 @@ impl Simulator {
     fn enqueue(&mut self, job: JobId) {
         let key = self.queue_key(job);
         self.keys[job as usize] = key;
-        self.pending.insert((key, job));
+        self.pending.insert((key.0, key.1, job));
     }
 
-    fn queue_key(&self, job: JobId) -> u64 {
-        match self.policy.order() {
-            QueueOrder::Fifo => 0,
-            QueueOrder::LeastSlack => {
-                let spec = &self.scenario.jobs[job as usize];
-                let service = match spec.pin {
-                    Some(Pin::Node(n)) => {
-                        let arch = self.scenario.nodes[n as usize].arch;
-                        self.plan.min_service_ms(spec.model, spec.queries, &[arch])
-                    }
-                    Some(Pin::Arch(a)) => self.plan.min_service_ms(spec.model, spec.queries, &[a]),
-                    None => self
-                        .plan
-                        .min_service_ms(spec.model, spec.queries, &self.present_archs),
-                };
-                ord_bits(spec.deadline_ms() - service)
-            }
-        }
+    fn queue_key(&self, job: JobId) -> (u64, u64) {
+        let (a, b) = self.policy.order().key(
+            &self.scenario.jobs[job as usize],
+            &self.scenario.nodes,
+            &self.plan,
+            &self.present_archs,
+        );
+        (ord_bits(a), ord_bits(b))
     }
 
     /// Time of the next event, if any.
@@ -572,7 +563,8 @@ impl Simulator {
         );
         self.bulk_holds += u64::from(stats.held_in_bulk);
         for (job, run, placed_by) in assigned {
-            self.pending.remove(&(self.keys[job as usize], job));
+            let (a, b) = self.keys[job as usize];
+            self.pending.remove(&(a, b, job));
             self.status[job as usize] = Status::Running { run, placed_by };
         }
     }
@@ -694,7 +686,7 @@ impl Simulator {
     /// running, and the `max_done` most recently finished (the cost does not
     /// grow with the jobs already done or not arrived yet).
     pub fn live_snapshot(&self, max_done: usize) -> ClusterSnapshot {
-        let mut ids: Vec<usize> = self.pending.iter().map(|&(_, j)| j as usize).collect();
+        let mut ids: Vec<usize> = self.pending.iter().map(|&(_, _, j)| j as usize).collect();
         ids.extend(self.cluster.runs().map(|(_, r)| r.job as usize));
         let recent = self.done_order.len().saturating_sub(max_done);
         ids.extend(self.done_order[recent..].iter().map(|&j| j as usize));

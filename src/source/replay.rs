@@ -596,12 +596,7 @@ mod bounds {
         let dir = std::env::temp_dir().join(format!("synergai-bounds-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("long.yaml");
-        let params = GenerateParams {
-            nodes: 30,
-            jobs: 3000,
-            seed: 5,
-            load: 0.9,
-        };
+        let params = GenerateParams::new(30, 3000, 5, 0.9);
         std::fs::write(&path, generate_scenario(&params, "bounds test").unwrap()).unwrap();
         let scenario = load_scenario(&Origin::File(path)).unwrap();
         let mut d = ReplayDriver::new(scenario, PolicyKind::Synergai, 10.0, false);
