@@ -47,21 +47,11 @@ impl Edf {
         Edf { objective }
     }
 
-    /// The objective of running `config` for `run_ms` on `node`.
-    fn cost(
-        &self,
-        cluster: &Cluster,
-        node: NodeId,
-        group: &NodeGroup,
-        plan: &ModelArchPlan,
-        config: &PlanConfig,
-        run_ms: f64,
-        now_ms: f64,
-    ) -> f64 {
+    /// The objective of running `config` for `run_ms` on a node where one
+    /// more job costs the others `imposed_j`.
+    fn cost(&self, plan: &ModelArchPlan, config: &PlanConfig, run_ms: f64, imposed_j: f64) -> f64 {
         match self.objective {
-            Objective::Energy => {
-                config.watts * run_ms / 1000.0 + imposed_energy_j(cluster, node, group, now_ms)
-            }
+            Objective::Energy => config.watts * run_ms / 1000.0 + imposed_j,
             Objective::CoreSeconds => {
                 let gpu_weight = if plan.core_price > 0.0 {
                     plan.gpu_price / plan.core_price
@@ -120,13 +110,17 @@ impl Policy for Edf {
             let Some(plan) = ctx.plan.get(job.model, group.arch) else {
                 continue;
             };
+            let imposed_j = match self.objective {
+                Objective::Energy => imposed_energy_j(ctx.cluster, node, group, ctx.now_ms),
+                Objective::CoreSeconds => 0.0,
+            };
             for config in &plan.by_speed {
                 if !group.fits(config.threads, config.memory_mib, config.gpus) {
                     continue;
                 }
                 let completion = predict(job, group, config, ctx.now_ms);
                 let run_ms = completion - group.network_ms - ctx.now_ms;
-                let cost = self.cost(ctx.cluster, node, group, plan, config, run_ms, ctx.now_ms);
+                let cost = self.cost(plan, config, run_ms, imposed_j);
                 let candidate = Candidate {
                     node,
                     identical: group.len() as u32,

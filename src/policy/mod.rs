@@ -16,7 +16,7 @@ mod wait;
 pub use baselines::{K8sDefault, Random, RoundRobin, SloAware};
 pub use edf::{Edf, Objective};
 pub use plan::{ArchRank, ModelArchPlan, OfflinePlan, PlanConfig};
-pub use synergai::Synergai;
+pub use synergai::{Params as SynergaiParams, Synergai};
 
 use crate::model::{
     ArchId, Cluster, JobId, JobSpec, NodeGroup, NodeId, NodeSpec, Pin, Profile, RunId,
@@ -66,7 +66,7 @@ impl PolicyKind {
     /// A fresh policy; `seed` drives the random baseline.
     pub fn build(self, seed: u64) -> Box<dyn Policy> {
         match self {
-            PolicyKind::Synergai => Box::new(Synergai),
+            PolicyKind::Synergai => Box::new(Synergai::default()),
             PolicyKind::SloEnergy => Box::new(Edf::new(Objective::Energy)),
             PolicyKind::EdfRightsize => Box::new(Edf::new(Objective::CoreSeconds)),
             PolicyKind::SloAware => Box::new(SloAware),
@@ -192,8 +192,20 @@ pub enum Action {
 /// Why a decision was made.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Reason {
-    /// synergai: the least-cost candidate among those meeting the deadline.
-    LeastCostMeetingDeadline { meeting: u32, cost: f64 },
+    /// synergai: the least-cost candidate among those meeting the deadline
+    /// (with one more co-located job, harming no co-located job) at
+    /// pressure θ.
+    LeastCostMeetingDeadline {
+        meeting: u32,
+        cost: f64,
+        pressure: f64,
+    },
+    /// synergai: only candidates without that margin meet the deadline and
+    /// waiting does not: the one with the most slack.
+    MeetsWithoutMargin { slack_ms: f64 },
+    /// synergai: no placement, now or by waiting, meets the deadline: the
+    /// configuration that takes the least from other jobs.
+    LostCheapest { excess_ms: f64 },
     /// Nothing meets the deadline and waiting is no better: the earliest
     /// completion now.
     LeastExcess { excess_ms: f64 },
@@ -224,9 +236,21 @@ impl Reason {
     pub fn describe(&self, cluster: &Cluster) -> String {
         let name = |n: NodeId| cluster.spec(n).name.as_str();
         match *self {
-            Reason::LeastCostMeetingDeadline { meeting, cost } => {
-                format!("least cost ({cost:.0}) of {meeting} candidate(s) meeting the deadline")
-            }
+            Reason::LeastCostMeetingDeadline {
+                meeting,
+                cost,
+                pressure,
+            } => format!(
+                "least cost ({cost:.1}) of {meeting} candidate(s) meeting the deadline with margin, at pressure {pressure:.2}"
+            ),
+            Reason::MeetsWithoutMargin { slack_ms } => format!(
+                "meets the deadline only without one more co-located job (slack {}); waiting would not",
+                fmt_ms(slack_ms)
+            ),
+            Reason::LostCheapest { excess_ms } => format!(
+                "cannot meet the deadline now or by waiting: the configuration taking the least capacity (excess {})",
+                fmt_ms(excess_ms)
+            ),
             Reason::LeastExcess { excess_ms } => format!(
                 "no candidate meets the deadline; earliest completion now (excess {})",
                 fmt_ms(excess_ms)
@@ -330,6 +354,13 @@ pub trait Policy: Send {
         QueueOrder::Fifo
     }
 
+    /// Called once at the start of a pass with the queue (in [`Policy::order`]):
+    /// the policy may look at the whole queue and return another order for
+    /// this pass.
+    fn prepare(&mut self, _queue: &[JobId], _ctx: &Context<'_>) -> Option<Vec<JobId>> {
+        None
+    }
+
     /// Decides one job. Must not assign a node the job does not fit.
     fn decide(&mut self, job: JobId, ctx: &Context<'_>) -> Decision;
 }
@@ -381,6 +412,18 @@ pub fn run_pass(
     mut sink: impl FnMut(&Cluster, Decision, u64, Option<RunId>),
 ) -> PassStats {
     let mut stats = PassStats::default();
+    let arranged = {
+        let ctx = Context {
+            now_ms,
+            cluster,
+            plan,
+            profile,
+            jobs,
+            explain: false,
+        };
+        policy.prepare(queue, &ctx)
+    };
+    let queue = arranged.as_deref().unwrap_or(queue);
     // Capacity only shrinks during a pass: once an unpinned job of a model
     // found no room, later unpinned jobs of that model find none either.
     // When that holds for every model left in the queue (and no pinned or

@@ -1,26 +1,155 @@
-//! `synergai`: least slack first; among the (node state, configuration)
-//! candidates that meet the deadline the least cost, preferring edge at
-//! near-equal cost; otherwise hold if waiting for capacity is better, else
-//! the least excess.
+//! `synergai`: architecture-aware placement that prices fast, scarce
+//! capacity by how likely it is to be needed.
+//!
+//! Every parameter lives in [`Params`]. A pass:
+//!
+//! 1. **Triage.** Jobs that can still meet their deadline come first, least
+//!    slack first; jobs that cannot (even alone on the fastest idle node)
+//!    go last, so a lost cause never takes capacity from a job that can
+//!    still make it.
+//! 2. **Pressure.** One number θ ∈ [0, 1] per pass: the share of the
+//!    cluster's compute in use plus the pending jobs that can still make it
+//!    per node. At θ = 0 nothing is scarce and a job gets its fastest
+//!    configuration; as θ grows, the resource-seconds a placement takes are
+//!    priced in, each resource by its architecture's utilization.
+//! 3. **Feasible candidates** are every (node state, profiled
+//!    configuration) that fits now, completes by the deadline even with one
+//!    more co-located job, and does not make a co-located job that would
+//!    meet its deadline miss it. The choice: least
+//!    `(1 − θ)·run time + θ·priced resource-seconds`.
+//! 4. **Otherwise**: hold if waiting for a running job to free capacity
+//!    meets the deadline; else place where it meets the deadline without
+//!    margin; else the job is lost and runs on its cheapest configuration.
 
+use super::edf::imposed_energy_j;
 use super::wait::earliest_wait;
 use super::{
-    Action, Assignment, Candidate, Context, Decision, Policy, QueueOrder, Reason, predict,
+    Action, Assignment, Candidate, Context, Decision, ModelArchPlan, PlanConfig, Policy,
+    QueueOrder, Reason, predict,
 };
-use crate::model::{JobId, Tier};
+use crate::model::{Cluster, JobId, JobSpec, NodeGroup, NodeId};
 
-/// Costs within this factor of the cheapest count as near-equal.
-const NEAR_EQUAL_COST: f64 = 1.10;
+/// Every tunable of the policy, in one place.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Params {
+    /// Weight of the pending jobs that can still meet their deadline, per
+    /// node, in the pressure θ.
+    pub queue_weight: f64,
+    /// Energy (J) counted as one second of run time when breaking near-ties.
+    pub joules_per_second: f64,
+}
 
-/// The synergai policy (stateless: every decision is a function of the
-/// cluster, the job and the offline plan).
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Synergai;
+impl Default for Params {
+    fn default() -> Params {
+        Params {
+            queue_weight: 1.0,
+            joules_per_second: 0.0,
+        }
+    }
+}
 
-struct Option_ {
-    candidate: Candidate,
-    tier: Tier,
-    cost: f64,
+/// The synergai policy.
+#[derive(Clone, Debug, Default)]
+pub struct Synergai {
+    params: Params,
+    /// θ of the current pass (set by [`Policy::prepare`]).
+    pressure: Option<f64>,
+}
+
+impl Synergai {
+    pub fn new(params: Params) -> Synergai {
+        Synergai {
+            params,
+            pressure: None,
+        }
+    }
+
+    /// Share of the cluster's compute in use (a GPU weighs as much as the
+    /// cores of its board).
+    fn utilization(cluster: &Cluster, n_arch: usize) -> f64 {
+        let (mut used, mut total) = (0.0, 0.0);
+        for a in 0..n_arch as u16 {
+            let u = cluster.arch_usage(a);
+            if u.nodes == 0 {
+                continue;
+            }
+            let per_gpu = if u.gpus > 0 {
+                u.cores as f64 / u.gpus as f64
+            } else {
+                0.0
+            };
+            used += u.cores_used as f64 + u.gpus_used as f64 * per_gpu;
+            total += u.cores as f64 + u.gpus as f64 * per_gpu;
+        }
+        if total > 0.0 { used / total } else { 0.0 }
+    }
+
+    fn pressure(&self, ctx: &Context<'_>) -> f64 {
+        self.pressure
+            .unwrap_or_else(|| Self::utilization(ctx.cluster, ctx.profile.archs.len()).min(1.0))
+    }
+}
+
+/// The fastest a job can possibly complete from `now_ms` on the
+/// architectures it may use (no co-location, network included).
+fn best_completion(job: &JobSpec, ctx: &Context<'_>) -> f64 {
+    let mut best = f64::INFINITY;
+    for (group, _) in ctx.groups_for(job) {
+        if let Some(plan) = ctx.plan.get(job.model, group.arch) {
+            let fastest = plan
+                .by_speed
+                .first()
+                .map_or(f64::INFINITY, |c| c.service_ms(job.queries, 0.0, 0));
+            best = best.min(ctx.now_ms + fastest + group.network_ms);
+        }
+    }
+    best
+}
+
+/// Whether one more job on `node` keeps every co-located job that meets
+/// its deadline meeting it.
+fn harmless(ctx: &Context<'_>, node: NodeId, group: &NodeGroup) -> bool {
+    if group.alpha == 0.0 || group.running == 0 {
+        return true;
+    }
+    let k = f64::from(group.running - 1);
+    let stretch = (1.0 + group.alpha * (k + 1.0)) / (1.0 + group.alpha * k);
+    ctx.cluster.runs_on(node).all(|r| {
+        let Some(spec) = ctx.jobs.get(r.job as usize) else {
+            return true;
+        };
+        let deadline = spec.deadline_ms();
+        let start = ctx.now_ms.max(r.processing_start_ms);
+        let now_completion = r.predicted_finish_ms + group.network_ms;
+        let later = start + (r.predicted_finish_ms - start) * stretch + group.network_ms;
+        now_completion > deadline || later <= deadline
+    })
+}
+
+/// Resource-seconds of a run, in seconds of the job's fastest
+/// configuration, each resource weighted by `1 + its architecture's use`.
+fn priced_resources(
+    ctx: &Context<'_>,
+    group: &NodeGroup,
+    plan: &ModelArchPlan,
+    config: &PlanConfig,
+    run_s: f64,
+    fastest_qps: f64,
+) -> f64 {
+    let usage = ctx.cluster.arch_usage(group.arch);
+    let core_use = if usage.cores > 0 {
+        usage.cores_used as f64 / usage.cores as f64
+    } else {
+        0.0
+    };
+    let gpu_use = if usage.gpus > 0 {
+        usage.gpus_used as f64 / usage.gpus as f64
+    } else {
+        0.0
+    };
+    let served = f64::from(config.threads) * plan.core_price * (1.0 + core_use)
+        + f64::from(config.gpus) * plan.gpu_price * (1.0 + gpu_use);
+    run_s * served / fastest_qps.max(f64::MIN_POSITIVE)
 }
 
 impl Policy for Synergai {
@@ -32,27 +161,66 @@ impl Policy for Synergai {
         QueueOrder::LeastSlack
     }
 
+    fn prepare(&mut self, queue: &[JobId], ctx: &Context<'_>) -> Option<Vec<JobId>> {
+        let (mut live, mut lost) = (Vec::with_capacity(queue.len()), Vec::new());
+        for &id in queue {
+            let job = &ctx.jobs[id as usize];
+            if best_completion(job, ctx) <= job.deadline_ms() {
+                live.push(id);
+            } else {
+                lost.push(id);
+            }
+        }
+        let nodes = ctx.cluster.len().max(1) as f64;
+        let utilization = Self::utilization(ctx.cluster, ctx.profile.archs.len());
+        let queued = self.params.queue_weight * live.len() as f64 / nodes;
+        self.pressure = Some((utilization + queued).clamp(0.0, 1.0));
+        if lost.is_empty() {
+            return None;
+        }
+        live.extend(lost);
+        Some(live)
+    }
+
     fn decide(&mut self, id: JobId, ctx: &Context<'_>) -> Decision {
         let job = &ctx.jobs[id as usize];
         let deadline = job.deadline_ms();
-        let mut meeting: Vec<Option_> = Vec::new();
-        let mut earliest: Option<Candidate> = None;
+        let theta = self.pressure(ctx);
+        let mut best: Option<(f64, Candidate)> = None;
+        let mut meeting = 0u32;
+        let mut unmargined: Option<Candidate> = None;
+        let mut cheapest: Option<(f64, Candidate)> = None;
         let mut weighed: Vec<Candidate> = Vec::new();
+        let fastest_qps = ctx
+            .groups_for(job)
+            .filter_map(|(g, _)| ctx.plan.get(job.model, g.arch))
+            .filter_map(|p| p.by_speed.first())
+            .map(|c| c.qps)
+            .fold(0.0, f64::max);
         for (group, node) in ctx.groups_for(job) {
             let Some(plan) = ctx.plan.get(job.model, group.arch) else {
                 continue;
             };
-            // Scarcity: busy archs cost more, so load spreads before it queues.
-            let scarcity = 1.0 + ctx.cluster.arch_usage(group.arch).utilization();
-            for config in &plan.candidates {
+            let mut safe: Option<bool> = None;
+            let imposed_j = if self.params.joules_per_second > 0.0 {
+                imposed_energy_j(ctx.cluster, node, group, ctx.now_ms)
+            } else {
+                0.0
+            };
+            for config in &plan.by_speed {
                 if !group.fits(config.threads, config.memory_mib, config.gpus) {
                     continue;
                 }
                 let completion = predict(job, group, config, ctx.now_ms);
-                let busy_s = (completion - group.network_ms - ctx.now_ms) / 1000.0;
-                let price = f64::from(config.threads) * plan.core_price
-                    + f64::from(config.gpus) * plan.gpu_price;
-                let cost = busy_s * price * scarcity;
+                let run_s = (completion - group.network_ms - ctx.now_ms) / 1000.0;
+                let resources = priced_resources(ctx, group, plan, config, run_s, fastest_qps);
+                let energy_s = if self.params.joules_per_second > 0.0 {
+                    (config.watts * run_s + imposed_j) / self.params.joules_per_second
+                } else {
+                    0.0
+                };
+                let latency_s = (completion - ctx.now_ms) / 1000.0;
+                let score = (1.0 - theta) * latency_s + theta * resources + energy_s;
                 let candidate = Candidate {
                     node,
                     identical: group.len() as u32,
@@ -60,32 +228,35 @@ impl Policy for Synergai {
                     start_ms: ctx.now_ms,
                     predicted_completion_ms: completion,
                     slack_ms: deadline - completion,
-                    score: Some(cost),
+                    score: Some(score),
                     chosen: false,
                 };
                 if ctx.explain {
                     weighed.push(candidate);
                 }
-                // Meets the deadline even if one more job lands on the node
-                // before it finishes (predictions assume today's co-location).
+                let key = |c: &Candidate| (c.predicted_completion_ms, c.node, c.config.threads);
+                if cheapest.is_none_or(|(c, b)| (resources, key(&candidate)) < (c, key(&b))) {
+                    cheapest = Some((resources, candidate));
+                }
+                if completion > deadline {
+                    continue;
+                }
                 let robust = ctx.now_ms
                     + config.service_ms(job.queries, group.alpha, group.running + 1)
                     + group.network_ms;
-                if robust <= deadline {
-                    meeting.push(Option_ {
-                        candidate,
-                        tier: group.tier,
-                        cost,
-                    });
-                }
-                if earliest.is_none_or(|e| (completion, node) < (e.predicted_completion_ms, e.node))
-                {
-                    earliest = Some(candidate);
+                let ok =
+                    robust <= deadline && *safe.get_or_insert_with(|| harmless(ctx, node, group));
+                if ok {
+                    meeting += 1;
+                    if best.is_none_or(|(s, b)| (score, key(&candidate)) < (s, key(&b))) {
+                        best = Some((score, candidate));
+                    }
+                } else if unmargined.is_none_or(|u| candidate.slack_ms > u.slack_ms) {
+                    unmargined = Some(candidate);
                 }
             }
         }
-        let pinned = job.pin.is_some();
-        let finish = |chosen: Candidate, reason: Reason, mut weighed: Vec<Candidate>| {
+        let assign = |chosen: Candidate, reason: Reason, mut weighed: Vec<Candidate>| {
             for c in &mut weighed {
                 c.chosen = c.node == chosen.node && c.config == chosen.config;
             }
@@ -97,55 +268,48 @@ impl Policy for Synergai {
                     config: chosen.config,
                     predicted_completion_ms: chosen.predicted_completion_ms,
                     slack_ms: chosen.slack_ms,
-                    pinned,
+                    pinned: job.pin.is_some(),
                 }),
                 reason,
                 candidates: weighed,
             }
         };
-        if !meeting.is_empty() {
-            let cheapest = meeting.iter().map(|o| o.cost).fold(f64::INFINITY, f64::min);
-            let near = cheapest * NEAR_EQUAL_COST;
-            let best = meeting
-                .iter()
-                .filter(|o| o.cost <= near)
-                .min_by(|a, b| {
-                    (a.tier != Tier::Edge)
-                        .cmp(&(b.tier != Tier::Edge))
-                        .then(b.candidate.slack_ms.total_cmp(&a.candidate.slack_ms))
-                        .then(a.candidate.node.cmp(&b.candidate.node))
-                        .then(a.candidate.config.threads.cmp(&b.candidate.config.threads))
-                })
-                .map(|o| (o.candidate, o.cost));
-            if let Some((chosen, cost)) = best {
-                let reason = Reason::LeastCostMeetingDeadline {
-                    meeting: meeting.len() as u32,
+        if let Some((cost, chosen)) = best {
+            return assign(
+                chosen,
+                Reason::LeastCostMeetingDeadline {
+                    meeting,
                     cost,
-                };
-                return finish(chosen, reason, weighed);
-            }
+                    pressure: theta,
+                },
+                weighed,
+            );
         }
-        // Nothing meets the deadline now: would waiting for capacity help?
-        let wait = earliest_wait(job, ctx, |p| &p.candidates, &mut weighed);
-        match (earliest, wait) {
-            (Some(now), Some((node, at, completion)))
-                if completion <= deadline || completion < now.predicted_completion_ms =>
-            {
-                let reason = if completion <= deadline {
-                    Reason::WaitMeetsDeadline { node, at_ms: at }
-                } else {
-                    Reason::WaitIsEarlier { node, at_ms: at }
+        let wait = earliest_wait(job, ctx, |p| &p.by_speed, &mut weighed);
+        if let Some((node, at, completion)) = wait
+            && completion <= deadline
+        {
+            return Decision {
+                candidates: weighed,
+                ..Decision::hold(
+                    id,
+                    ctx.now_ms,
+                    Reason::WaitMeetsDeadline { node, at_ms: at },
+                )
+            };
+        }
+        if let Some(chosen) = unmargined {
+            let reason = Reason::MeetsWithoutMargin {
+                slack_ms: chosen.slack_ms,
+            };
+            return assign(chosen, reason, weighed);
+        }
+        match (cheapest, wait) {
+            (Some((_, chosen)), _) => {
+                let reason = Reason::LostCheapest {
+                    excess_ms: chosen.predicted_completion_ms - deadline,
                 };
-                Decision {
-                    candidates: weighed,
-                    ..Decision::hold(id, ctx.now_ms, reason)
-                }
-            }
-            (Some(now), _) => {
-                let reason = Reason::LeastExcess {
-                    excess_ms: now.predicted_completion_ms - deadline,
-                };
-                finish(now, reason, weighed)
+                assign(chosen, reason, weighed)
             }
             (None, Some(_)) => Decision {
                 candidates: weighed,
