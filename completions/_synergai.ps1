@@ -61,6 +61,7 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--suite', '--suite', [CompletionResultType]::ParameterName, 'Also replay the fixed generated evaluation suite (24 scenarios, 5–500 nodes, four fleet shapes, tight to loose QoS, loads 0.3–1.5)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -252,10 +253,12 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Number of jobs')
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed of everything random')
             [CompletionResult]::new('--load', '--load', [CompletionResultType]::ParameterName, 'Offered load in (0, 10]: the mean arrival rate as a multiple of the cluster''s capacity for the mix (every job at its offline-plan knee, no interference)')
+            [CompletionResult]::new('--shape', '--shape', [CompletionResultType]::ParameterName, 'How the fleet splits over the architectures')
+            [CompletionResult]::new('--qos', '--qos', [CompletionResultType]::ParameterName, 'How tight the jobs'' QoS is (multiples of each job''s shortest run: tight 1.2–5, normal 2–30, loose 10–100)')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write here instead of stdout')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'synergai;fixture;import-trace' {

@@ -309,7 +309,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__fixture__subcmd__generate)
-            opts="-h --nodes --jobs --seed --load --out --color --help"
+            opts="-h --nodes --jobs --seed --load --shape --qos --out --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -329,6 +329,14 @@ _synergai() {
                     ;;
                 --load)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shape)
+                    COMPREPLY=($(compgen -W "balanced cloud-heavy pi-heavy gpu-scarce" -- "${cur}"))
+                    return 0
+                    ;;
+                --qos)
+                    COMPREPLY=($(compgen -W "tight normal loose" -- "${cur}"))
                     return 0
                     ;;
                 --out)
@@ -846,7 +854,7 @@ _synergai() {
                     return 0
                     ;;
                 --policy)
-                    COMPREPLY=($(compgen -W "synergai slo-aware k8s-default round-robin random" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "synergai slo-energy edf-rightsize slo-aware k8s-default round-robin random" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -904,7 +912,7 @@ _synergai() {
                     return 0
                     ;;
                 --policy)
-                    COMPREPLY=($(compgen -W "synergai slo-aware k8s-default round-robin random" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "synergai slo-energy edf-rightsize slo-aware k8s-default round-robin random" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -1114,7 +1122,7 @@ _synergai() {
                     return 0
                     ;;
                 --policy)
-                    COMPREPLY=($(compgen -W "synergai slo-aware k8s-default round-robin random" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "synergai slo-energy edf-rightsize slo-aware k8s-default round-robin random" -- "${cur}"))
                     return 0
                     ;;
                 --mode)
@@ -1321,14 +1329,14 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__replay)
-            opts="-o -h --policy --theta --output --color --help"
+            opts="-o -h --suite --policy --theta --output --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --policy)
-                    COMPREPLY=($(compgen -W "synergai slo-aware k8s-default round-robin random" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "synergai slo-energy edf-rightsize slo-aware k8s-default round-robin random" -- "${cur}"))
                     return 0
                     ;;
                 --theta)
@@ -1448,7 +1456,7 @@ _synergai() {
                     return 0
                     ;;
                 --policy)
-                    COMPREPLY=($(compgen -W "synergai slo-aware k8s-default round-robin random" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "synergai slo-energy edf-rightsize slo-aware k8s-default round-robin random" -- "${cur}"))
                     return 0
                     ;;
                 --interval)
@@ -1552,7 +1560,7 @@ _synergai() {
                     return 0
                     ;;
                 --policy)
-                    COMPREPLY=($(compgen -W "synergai slo-aware k8s-default round-robin random" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "synergai slo-energy edf-rightsize slo-aware k8s-default round-robin random" -- "${cur}"))
                     return 0
                     ;;
                 --speed)

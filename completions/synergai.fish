@@ -40,6 +40,8 @@ complete -c synergai -n "__fish_synergai_needs_command" -f -a "completions" -d '
 complete -c synergai -n "__fish_synergai_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c synergai -n "__fish_synergai_using_subcommand tui" -s f -l fixture -d 'Scenario to replay, or recording to play back (default: the embedded default scenario)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand tui" -l policy -d 'Policy that places the jobs (switch later with `:policy NAME`)' -r -f -a "synergai\t''
+slo-energy\t''
+edf-rightsize\t''
 slo-aware\t''
 k8s-default\t''
 round-robin\t''
@@ -57,6 +59,8 @@ complete -c synergai -n "__fish_synergai_using_subcommand tui" -l manual -d 'Sta
 complete -c synergai -n "__fish_synergai_using_subcommand tui" -l kube -d 'Use the cluster of the kubeconfig ($KUBECONFIG or ~/.kube/config)'
 complete -c synergai -n "__fish_synergai_using_subcommand tui" -s h -l help -d 'Print help'
 complete -c synergai -n "__fish_synergai_using_subcommand replay" -l policy -d 'Policies to compare (comma-separated)' -r -f -a "synergai\t''
+slo-energy\t''
+edf-rightsize\t''
 slo-aware\t''
 k8s-default\t''
 round-robin\t''
@@ -69,6 +73,7 @@ yaml\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand replay" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand replay" -l suite -d 'Also replay the fixed generated evaluation suite (24 scenarios, 5–500 nodes, four fleet shapes, tight to loose QoS, loads 0.3–1.5)'
 complete -c synergai -n "__fish_synergai_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and not __fish_seen_subcommand_from plan explain override release apply help" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
@@ -86,6 +91,8 @@ complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -l at -d 'Simulated time of the decision (e.g. 120s, 2m, 90000)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -l policy -d 'Policy that decides' -r -f -a "synergai\t''
+slo-energy\t''
+edf-rightsize\t''
 slo-aware\t''
 k8s-default\t''
 round-robin\t''
@@ -107,6 +114,8 @@ complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -l at -d 'Explain the decision at this time instead of the one that placed the job' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -l policy -r -f -a "synergai\t''
+slo-energy\t''
+edf-rightsize\t''
 slo-aware\t''
 k8s-default\t''
 round-robin\t''
@@ -149,6 +158,8 @@ complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -l until -d 'Stop at this simulated time (default: run to the end)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -l policy -r -f -a "synergai\t''
+slo-energy\t''
+edf-rightsize\t''
 slo-aware\t''
 k8s-default\t''
 round-robin\t''
@@ -214,11 +225,18 @@ complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_se
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from generate" -l jobs -d 'Number of jobs' -r
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from generate" -l seed -d 'Seed of everything random' -r
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from generate" -l load -d 'Offered load in (0, 10]: the mean arrival rate as a multiple of the cluster\'s capacity for the mix (every job at its offline-plan knee, no interference)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from generate" -l shape -d 'How the fleet splits over the architectures' -r -f -a "balanced\t'Edge boards weighted up, as in real edge-to-cloud fleets (xeon-vm : agx-orin : orin-nx : rpi5 = 1 : 1 : 1.5 : 2)'
+cloud-heavy\t'Mostly cloud VMs (6 : 0.5 : 0.5 : 1)'
+pi-heavy\t'Mostly Raspberry Pis (0.5 : 0.3 : 0.5 : 8)'
+gpu-scarce\t'Few GPU boards among VMs and Pis (2 : 0.25 : 0.25 : 4)'"
+complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from generate" -l qos -d 'How tight the jobs\' QoS is (multiples of each job\'s shortest run: tight 1.2–5, normal 2–30, loose 10–100)' -r -f -a "tight\t'1.2–5× the shortest run: most jobs need a fast configuration'
+normal\t'2–30× (the default scenario\'s range)'
+loose\t'10–100×: almost any configuration will do'"
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from generate" -l out -d 'Write here instead of stdout' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from generate" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from generate" -s h -l help -d 'Print help'
+complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from generate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from import-trace" -l out -d 'Write here instead of stdout' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from import-trace" -l start -d 'Start of the window, after the trace\'s first request (e.g. 5m)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from import-trace" -l duration -d 'Length of the window, in trace time (e.g. 10m, 1h)' -r
@@ -256,6 +274,8 @@ complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and not __f
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l context -d 'Kubeconfig context (default: the current one)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l policy -d 'Policy that decides' -r -f -a "synergai\t''
+slo-energy\t''
+edf-rightsize\t''
 slo-aware\t''
 k8s-default\t''
 round-robin\t''

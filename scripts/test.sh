@@ -17,6 +17,11 @@ trap 'rm -f "$log"' EXIT
 status=0
 cargo test --no-fail-fast --lib --bins --tests 2>&1 | tee "$log" || status=$?
 
+# Placement quality: 30 scenarios under seven policies, too slow without
+# optimisation (the test is ignored in debug builds).
+echo "== cargo test --release --test quality"
+cargo test --release --test quality 2>&1 | tee -a "$log" || status=$?
+
 # Hostile input: every cargo-fuzz target for a bounded time (the corpus in
 # fuzz/corpus/ is also replayed by tests/hostile.rs above). 0 skips it.
 fuzz_seconds="${SYNERGAI_FUZZ_SECONDS:-60}"

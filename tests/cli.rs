@@ -58,6 +58,8 @@ fn replay_on_the_embedded_default_prints_every_policy() {
     let out = stdout(&o);
     for p in [
         "SYNERGAI",
+        "SLO-ENERGY",
+        "EDF-RIGHTSIZE",
         "SLO-AWARE",
         "K8S-DEFAULT",
         "ROUND-ROBIN",
@@ -65,8 +67,54 @@ fn replay_on_the_embedded_default_prints_every_policy() {
     ] {
         assert!(out.contains(p), "missing {p} in\n{out}");
     }
-    assert!(out.contains("violations relative to synergai"));
+    assert!(out.contains("(violations + 1) relative to synergai's"));
     assert!(!out.contains('\u{1b}'), "ANSI escapes when piped");
+}
+
+#[test]
+fn replay_of_several_scenarios_summarises_them() {
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let a = format!("{dir}/fixtures/scenarios/light-load.yaml");
+    let b = format!("{dir}/fixtures/scenarios/default.yaml");
+    let o = synergai(&[
+        "replay",
+        &a,
+        &b,
+        "--policy",
+        "synergai,slo-energy,k8s-default",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("violations per scenario (2 scenarios"),
+        "{out}"
+    );
+    assert!(
+        out.contains("light-load") && out.contains("default"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "geometric mean over 2 scenarios of (violations + 1) / (synergai's + 1): slo-energy"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("synergai has no more violations than any other policy on"),
+        "{out}"
+    );
+    let o = synergai(&[
+        "replay",
+        &a,
+        &b,
+        "--policy",
+        "synergai,k8s-default",
+        "-o",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
+    assert_eq!(v["summary"]["scenarios"], 2);
+    assert_eq!(v["meanViolationRatios"][0]["policy"], "k8s-default");
 }
 
 #[test]

@@ -206,6 +206,7 @@ pub enum Reason {
     /// synergai: no placement, now or by waiting, meets the deadline: the
     /// configuration that takes the least from other jobs.
     LostCheapest { excess_ms: f64 },
+
     /// Nothing meets the deadline and waiting is no better: the earliest
     /// completion now.
     LeastExcess { excess_ms: f64 },

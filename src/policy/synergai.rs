@@ -9,9 +9,11 @@
 //!    still make it.
 //! 2. **Pressure.** One number θ ∈ [0, 1] per pass: the share of the
 //!    cluster's compute in use plus the pending jobs that can still make it
-//!    per node. At θ = 0 nothing is scarce and a job gets its fastest
-//!    configuration; as θ grows, the resource-seconds a placement takes are
-//!    priced in, each resource by its architecture's utilization.
+//!    per node; a tight job (fastest run near its QoS) raises its own θ.
+//!    At θ = 0 nothing is scarce and a job gets its fastest configuration;
+//!    as θ grows, the resource-seconds a placement takes are priced in
+//!    (in what the resources could have served, each weighted by
+//!    `1 + its architecture's utilization`).
 //! 3. **Feasible candidates** are every (node state, profiled
 //!    configuration) that fits now, completes by the deadline even with one
 //!    more co-located job, and does not make a co-located job that would
@@ -21,7 +23,6 @@
 //!    meets the deadline; else place where it meets the deadline without
 //!    margin; else the job is lost and runs on its cheapest configuration.
 
-use super::edf::imposed_energy_j;
 use super::wait::earliest_wait;
 use super::{
     Action, Assignment, Candidate, Context, Decision, ModelArchPlan, PlanConfig, Policy,
@@ -29,21 +30,23 @@ use super::{
 };
 use crate::model::{Cluster, JobId, JobSpec, NodeGroup, NodeId};
 
-/// Every tunable of the policy, in one place.
+/// Every tunable of the policy, in one place. The values were chosen on
+/// the shipped scenarios and the generated suite as a whole, never on one
+/// scenario (`tests/quality.rs`).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Params {
     /// Weight of the pending jobs that can still meet their deadline, per
     /// node, in the pressure θ.
     pub queue_weight: f64,
-    /// Energy (J) counted as one second of run time when breaking near-ties.
-    pub joules_per_second: f64,
+    /// A job's own θ is at least this × (its fastest run / its QoS).
+    pub tightness_weight: f64,
 }
 
 impl Default for Params {
     fn default() -> Params {
         Params {
             queue_weight: 1.0,
-            joules_per_second: 0.0,
+            tightness_weight: 4.0,
         }
     }
 }
@@ -197,16 +200,17 @@ impl Policy for Synergai {
             .filter_map(|p| p.by_speed.first())
             .map(|c| c.qps)
             .fold(0.0, f64::max);
+        // A tight job (its fastest run near its QoS) is right-sized however
+        // idle the cluster is: its latency is worth nothing beyond the
+        // deadline, and the capacity it leaves serves the next tight job.
+        let fastest_run = best_completion(job, ctx) - ctx.now_ms;
+        let tightness = (fastest_run / job.qos_ms).clamp(0.0, 1.0);
+        let theta = theta.max((self.params.tightness_weight * tightness).min(1.0));
         for (group, node) in ctx.groups_for(job) {
             let Some(plan) = ctx.plan.get(job.model, group.arch) else {
                 continue;
             };
             let mut safe: Option<bool> = None;
-            let imposed_j = if self.params.joules_per_second > 0.0 {
-                imposed_energy_j(ctx.cluster, node, group, ctx.now_ms)
-            } else {
-                0.0
-            };
             for config in &plan.by_speed {
                 if !group.fits(config.threads, config.memory_mib, config.gpus) {
                     continue;
@@ -214,13 +218,8 @@ impl Policy for Synergai {
                 let completion = predict(job, group, config, ctx.now_ms);
                 let run_s = (completion - group.network_ms - ctx.now_ms) / 1000.0;
                 let resources = priced_resources(ctx, group, plan, config, run_s, fastest_qps);
-                let energy_s = if self.params.joules_per_second > 0.0 {
-                    (config.watts * run_s + imposed_j) / self.params.joules_per_second
-                } else {
-                    0.0
-                };
                 let latency_s = (completion - ctx.now_ms) / 1000.0;
-                let score = (1.0 - theta) * latency_s + theta * resources + energy_s;
+                let score = (1.0 - theta) * latency_s + theta * resources;
                 let candidate = Candidate {
                     node,
                     identical: group.len() as u32,

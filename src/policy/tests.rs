@@ -147,14 +147,14 @@ fn synergai_right_sizes_a_loose_job_and_uses_the_gpu_for_a_tight_one() {
     // Loose: both meet the deadline; both cost about the same in served
     // queries, and the edge board wins the near-tie.
     let loose = [job(1000, 60_000.0)];
-    let d = decide(&mut Synergai, &w, &loose);
+    let d = decide(&mut Synergai::default(), &w, &loose);
     let a = assigned(&d);
     assert!(matches!(d.reason, Reason::LeastCostMeetingDeadline { .. }));
     assert!(a.slack_ms > 0.0);
     assert_eq!(d.candidates.iter().filter(|c| c.chosen).count(), 1);
     // Tight: only the GPU meets 1.5 s for 1000 queries.
     let tight = [job(1000, 1500.0)];
-    let a = assigned(&decide(&mut Synergai, &w, &tight));
+    let a = assigned(&decide(&mut Synergai::default(), &w, &tight));
     assert_eq!(a.node, 0);
     assert_eq!(a.config.engine, Engine::Tensorrt);
 }
@@ -166,7 +166,7 @@ fn synergai_holds_when_waiting_for_the_gpu_beats_placing_now() {
     let gpu = w.plan.get(0, 0).unwrap().knee;
     w.cluster.place(0, 99, 100, &gpu.placement(), 0.0, false);
     let jobs = [job(1000, 1200.0)];
-    let d = decide(&mut Synergai, &w, &jobs);
+    let d = decide(&mut Synergai::default(), &w, &jobs);
     assert_eq!(d.action, Action::Hold, "{:?}", d.reason);
     assert!(matches!(
         d.reason,
@@ -275,4 +275,117 @@ fn a_jobs_own_constraints_restrict_every_policy_without_being_an_override() {
         let d = decide(kind.build(1).as_mut(), &w, &jobs);
         assert_eq!(d.action, Action::Hold, "{kind}");
     }
+}
+
+#[test]
+fn synergai_gives_a_loose_job_on_an_idle_cluster_its_fastest_configuration() {
+    let w = world();
+    // Nothing is scarce (θ = 0, the job is loose): latency decides.
+    let jobs = [job(1000, 600_000.0)];
+    let a = assigned(&decide(&mut Synergai::default(), &w, &jobs));
+    assert_eq!((a.node, a.config.engine), (0, Engine::Tensorrt));
+}
+
+#[test]
+fn synergai_right_sizes_under_pressure() {
+    let mut w = world();
+    // The VM is busy with 12 of 16 cores: θ rises, and a job with room
+    // takes a small configuration instead of the fastest.
+    let busy = w.plan.get(0, 1).unwrap().by_speed[1];
+    w.cluster
+        .place(1, 97, 1_000_000, &busy.placement(), 0.0, false);
+    let gpu = w.plan.get(0, 0).unwrap().knee;
+    w.cluster
+        .place(0, 98, 1_000_000, &gpu.placement(), 0.0, false);
+    // Four jobs wait for two nodes: θ = 1, resources decide.
+    let jobs = vec![job(1000, 600_000.0); 4];
+    let ctx = Context {
+        now_ms: 0.0,
+        cluster: &w.cluster,
+        plan: &w.plan,
+        profile: &w.profile,
+        jobs: &jobs,
+        explain: false,
+    };
+    let mut policy = Synergai::default();
+    policy.prepare(&[0, 1, 2, 3], &ctx);
+    let d = policy.decide(0, &ctx);
+    let a = assigned(&d);
+    assert!(
+        matches!(d.reason, Reason::LeastCostMeetingDeadline { pressure, .. } if pressure == 1.0),
+        "{:?}",
+        d.reason
+    );
+    // Not the fastest (8 or 16 VM threads): a small CPU configuration
+    // where a core serves the most for what it is worth.
+    assert_eq!(a.config.engine, Engine::Onnxruntime);
+    assert!(a.config.threads <= 4, "right-sized: {:?}", a.config);
+}
+
+#[test]
+fn synergai_puts_jobs_that_cannot_meet_their_deadline_last() {
+    let w = world();
+    // Job 0 cannot finish 1000 queries in 100 ms anywhere; job 1 can.
+    let jobs = [job(1000, 100.0), job(100, 60_000.0)];
+    let ctx = Context {
+        now_ms: 0.0,
+        cluster: &w.cluster,
+        plan: &w.plan,
+        profile: &w.profile,
+        jobs: &jobs,
+        explain: false,
+    };
+    let mut policy = Synergai::default();
+    assert_eq!(policy.prepare(&[0, 1], &ctx), Some(vec![1, 0]));
+    let d = policy.decide(0, &ctx);
+    assert!(
+        matches!(d.reason, Reason::LostCheapest { .. }),
+        "{:?}",
+        d.reason
+    );
+}
+
+#[test]
+fn slo_energy_takes_the_least_energy_and_edf_rightsize_the_least_core_seconds() {
+    let w = world();
+    let jobs = [job(1000, 600_000.0)];
+    let d = decide(PolicyKind::SloEnergy.build(1).as_mut(), &w, &jobs);
+    let chosen = assigned(&d);
+    let energy = |c: &Candidate| c.config.watts * (c.predicted_completion_ms - c.start_ms);
+    let least = d
+        .candidates
+        .iter()
+        .map(energy)
+        .fold(f64::INFINITY, f64::min);
+    let picked = d.candidates.iter().find(|c| c.chosen).unwrap();
+    assert!(matches!(d.reason, Reason::LeastEnergy { .. }));
+    assert!(energy(picked) <= least * 1.05, "{chosen:?}");
+    let d = decide(PolicyKind::EdfRightsize.build(1).as_mut(), &w, &jobs);
+    assert!(matches!(d.reason, Reason::LeastCoreSeconds { .. }));
+    let picked = d.candidates.iter().find(|c| c.chosen).unwrap();
+    assert!(
+        d.candidates
+            .iter()
+            .all(|c| picked.score.unwrap() <= c.score.unwrap()),
+        "least core-seconds"
+    );
+}
+
+#[test]
+fn the_edf_competitors_order_by_deadline_then_laxity() {
+    let w = world();
+    let early = JobSpec {
+        arrival_ms: 10.0,
+        ..job(100, 1_000.0)
+    };
+    let late = job(100, 5_000.0);
+    let order = QueueOrder::EarliestDeadline;
+    let nodes = w.cluster.specs().clone();
+    let k = |j: &JobSpec| order.key(j, &nodes, &w.plan, &[0, 1]);
+    assert!(k(&early) < k(&late));
+    // Equal deadlines: the longer job (less laxity) first.
+    let long = job(5_000, 5_000.0);
+    assert!(k(&long) < k(&late));
+    assert_eq!(PolicyKind::SloEnergy.build(1).order(), order);
+    assert_eq!(PolicyKind::EdfRightsize.build(1).order(), order);
 }
