@@ -26,9 +26,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use synergai::fixture::{Origin, load_profile};
 use synergai::model::{ArchId, Cluster, JobId, JobSpec, NodeSpec, Profile, Tier};
-use synergai::policy::{
-    Action, Context, Explain, OfflinePlan, Policy, PolicyKind, QueueOrder, run_pass,
-};
+use synergai::policy::{Action, Context, Explain, OfflinePlan, Policy, PolicyKind, run_pass};
 use synergai::sim::workload::{Arrivals, Generator, MixItem, QosRule, generate};
 use synergai::sim::{Scenario, SimOptions, Simulator};
 
@@ -44,8 +42,8 @@ const SEED: u64 = 42;
 /// Poisson arrivals per node and second tried, in order, to reach the
 /// loaded state (the steady-state load depends on the policy's choices, so
 /// the first rate whose replay enters `TARGET_CORE_USE` is taken).
-const LOAD_RATES_PER_NODE: [f64; 10] = [
-    0.01, 0.015, 0.02, 0.025, 0.03, 0.035, 0.04, 0.05, 0.06, 0.08,
+const LOAD_RATES_PER_NODE: [f64; 15] = [
+    0.01, 0.015, 0.02, 0.025, 0.03, 0.035, 0.04, 0.05, 0.06, 0.08, 0.1, 0.12, 0.15, 0.2, 0.25,
 ];
 /// Simulated time of arrivals generated for the loaded state.
 const LOAD_ARRIVALS_MS: f64 = 900_000.0;
@@ -356,16 +354,18 @@ fn full(state: &Loaded, profile: &Profile) -> Loaded {
 /// `ids` in the order a pass of `policy` considers them.
 fn queue_for(policy: &dyn Policy, state: &Loaded, ids: &[JobId]) -> Vec<JobId> {
     let mut queue = ids.to_vec();
-    if policy.order() == QueueOrder::LeastSlack {
-        let mut archs: Vec<ArchId> = state.cluster.specs().iter().map(|s| s.arch).collect();
-        archs.sort_unstable();
-        archs.dedup();
-        let key = |id: &JobId| {
-            let job = &state.jobs[*id as usize];
-            job.deadline_ms() - state.plan.min_service_ms(job.model, job.queries, &archs)
-        };
-        queue.sort_by(|a, b| key(a).total_cmp(&key(b)).then(a.cmp(b)));
-    }
+    let mut archs: Vec<ArchId> = state.cluster.specs().iter().map(|s| s.arch).collect();
+    archs.sort_unstable();
+    archs.dedup();
+    let order = policy.order();
+    let nodes = state.cluster.specs();
+    let key = |id: &JobId| order.key(&state.jobs[*id as usize], nodes, &state.plan, &archs);
+    queue.sort_by(|a, b| {
+        let (ka, kb) = (key(a), key(b));
+        ka.0.total_cmp(&kb.0)
+            .then(ka.1.total_cmp(&kb.1))
+            .then(a.cmp(b))
+    });
     queue
 }
 
