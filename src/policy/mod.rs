@@ -204,7 +204,8 @@ pub enum Reason {
     /// waiting does not: the one with the most slack.
     MeetsWithoutMargin { slack_ms: f64 },
     /// synergai: no placement, now or by waiting, meets the deadline: the
-    /// configuration that takes the least from other jobs.
+    /// least cost at the pass's pressure (the least capacity when it is
+    /// scarce).
     LostCheapest { excess_ms: f64 },
 
     /// Nothing meets the deadline and waiting is no better: the earliest
@@ -249,7 +250,7 @@ impl Reason {
                 fmt_ms(slack_ms)
             ),
             Reason::LostCheapest { excess_ms } => format!(
-                "cannot meet the deadline now or by waiting: the configuration taking the least capacity (excess {})",
+                "cannot meet the deadline now or by waiting: least cost at the pass's pressure (excess {})",
                 fmt_ms(excess_ms)
             ),
             Reason::LeastExcess { excess_ms } => format!(

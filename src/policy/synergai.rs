@@ -21,7 +21,9 @@
 //!    `(1 − θ)·run time + θ·priced resource-seconds`.
 //! 4. **Otherwise**: hold if waiting for a running job to free capacity
 //!    meets the deadline; else place where it meets the deadline without
-//!    margin; else the job is lost and runs on its cheapest configuration.
+//!    margin; else the job is lost: scored with the pass's θ alone (not its
+//!    own tightness), it takes the least capacity under pressure and
+//!    finishes soon when nothing is scarce.
 
 use super::wait::earliest_wait;
 use super::{
@@ -205,6 +207,7 @@ impl Policy for Synergai {
         // deadline, and the capacity it leaves serves the next tight job.
         let fastest_run = best_completion(job, ctx) - ctx.now_ms;
         let tightness = (fastest_run / job.qos_ms).clamp(0.0, 1.0);
+        let pass_theta = theta;
         let theta = theta.max((self.params.tightness_weight * tightness).min(1.0));
         for (group, node) in ctx.groups_for(job) {
             let Some(plan) = ctx.plan.get(job.model, group.arch) else {
@@ -234,8 +237,11 @@ impl Policy for Synergai {
                     weighed.push(candidate);
                 }
                 let key = |c: &Candidate| (c.predicted_completion_ms, c.node, c.config.threads);
-                if cheapest.is_none_or(|(c, b)| (resources, key(&candidate)) < (c, key(&b))) {
-                    cheapest = Some((resources, candidate));
+                // A lost job is scored without its own tightness: under
+                // pressure it takes the least, otherwise it finishes soon.
+                let lost_cost = (1.0 - pass_theta) * latency_s + pass_theta * resources;
+                if cheapest.is_none_or(|(c, b)| (lost_cost, key(&candidate)) < (c, key(&b))) {
+                    cheapest = Some((lost_cost, candidate));
                 }
                 if completion > deadline {
                     continue;
