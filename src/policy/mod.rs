@@ -336,6 +336,33 @@ pub struct Decision {
 }
 
 impl Decision {
+    /// Assigns `job` to a weighed candidate, marking it chosen among `weighed`.
+    pub fn assign(
+        id: JobId,
+        at_ms: f64,
+        job: &JobSpec,
+        chosen: Candidate,
+        reason: Reason,
+        mut weighed: Vec<Candidate>,
+    ) -> Decision {
+        for c in &mut weighed {
+            c.chosen = c.node == chosen.node && c.config == chosen.config;
+        }
+        Decision {
+            job: id,
+            at_ms,
+            action: Action::Assign(Assignment {
+                node: chosen.node,
+                config: chosen.config,
+                predicted_completion_ms: chosen.predicted_completion_ms,
+                slack_ms: chosen.slack_ms,
+                pinned: job.pin.is_some(),
+            }),
+            reason,
+            candidates: weighed,
+        }
+    }
+
     pub fn hold(job: JobId, at_ms: f64, reason: Reason) -> Decision {
         Decision {
             job,

@@ -27,8 +27,7 @@
 
 use super::wait::earliest_wait;
 use super::{
-    Action, Assignment, Candidate, Context, Decision, ModelArchPlan, PlanConfig, Policy,
-    QueueOrder, Reason, predict,
+    Candidate, Context, Decision, ModelArchPlan, PlanConfig, Policy, QueueOrder, Reason, predict,
 };
 use crate::model::{Cluster, JobId, JobSpec, NodeGroup, NodeId};
 
@@ -261,23 +260,8 @@ impl Policy for Synergai {
                 }
             }
         }
-        let assign = |chosen: Candidate, reason: Reason, mut weighed: Vec<Candidate>| {
-            for c in &mut weighed {
-                c.chosen = c.node == chosen.node && c.config == chosen.config;
-            }
-            Decision {
-                job: id,
-                at_ms: ctx.now_ms,
-                action: Action::Assign(Assignment {
-                    node: chosen.node,
-                    config: chosen.config,
-                    predicted_completion_ms: chosen.predicted_completion_ms,
-                    slack_ms: chosen.slack_ms,
-                    pinned: job.pin.is_some(),
-                }),
-                reason,
-                candidates: weighed,
-            }
+        let assign = |chosen: Candidate, reason: Reason, weighed: Vec<Candidate>| {
+            Decision::assign(id, ctx.now_ms, job, chosen, reason, weighed)
         };
         if let Some((cost, chosen)) = best {
             return assign(
