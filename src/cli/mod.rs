@@ -1,6 +1,7 @@
 //! The `synergai` command line: clap definitions and dispatch. Each
 //! subcommand lives in its own module; output formatting in [`output`].
 
+mod bound_cmd;
 mod fixture_cmd;
 pub mod output;
 mod place;
@@ -46,6 +47,9 @@ pub enum Command {
     Tui(TuiArgs),
     /// Replay scenarios under several policies and compare them.
     Replay(ReplayArgs),
+    /// A lower bound on QoS violations that no policy can beat (an LP
+    /// relaxation of the replay's model).
+    Bound(bound_cmd::BoundArgs),
     /// Placement decisions from the shell: plan, explain, override, release, apply.
     #[command(subcommand)]
     Place(PlaceCommand),
@@ -446,6 +450,7 @@ pub fn run(cli: Cli) -> Result<()> {
             record: args.record,
         }),
         Command::Replay(args) => replay::run(args, color),
+        Command::Bound(args) => bound_cmd::run(args, color),
         Command::Place(cmd) => place::run(cmd, color),
         Command::Profile(cmd) => profile_cmd::run(cmd, color),
         Command::Fixture(cmd) => fixture_cmd::run(cmd),
