@@ -87,6 +87,9 @@ pub(crate) struct Class {
     admitted_by: Vec<bool>,
 }
 
+/// Arch, cores, memory, GPUs, network (bits) and which restrictions admit.
+type ClassKey = (ArchId, u32, u64, u32, u64, Vec<bool>);
+
 /// The classes of the nodes some job of `jobs` may use, and for each job
 /// the index of its restriction (what [`Classes::admits`] takes).
 pub(crate) struct Classes {
@@ -111,7 +114,7 @@ impl Classes {
             })
             .collect();
         let mut classes: Vec<Class> = Vec::new();
-        let mut lookup: HashMap<(ArchId, u32, u64, u32, u64, Vec<bool>), usize> = HashMap::new();
+        let mut lookup: HashMap<ClassKey, usize> = HashMap::new();
         for (id, node) in nodes.iter().enumerate() {
             let id = id as NodeId;
             let admitted_by: Vec<bool> = restrictions.iter().map(|r| r.admits(id, node)).collect();
@@ -207,17 +210,70 @@ pub(crate) fn modes(job: &JobSpec, i: usize, classes: &Classes, plan: &OfflinePl
                 .then(core_time(a).total_cmp(&core_time(b)))
                 .then(gpu_time(a).total_cmp(&gpu_time(b)))
         });
-        let first = out.len();
+        let mut kept: Vec<Mode> = Vec::new();
         for m in fitting {
-            let dominated = out[first..]
+            let dominated = kept
                 .iter()
-                .any(|o: &Mode| core_time(o) <= core_time(&m) && gpu_time(o) <= gpu_time(&m));
+                .any(|o| core_time(o) <= core_time(&m) && gpu_time(o) <= gpu_time(&m));
             if !dominated {
-                out.push(m);
+                kept.push(m);
             }
         }
+        // Then those a mix of two others dominates.
+        let mut i = 0;
+        while i < kept.len() {
+            let m = kept[i];
+            let others: Vec<&Mode> = kept
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != i)
+                .map(|(_, o)| o)
+                .collect();
+            let mixed = others.iter().enumerate().any(|(a, o1)| {
+                others[a + 1..].iter().any(|o2| {
+                    mix_dominates(
+                        &costs(o1),
+                        &costs(o2),
+                        &costs(&m).map(|c| c * (1.0 - 1e-12)),
+                    )
+                })
+            });
+            if mixed {
+                kept.remove(i);
+            } else {
+                i += 1;
+            }
+        }
+        out.extend(kept);
     }
     out
+}
+
+/// Per unit of work: (time, core-time, GPU-time).
+fn costs(m: &Mode) -> [f64; 3] {
+    [m.service_ms, core_time(m), gpu_time(m)]
+}
+
+/// Whether some `λ·a + (1 − λ)·b` with `λ ∈ [0, 1]` costs no more than `m`
+/// in every dimension (`m` is shrunk by 1e-12 first, so rounding never
+/// decides). Then any work done in mode `m` can be done by that
+/// mix instead (in the same slots, same class, within the same bounds:
+/// `λ·z·service(a) ≤ z·service(m)`), so dropping `m` leaves the LP's
+/// optimum unchanged.
+fn mix_dominates(a: &[f64; 3], b: &[f64; 3], m: &[f64; 3]) -> bool {
+    let (mut lo, mut hi) = (0.0f64, 1.0f64);
+    for d in 0..3 {
+        // λ·(a − b) ≤ m − b
+        let (slope, room) = (a[d] - b[d], m[d] - b[d]);
+        if slope > 0.0 {
+            hi = hi.min(room / slope);
+        } else if slope < 0.0 {
+            lo = lo.max(room / slope);
+        } else if room < 0.0 {
+            return false;
+        }
+    }
+    lo <= hi
 }
 
 fn core_time(m: &Mode) -> f64 {
@@ -318,19 +374,17 @@ impl Lp {
     }
 }
 
-/// Builds the LP of one window: `jobs[i]` may run in `modes[i]` (jobs with
-/// no mode get no column). Returns the LP and the slot boundaries.
-pub(crate) fn build(
+/// The slot boundaries of a window: from the earliest window start of a
+/// job with a mode to the latest end of one (empty: no such job).
+pub(crate) fn window_grid(
     jobs: &[&JobSpec],
     modes: &[Vec<Mode>],
-    classes: &[Class],
     slot_ms: Option<f64>,
     max_slots: usize,
-) -> (Lp, Vec<f64>) {
+) -> Vec<f64> {
     let runnable: Vec<usize> = (0..jobs.len()).filter(|&i| !modes[i].is_empty()).collect();
-    let mut lp = Lp::default();
     if runnable.is_empty() {
-        return (lp, Vec::new());
+        return Vec::new();
     }
     let start = runnable
         .iter()
@@ -345,7 +399,106 @@ pub(crate) fn build(
         events.push(window_start(jobs[i]));
         events.extend(modes[i].iter().map(|m| m.end_ms));
     }
-    let points = grid(start, end, events, slot_ms, max_slots);
+    grid(start, end, events, slot_ms, max_slots)
+}
+
+/// Slots of `points` that may overlap `[start, …)`: from the one holding `start`.
+fn first_slot(points: &[f64], start: f64) -> usize {
+    points.partition_point(|&p| p <= start).saturating_sub(1)
+}
+
+/// Whether an earliest-deadline-first fill of the relaxation (each job in
+/// one mode, in the earliest slots with room) puts every job that has a
+/// mode on time. Then the LP's maximum is the number of those jobs and the
+/// window's bound is its trivial bound, so the LP need not be solved. (A
+/// failed fill proves nothing.)
+pub(crate) fn greedy_fits(
+    jobs: &[&JobSpec],
+    modes: &[Vec<Mode>],
+    classes: &[Class],
+    points: &[f64],
+) -> bool {
+    let slots = points.len().saturating_sub(1);
+    let capacity = |per_node: u32, class: &Class| -> Vec<f64> {
+        (0..slots)
+            .map(|t| f64::from(per_node) * class.nodes.len() as f64 * (points[t + 1] - points[t]))
+            .collect()
+    };
+    let mut cores: Vec<Vec<f64>> = classes.iter().map(|c| capacity(c.cores, c)).collect();
+    let mut gpus: Vec<Vec<f64>> = classes.iter().map(|c| capacity(c.gpus, c)).collect();
+    let total = |per_node: u32, class: &Class| f64::from(per_node) * class.nodes.len() as f64;
+    let mut order: Vec<usize> = (0..jobs.len()).filter(|&i| !modes[i].is_empty()).collect();
+    let latest = |i: usize| modes[i].iter().map(|m| m.end_ms).fold(f64::MIN, f64::max);
+    order.sort_by(|&a, &b| {
+        latest(a)
+            .total_cmp(&latest(b))
+            .then(jobs[a].arrival_ms.total_cmp(&jobs[b].arrival_ms))
+    });
+    for i in order {
+        let start = window_start(jobs[i]);
+        // Cheapest first: the share of its class's cores and GPUs a unit of
+        // work takes.
+        let mut candidates = modes[i].clone();
+        let share = |m: &Mode| {
+            let class = &classes[m.class];
+            let g = if m.gpus > 0 {
+                gpu_time(m) / total(class.gpus, class)
+            } else {
+                0.0
+            };
+            core_time(m) / total(class.cores, class).max(1.0) + g
+        };
+        candidates.sort_by(|a, b| share(a).total_cmp(&share(b)));
+        let placed = candidates.iter().any(|m| {
+            let mut work = 0.0;
+            let mut used: Vec<(usize, f64)> = Vec::new();
+            for t in first_slot(points, start)..slots {
+                let (a, b) = (points[t], points[t + 1]);
+                if a >= m.end_ms || work >= 1.0 {
+                    break;
+                }
+                let mut room = overlap(a, b, start, m.end_ms);
+                if m.threads > 0 {
+                    room = room.min(cores[m.class][t] / f64::from(m.threads));
+                }
+                if m.gpus > 0 {
+                    room = room.min(gpus[m.class][t] / f64::from(m.gpus));
+                }
+                let time = room.min((1.0 - work) * m.service_ms);
+                if time > 0.0 {
+                    used.push((t, time));
+                    work += time / m.service_ms;
+                }
+            }
+            if work < 1.0 - 1e-9 {
+                return false;
+            }
+            for (t, time) in used {
+                cores[m.class][t] -= time * f64::from(m.threads);
+                gpus[m.class][t] -= time * f64::from(m.gpus);
+            }
+            true
+        });
+        if !placed {
+            return false;
+        }
+    }
+    true
+}
+
+/// Builds the LP of one window on the slots `points`: `jobs[i]` may run in
+/// `modes[i]` (jobs with no mode get no column).
+pub(crate) fn build(
+    jobs: &[&JobSpec],
+    modes: &[Vec<Mode>],
+    classes: &[Class],
+    points: &[f64],
+) -> Lp {
+    let runnable: Vec<usize> = (0..jobs.len()).filter(|&i| !modes[i].is_empty()).collect();
+    let mut lp = Lp::default();
+    if runnable.is_empty() || points.len() < 2 {
+        return lp;
+    }
     let slots = points.len() - 1;
     // Per (class, slot): the core and GPU entries.
     let mut cores: Vec<Vec<(u32, f64)>> = vec![Vec::new(); classes.len() * slots];
@@ -354,7 +507,7 @@ pub(crate) fn build(
         let job_start = window_start(jobs[i]);
         let job_end = modes[i].iter().map(|m| m.end_ms).fold(f64::MIN, f64::max);
         // Slots overlapping [job_start, job_end]: from the one holding the start.
-        let first = points.partition_point(|&p| p <= job_start).saturating_sub(1);
+        let first = first_slot(points, job_start);
         let mut all = Vec::new();
         for t in first..slots {
             let (a, b) = (points[t], points[t + 1]);
@@ -372,7 +525,7 @@ pub(crate) fn build(
                 if o <= 0.0 {
                     continue;
                 }
-                let col = lp.column((o / m.service_ms).min(1.0), 1.0);
+                let col = lp.column((o * (1.0 + CAPACITY_SLACK) / m.service_ms).min(1.0), 1.0);
                 all.push((col, 1.0));
                 time_row.push((col, m.service_ms / len));
                 let k = m.class * slots + t;
@@ -408,7 +561,7 @@ pub(crate) fn build(
             }
         }
     }
-    (lp, points)
+    lp
 }
 
 #[cfg(test)]
@@ -432,5 +585,75 @@ mod tests {
         assert_eq!(g.len(), 11);
         assert_eq!((g[0], g[10]), (0.0, 1000.0));
         assert!(g.windows(2).all(|w| w[0] < w[1]), "{g:?}");
+    }
+}
+
+#[cfg(test)]
+mod pruning_tests {
+    use super::*;
+
+    #[test]
+    fn a_mix_of_two_modes_can_dominate_a_third() {
+        // (time, core-time, GPU-time) per unit of work.
+        let fast = [1.0, 8.0, 0.0];
+        let lean = [4.0, 4.0, 0.0];
+        // Halfway: (2.5, 6): beaten by the mix at λ = 0.5.
+        assert!(mix_dominates(&fast, &lean, &[2.6, 6.5, 0.0]));
+        // (2, 7) is below the segment: no mix costs no more in both.
+        assert!(!mix_dominates(&fast, &lean, &[2.0, 5.0, 0.0]));
+        // Exactly on the segment counts, but the 1e-12 shrink applied by
+        // the caller keeps such ties.
+        assert!(mix_dominates(&fast, &lean, &[2.5, 6.0, 0.0]));
+        // A GPU mode never stands in for a CPU one.
+        assert!(!mix_dominates(&[1.0, 1.0, 1.0], &lean, &[2.6, 6.5, 0.0]));
+    }
+
+    #[test]
+    fn a_greedy_fill_respects_capacity() {
+        let job = JobSpec {
+            name: "j".into(),
+            arrival_ms: 0.0,
+            model: 0,
+            queries: 1,
+            qos_ms: 1000.0,
+            pin: None,
+            allowed: None,
+        };
+        let class = Class {
+            arch: 0,
+            cores: 1,
+            memory_mib: 1,
+            gpus: 0,
+            network_ms: 0.0,
+            nodes: vec![0],
+            admitted_by: vec![true],
+        };
+        let mode = Mode {
+            class: 0,
+            service_ms: 600.0,
+            threads: 1,
+            gpus: 0,
+            end_ms: 1000.0 + TIME_SLACK_MS,
+        };
+        let jobs = [&job, &job];
+        let one = [vec![mode]];
+        let two = [vec![mode], vec![mode]];
+        let points = window_grid(&jobs[..1], &one, None, 200);
+        assert!(greedy_fits(
+            &jobs[..1],
+            &one,
+            std::slice::from_ref(&class),
+            &points
+        ));
+        let points = window_grid(&jobs, &two, None, 200);
+        assert!(!greedy_fits(
+            &jobs,
+            &two,
+            std::slice::from_ref(&class),
+            &points
+        ));
+        let mut twice = class;
+        twice.nodes.push(1);
+        assert!(greedy_fits(&jobs, &two, &[twice], &points));
     }
 }

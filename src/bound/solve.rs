@@ -22,6 +22,9 @@ use std::time::Duration;
 pub enum SolveStatus {
     /// No job of the window can run on time: nothing to solve.
     Trivial,
+    /// A greedy fill of the relaxation puts every other job on time: the
+    /// LP's value is the trivial bound, no need to solve it.
+    Greedy,
     /// Solved to optimality.
     Optimal,
     /// Stopped by the time limit (the bound is still sound, maybe weaker).
@@ -81,12 +84,15 @@ pub const SOLVER: Option<&str> = if cfg!(feature = "highs") {
     None
 };
 
-/// Solves `lp` with the solver compiled in.
+/// Solves `lp` with HiGHS's interior-point method, without crossover: the
+/// bound comes from the duals, so a vertex solution would buy nothing.
 #[cfg(feature = "highs")]
 pub(crate) fn solve(lp: &Lp, time_limit: Option<Duration>) -> Answer {
     use good_lp::solvers::highs::highs;
     let (problem, cols) = problem(lp);
     let mut model = highs(problem)
+        .set_option("solver", "ipm")
+        .set_option("run_crossover", "off")
         .set_option("parallel", "off")
         .set_option("threads", 1);
     if let Some(limit) = time_limit {
@@ -95,7 +101,7 @@ pub(crate) fn solve(lp: &Lp, time_limit: Option<Duration>) -> Answer {
     finish(lp, model, &cols)
 }
 
-/// Solves `lp` with the solver compiled in.
+/// Solves `lp` with clarabel (interior point, pure Rust).
 #[cfg(all(feature = "bound", not(feature = "highs")))]
 pub(crate) fn solve(lp: &Lp, time_limit: Option<Duration>) -> Answer {
     use good_lp::solvers::clarabel::clarabel;
@@ -105,6 +111,17 @@ pub(crate) fn solve(lp: &Lp, time_limit: Option<Duration>) -> Answer {
         model.settings().time_limit(limit.as_secs_f64());
     }
     finish(lp, model, &cols)
+}
+
+/// Without a solver every window keeps its trivial bound (unused:
+/// [`super::lower_bound`] refuses to run without one).
+#[cfg(not(any(feature = "bound", feature = "highs")))]
+pub(crate) fn solve(_lp: &Lp, _time_limit: Option<std::time::Duration>) -> Answer {
+    Answer {
+        status: SolveStatus::Failed,
+        primal: None,
+        duals: None,
+    }
 }
 
 #[cfg(any(feature = "bound", feature = "highs"))]

@@ -102,6 +102,12 @@ fn checked(s: &Scenario) -> Bound {
 
 fn checked_with(s: &Scenario, options: &BoundOptions) -> Bound {
     let b = lower_bound(s, options).expect("bound");
+    // The greedy shortcut never changes the bound.
+    let solved = BoundOptions {
+        greedy: !options.greedy,
+        ..options.clone()
+    };
+    assert_eq!(lower_bound(s, &solved).expect("bound").bound, b.bound);
     assert!(b.bound >= b.trivial, "{b:?}");
     for policy in PolicyKind::ALL {
         let v = Simulator::new(s, SimOptions::new(policy)).run().violations;

@@ -32,6 +32,10 @@ pub struct BoundArgs {
     /// sound, maybe weaker).
     #[arg(long, default_value = "60s", value_parser = parse_duration_ms, value_name = "DURATION")]
     pub window_timeout: f64,
+    /// Solve every window's LP, also where a greedy fill of the relaxation
+    /// already puts every job on time (same bound, slower).
+    #[arg(long)]
+    pub always_solve: bool,
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
@@ -66,6 +70,7 @@ pub fn run(args: BoundArgs, color: bool) -> Result<()> {
         max_slots: args.max_slots,
         time_limit: Some(Duration::from_secs_f64(args.window_timeout / 1000.0)),
         threads: 0,
+        greedy: !args.always_solve,
     };
     let scenarios: Vec<Scenario> = if args.fixtures.is_empty() {
         vec![fixture::load_default()?]
@@ -104,7 +109,14 @@ fn print_bounds(report: &BoundReport, wide: bool, color: bool) -> Result<()> {
         "solve time",
     ];
     if wide {
-        headers.extend(["lp value", "slots", "variables", "constraints", "not optimal"]);
+        headers.extend([
+            "lp value",
+            "greedy",
+            "slots",
+            "variables",
+            "constraints",
+            "not optimal",
+        ]);
     }
     let mut t = table(&headers, color);
     for s in &report.scenarios {
@@ -118,14 +130,21 @@ fn print_bounds(report: &BoundReport, wide: bool, color: bool) -> Result<()> {
             fmt_ms(b.solve_ms),
         ];
         if wide {
-            let sum = |f: fn(&bound::WindowBound) -> usize| -> usize { b.windows.iter().map(f).sum() };
+            let sum =
+                |f: fn(&bound::WindowBound) -> usize| -> usize { b.windows.iter().map(f).sum() };
             let not_optimal = b
                 .windows
                 .iter()
                 .filter(|w| matches!(w.status, SolveStatus::TimeLimit | SolveStatus::Failed))
                 .count();
+            let greedy = b
+                .windows
+                .iter()
+                .filter(|w| w.status == SolveStatus::Greedy)
+                .count();
             row.extend([
                 format!("{:.2}", b.lp_value),
+                greedy.to_string(),
                 sum(|w| w.slots).to_string(),
                 sum(|w| w.variables).to_string(),
                 sum(|w| w.constraints).to_string(),
