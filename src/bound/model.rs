@@ -33,6 +33,8 @@ pub(crate) const SERVICE_SHRINK: f64 = 1e-9;
 pub(crate) const CAPACITY_SLACK: f64 = 1e-9;
 /// Adaptive grids never cut slots shorter than this (ms).
 const MIN_SLOT_MS: f64 = 1.0;
+/// Uniform grids are stretched to at most this many slots per window.
+const MAX_UNIFORM_SLOTS: usize = 100_000;
 
 /// Whether the simulator's policies ever place anything on `node`.
 pub(crate) fn schedulable(node: &NodeSpec) -> bool {
@@ -286,7 +288,8 @@ fn gpu_time(m: &Mode) -> f64 {
 
 /// Slot boundaries from `start` to at least `end`.
 ///
-/// With `slot_ms`, uniform slots of that length. Otherwise the boundaries
+/// With `slot_ms`, uniform slots of that length (longer if a window would
+/// need more than 100,000 of them). Otherwise the boundaries
 /// are the `events` (window starts and ends) themselves, merged when closer
 /// than a millisecond (or a millionth of the span), and thinned to at most
 /// `max_slots` slots by keeping every n-th one: where events are dense, so
@@ -300,6 +303,8 @@ pub(crate) fn grid(
 ) -> Vec<f64> {
     let end = end.max(start);
     if let Some(len) = slot_ms {
+        // At most MAX_UNIFORM_SLOTS: a longer slot is only a coarser grid.
+        let len = len.max((end - start) / MAX_UNIFORM_SLOTS as f64);
         let n = (((end - start) / len).ceil() as usize).max(1);
         let mut points: Vec<f64> = (0..=n).map(|i| start + i as f64 * len).collect();
         let last = points.last_mut().expect("n ≥ 1");
