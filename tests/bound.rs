@@ -205,7 +205,7 @@ mod with_solver {
             nodes in proptest::collection::vec(node_params(), 2..=6),
             jobs in proptest::collection::vec(job_params(), 5..=40),
             window_jobs in prop_oneof![3 => Just(100usize), 1 => 1usize..=12],
-            slot_ms in prop_oneof![3 => Just(None), 1 => (50.0f64..5_000.0).prop_map(Some)],
+            slot_ms in prop_oneof![3 => Just(None), 1 => (500.0f64..5_000.0).prop_map(Some)],
         ) {
             let scenario = build(seed, &nodes, &jobs);
             let options = BoundOptions { window_jobs, slot_ms, greedy: false, ..BoundOptions::default() };
