@@ -70,7 +70,7 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             [CompletionResult]::new('--window-jobs', '--window-jobs', [CompletionResultType]::ParameterName, 'Jobs per window: jobs are split by arrival and each window''s LP is solved alone (larger: tighter and slower)')
             [CompletionResult]::new('--slot', '--slot', [CompletionResultType]::ParameterName, 'Uniform time slots of this length (e.g. 500ms, 2s) instead of slots cut at the jobs'' arrivals and deadlines')
             [CompletionResult]::new('--max-slots', '--max-slots', [CompletionResultType]::ParameterName, 'At most this many slots per window with the adaptive grid')
-            [CompletionResult]::new('--window-timeout', '--window-timeout', [CompletionResultType]::ParameterName, 'Stop the solver on one window after this long (its bound stays sound, maybe weaker)')
+            [CompletionResult]::new('--window-timeout', '--window-timeout', [CompletionResultType]::ParameterName, 'Stop the solver on one window after this long. The bound stays sound: with HiGHS that window''s may be weaker, with clarabel it falls back to the window''s trivial bound')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')

@@ -74,7 +74,7 @@ complete -c synergai -n "__fish_synergai_using_subcommand replay" -s h -l help -
 complete -c synergai -n "__fish_synergai_using_subcommand bound" -l window-jobs -d 'Jobs per window: jobs are split by arrival and each window\'s LP is solved alone (larger: tighter and slower)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand bound" -l slot -d 'Uniform time slots of this length (e.g. 500ms, 2s) instead of slots cut at the jobs\' arrivals and deadlines' -r
 complete -c synergai -n "__fish_synergai_using_subcommand bound" -l max-slots -d 'At most this many slots per window with the adaptive grid' -r
-complete -c synergai -n "__fish_synergai_using_subcommand bound" -l window-timeout -d 'Stop the solver on one window after this long (its bound stays sound, maybe weaker)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand bound" -l window-timeout -d 'Stop the solver on one window after this long. The bound stays sound: with HiGHS that window\'s may be weaker, with clarabel it falls back to the window\'s trivial bound' -r
 complete -c synergai -n "__fish_synergai_using_subcommand bound" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t'A table with more columns'
 json\t''

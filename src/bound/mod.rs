@@ -61,7 +61,9 @@ pub struct BoundOptions {
     /// the jobs' window starts and ends, at most `max_slots` per window.
     pub slot_ms: Option<f64>,
     pub max_slots: usize,
-    /// Per window; a window stopped early keeps a sound, weaker bound.
+    /// Per window. A window stopped early keeps a sound bound: from the
+    /// duals so far with HiGHS, its trivial bound with clarabel (which
+    /// returns none).
     pub time_limit: Option<Duration>,
     /// Windows solved at once (0: one per available core).
     pub threads: usize,

@@ -28,8 +28,9 @@ pub struct BoundArgs {
     /// At most this many slots per window with the adaptive grid.
     #[arg(long, default_value_t = bound::DEFAULT_MAX_SLOTS, value_name = "N")]
     pub max_slots: usize,
-    /// Stop the solver on one window after this long (its bound stays
-    /// sound, maybe weaker).
+    /// Stop the solver on one window after this long. The bound stays
+    /// sound: with HiGHS that window's may be weaker, with clarabel it falls
+    /// back to the window's trivial bound.
     #[arg(long, default_value = "60s", value_parser = parse_duration_ms, value_name = "DURATION")]
     pub window_timeout: f64,
     /// Solve every window's LP, also where a greedy fill of the relaxation
