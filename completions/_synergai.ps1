@@ -28,6 +28,7 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('tui', 'tui', [CompletionResultType]::ParameterValue, 'The interactive dashboard: per-architecture utilization, every job''s QoS slack, placement triggers and overrides')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Replay scenarios under several policies and compare them')
+            [CompletionResult]::new('bound', 'bound', [CompletionResultType]::ParameterValue, 'A lower bound on QoS violations that no policy can beat (an LP relaxation of the replay''s model)')
             [CompletionResult]::new('place', 'place', [CompletionResultType]::ParameterValue, 'Placement decisions from the shell: plan, explain, override, release, apply')
             [CompletionResult]::new('profile', 'profile', [CompletionResultType]::ParameterValue, 'The offline characterization and the offline plan derived from it')
             [CompletionResult]::new('fixture', 'fixture', [CompletionResultType]::ParameterValue, 'Validate, generate and import fixtures')
@@ -62,6 +63,21 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
             [CompletionResult]::new('--suite', '--suite', [CompletionResultType]::ParameterName, 'Also replay the fixed generated evaluation suite (24 scenarios, 5–500 nodes, four fleet shapes, tight to loose QoS, loads 0.3–1.5)')
+            [CompletionResult]::new('--no-bound', '--no-bound', [CompletionResultType]::ParameterName, 'Skip the lower bound on violations (`synergai bound`) that is otherwise reported beside the policies: bound ≤ optimum ≤ best known')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'synergai;bound' {
+            [CompletionResult]::new('--window-jobs', '--window-jobs', [CompletionResultType]::ParameterName, 'Jobs per window: jobs are split by arrival and each window''s LP is solved alone (larger: tighter and slower)')
+            [CompletionResult]::new('--slot', '--slot', [CompletionResultType]::ParameterName, 'Uniform time slots of this length (e.g. 500ms, 2s) instead of slots cut at the jobs'' arrivals and deadlines')
+            [CompletionResult]::new('--max-slots', '--max-slots', [CompletionResultType]::ParameterName, 'At most this many slots per window with the adaptive grid')
+            [CompletionResult]::new('--window-timeout', '--window-timeout', [CompletionResultType]::ParameterName, 'Stop the solver on one window after this long. The bound stays sound: with HiGHS that window''s may be weaker, with clarabel it falls back to the window''s trivial bound')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--suite', '--suite', [CompletionResultType]::ParameterName, 'Also bound the fixed generated evaluation suite (see `replay --suite`)')
+            [CompletionResult]::new('--always-solve', '--always-solve', [CompletionResultType]::ParameterName, 'Solve every window''s LP, also where a greedy fill of the relaxation already puts every job on time (same bound, slower)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -376,6 +392,7 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
         'synergai;help' {
             [CompletionResult]::new('tui', 'tui', [CompletionResultType]::ParameterValue, 'The interactive dashboard: per-architecture utilization, every job''s QoS slack, placement triggers and overrides')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Replay scenarios under several policies and compare them')
+            [CompletionResult]::new('bound', 'bound', [CompletionResultType]::ParameterValue, 'A lower bound on QoS violations that no policy can beat (an LP relaxation of the replay''s model)')
             [CompletionResult]::new('place', 'place', [CompletionResultType]::ParameterValue, 'Placement decisions from the shell: plan, explain, override, release, apply')
             [CompletionResult]::new('profile', 'profile', [CompletionResultType]::ParameterValue, 'The offline characterization and the offline plan derived from it')
             [CompletionResult]::new('fixture', 'fixture', [CompletionResultType]::ParameterValue, 'Validate, generate and import fixtures')
@@ -389,6 +406,9 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             break
         }
         'synergai;help;replay' {
+            break
+        }
+        'synergai;help;bound' {
             break
         }
         'synergai;help;place' {

@@ -16,6 +16,9 @@ _synergai() {
             ",$1")
                 cmd="synergai"
                 ;;
+            synergai,bound)
+                cmd="synergai__subcmd__bound"
+                ;;
             synergai,completions)
                 cmd="synergai__subcmd__completions"
                 ;;
@@ -66,6 +69,9 @@ _synergai() {
                 ;;
             synergai__subcmd__fixture__subcmd__help,validate)
                 cmd="synergai__subcmd__fixture__subcmd__help__subcmd__validate"
+                ;;
+            synergai__subcmd__help,bound)
+                cmd="synergai__subcmd__help__subcmd__bound"
                 ;;
             synergai__subcmd__help,completions)
                 cmd="synergai__subcmd__help__subcmd__completions"
@@ -209,12 +215,54 @@ _synergai() {
 
     case "${cmd}" in
         synergai)
-            opts="-h -V --color --help --version tui replay place profile fixture emulate scheduler completions help"
+            opts="-h -V --color --help --version tui replay bound place profile fixture emulate scheduler completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        synergai__subcmd__bound)
+            opts="-o -h --suite --window-jobs --slot --max-slots --window-timeout --always-solve --output --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --window-jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --slot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-slots)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --window-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -493,8 +541,22 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__help)
-            opts="tui replay place profile fixture emulate scheduler completions help"
+            opts="tui replay bound place profile fixture emulate scheduler completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        synergai__subcmd__help__subcmd__bound)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1329,7 +1391,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__replay)
-            opts="-o -h --suite --policy --theta --output --color --help"
+            opts="-o -h --suite --no-bound --policy --theta --output --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -31,6 +31,7 @@ complete -c synergai -n "__fish_synergai_needs_command" -s h -l help -d 'Print h
 complete -c synergai -n "__fish_synergai_needs_command" -s V -l version -d 'Print version'
 complete -c synergai -n "__fish_synergai_needs_command" -f -a "tui" -d 'The interactive dashboard: per-architecture utilization, every job\'s QoS slack, placement triggers and overrides'
 complete -c synergai -n "__fish_synergai_needs_command" -f -a "replay" -d 'Replay scenarios under several policies and compare them'
+complete -c synergai -n "__fish_synergai_needs_command" -f -a "bound" -d 'A lower bound on QoS violations that no policy can beat (an LP relaxation of the replay\'s model)'
 complete -c synergai -n "__fish_synergai_needs_command" -f -a "place" -d 'Placement decisions from the shell: plan, explain, override, release, apply'
 complete -c synergai -n "__fish_synergai_needs_command" -f -a "profile" -d 'The offline characterization and the offline plan derived from it'
 complete -c synergai -n "__fish_synergai_needs_command" -f -a "fixture" -d 'Validate, generate and import fixtures'
@@ -74,7 +75,22 @@ complete -c synergai -n "__fish_synergai_using_subcommand replay" -l color -d 'W
 always\t''
 never\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand replay" -l suite -d 'Also replay the fixed generated evaluation suite (24 scenarios, 5–500 nodes, four fleet shapes, tight to loose QoS, loads 0.3–1.5)'
+complete -c synergai -n "__fish_synergai_using_subcommand replay" -l no-bound -d 'Skip the lower bound on violations (`synergai bound`) that is otherwise reported beside the policies: bound ≤ optimum ≤ best known'
 complete -c synergai -n "__fish_synergai_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c synergai -n "__fish_synergai_using_subcommand bound" -l window-jobs -d 'Jobs per window: jobs are split by arrival and each window\'s LP is solved alone (larger: tighter and slower)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand bound" -l slot -d 'Uniform time slots of this length (e.g. 500ms, 2s) instead of slots cut at the jobs\' arrivals and deadlines' -r
+complete -c synergai -n "__fish_synergai_using_subcommand bound" -l max-slots -d 'At most this many slots per window with the adaptive grid' -r
+complete -c synergai -n "__fish_synergai_using_subcommand bound" -l window-timeout -d 'Stop the solver on one window after this long. The bound stays sound: with HiGHS that window\'s may be weaker, with clarabel it falls back to the window\'s trivial bound' -r
+complete -c synergai -n "__fish_synergai_using_subcommand bound" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t'A table with more columns'
+json\t''
+yaml\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand bound" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand bound" -l suite -d 'Also bound the fixed generated evaluation suite (see `replay --suite`)'
+complete -c synergai -n "__fish_synergai_using_subcommand bound" -l always-solve -d 'Solve every window\'s LP, also where a greedy fill of the relaxation already puts every job on time (same bound, slower)'
+complete -c synergai -n "__fish_synergai_using_subcommand bound" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and not __fish_seen_subcommand_from plan explain override release apply help" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -313,15 +329,16 @@ complete -c synergai -n "__fish_synergai_using_subcommand completions" -l color 
 always\t''
 never\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture emulate scheduler completions help" -f -a "tui" -d 'The interactive dashboard: per-architecture utilization, every job\'s QoS slack, placement triggers and overrides'
-complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture emulate scheduler completions help" -f -a "replay" -d 'Replay scenarios under several policies and compare them'
-complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture emulate scheduler completions help" -f -a "place" -d 'Placement decisions from the shell: plan, explain, override, release, apply'
-complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture emulate scheduler completions help" -f -a "profile" -d 'The offline characterization and the offline plan derived from it'
-complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture emulate scheduler completions help" -f -a "fixture" -d 'Validate, generate and import fixtures'
-complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture emulate scheduler completions help" -f -a "emulate" -d 'Play a scenario on a Kubernetes API server: create its nodes, create the job pods at their arrival times, and act as the kubelet of those nodes (bound pods run for their predicted time, then succeed)'
-complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture emulate scheduler completions help" -f -a "scheduler" -d 'The scheduler inside a cluster (pods with `schedulerName: synergai`)'
-complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture emulate scheduler completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay place profile fixture emulate scheduler completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay bound place profile fixture emulate scheduler completions help" -f -a "tui" -d 'The interactive dashboard: per-architecture utilization, every job\'s QoS slack, placement triggers and overrides'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay bound place profile fixture emulate scheduler completions help" -f -a "replay" -d 'Replay scenarios under several policies and compare them'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay bound place profile fixture emulate scheduler completions help" -f -a "bound" -d 'A lower bound on QoS violations that no policy can beat (an LP relaxation of the replay\'s model)'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay bound place profile fixture emulate scheduler completions help" -f -a "place" -d 'Placement decisions from the shell: plan, explain, override, release, apply'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay bound place profile fixture emulate scheduler completions help" -f -a "profile" -d 'The offline characterization and the offline plan derived from it'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay bound place profile fixture emulate scheduler completions help" -f -a "fixture" -d 'Validate, generate and import fixtures'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay bound place profile fixture emulate scheduler completions help" -f -a "emulate" -d 'Play a scenario on a Kubernetes API server: create its nodes, create the job pods at their arrival times, and act as the kubelet of those nodes (bound pods run for their predicted time, then succeed)'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay bound place profile fixture emulate scheduler completions help" -f -a "scheduler" -d 'The scheduler inside a cluster (pods with `schedulerName: synergai`)'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay bound place profile fixture emulate scheduler completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay bound place profile fixture emulate scheduler completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from place" -f -a "plan" -d 'What the policy would decide now for every pending job'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from place" -f -a "explain" -d 'Every candidate node/configuration for one job, with predicted completion and slack, and why the chosen one won'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from place" -f -a "override" -d 'Pin a job to a node or an architecture'

@@ -4,7 +4,8 @@
     cargo run --release -- replay fixtures/scenarios/*.yaml --suite -o json \
         | python3 scripts/results-table.py
 
-Prints: violations per scenario and policy; per policy over all scenarios
+Prints: violations per scenario and policy, with the lower bound no policy
+can beat (bound ≤ optimum ≤ best known, the best in bold); per policy over all scenarios
 the total violations, total excess time, median p95 latency, total energy
 and the geometric mean of (its violations + 1) / (synergai's + 1); and the
 scenarios where synergai does not have the fewest violations.
@@ -28,13 +29,16 @@ def main():
     report = json.load(sys.stdin)
     scenarios = report["scenarios"]
     policies = [m["policy"] for m in scenarios[0]["policies"]]
-    print("| scenario | nodes | jobs | " + " | ".join(policies) + " |")
-    print("|---|---:|---:|" + "---:|" * len(policies))
+    bounded = all("bracket" in s for s in scenarios)
+    bound_head = "bound | " if bounded else ""
+    print("| scenario | nodes | jobs | " + bound_head + " | ".join(policies) + " |")
+    print("|---|---:|---:|" + ("---:|" if bounded else "") + "---:|" * len(policies))
     for s in scenarios:
         v = {m["policy"]: m["violations"] for m in s["policies"]}
         best = min(v.values())
         cells = [f"**{v[p]}**" if v[p] == best else str(v[p]) for p in policies]
-        print(f"| {s['scenario']} | {s['nodes']} | {s['jobs']} | " + " | ".join(cells) + " |")
+        bound = f"{s['bracket']['bound']} | " if bounded else ""
+        print(f"| {s['scenario']} | {s['nodes']} | {s['jobs']} | " + bound + " | ".join(cells) + " |")
     print()
     print("| over all scenarios | " + " | ".join(policies) + " |")
     print("|---|" + "---:|" * len(policies))
@@ -62,6 +66,12 @@ def main():
             f"{summary['synergaiFewest']} of {summary['scenarios']} scenarios; not on: "
             + ", ".join(summary["synergaiNotFewest"])
         )
+        if "synergaiAtBound" in summary:
+            print()
+            print(
+                f"synergai's violations equal the lower bound (a provably optimal "
+                f"schedule) on {summary['synergaiAtBound']} of {summary['scenarios']} scenarios."
+            )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test of synergai; CI (.ci/run) calls exactly this.
-# Needs only the Rust toolchain: everything else the tests use is built here.
+# Needs only the Rust toolchain: everything else the tests use is built here
+# (SYNERGAI_TEST_HIGHS=1 also tests the HiGHS backend, installing cmake and
+# libclang with apt-get if they are missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +11,11 @@ cargo fmt --check
 
 echo "== cargo clippy --all-targets -- -D warnings"
 cargo clippy --all-targets --quiet -- -D warnings
+
+# The default features include `bound` (the LP lower bound, solved with
+# clarabel); the build without them must stay clean too.
+echo "== cargo clippy --all-targets --no-default-features -- -D warnings"
+cargo clippy --all-targets --no-default-features --quiet -- -D warnings
 
 echo "== cargo test (unit, integration, property, snapshot, pty)"
 log=$(mktemp)
@@ -20,7 +27,24 @@ cargo test --no-fail-fast --lib --bins --tests 2>&1 | tee "$log" || status=$?
 # Placement quality: 30 scenarios under seven policies, too slow without
 # optimisation (the test is ignored in debug builds).
 echo "== cargo test --release --test quality"
-cargo test --release --test quality 2>&1 | tee -a "$log" || status=$?
+cargo test --release --test quality 2>&1 | tee -a "$log" || status=1
+
+# Without an LP solver `synergai bound` exits 2 and says how to build it.
+echo "== cargo test --no-default-features --test bound"
+cargo test --no-default-features --test bound 2>&1 | tee -a "$log" || status=1
+
+# The optional HiGHS backend of `synergai bound` (SYNERGAI_TEST_HIGHS=1):
+# HiGHS builds from source (about 10 minutes here), with cmake and libclang.
+if [ "${SYNERGAI_TEST_HIGHS:-0}" = 1 ]; then
+    echo "== cargo clippy/test --features highs"
+    if ! command -v cmake >/dev/null || ! compgen -G '/usr/lib/llvm-*/lib/libclang*.so*' >/dev/null; then
+        # shellcheck source=scripts/kube-lib.sh
+        source scripts/kube-lib.sh
+        kube_apt_install cmake libclang-dev g++
+    fi
+    cargo clippy --all-targets --features highs --quiet -- -D warnings || status=1
+    cargo test --features highs --lib --test bound bound 2>&1 | tee -a "$log" || status=1
+fi
 
 # Hostile input: every cargo-fuzz target for a bounded time (the corpus in
 # fuzz/corpus/ is also replayed by tests/hostile.rs above). 0 skips it.

@@ -15,8 +15,11 @@
 //! - [`kube`]: the live cluster: mapping Kubernetes objects to the model,
 //!   connecting (later: emulation, the scheduler, the live source);
 //! - [`tui`]: the dashboard;
+//! - [`bound`]: a lower bound on violations no policy can beat (an LP
+//!   relaxation of the simulator's model);
 //! - [`cli`]: the `synergai` command line.
 
+pub mod bound;
 pub mod cli;
 pub mod error;
 pub mod fixture;

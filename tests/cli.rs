@@ -68,6 +68,12 @@ fn replay_on_the_embedded_default_prints_every_policy() {
         assert!(out.contains(p), "missing {p} in\n{out}");
     }
     assert!(out.contains("(violations + 1) relative to synergai's"));
+    // Everyone meets every deadline on the default scenario, and no policy
+    // can beat the lower bound.
+    assert!(
+        out.contains("bound 0 ≤ optimum ≤ 0 best known (synergai, slo-energy); synergai 0"),
+        "{out}"
+    );
     assert!(!out.contains('\u{1b}'), "ANSI escapes when piped");
 }
 
@@ -103,6 +109,11 @@ fn replay_of_several_scenarios_summarises_them() {
         out.contains("synergai has no more violations than any other policy on"),
         "{out}"
     );
+    assert!(out.contains("BOUND"), "{out}");
+    assert!(
+        out.contains("synergai reaches the lower bound (a provably optimal schedule) on 2 of 2"),
+        "{out}"
+    );
     let o = synergai(&[
         "replay",
         &a,
@@ -115,6 +126,21 @@ fn replay_of_several_scenarios_summarises_them() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
     assert_eq!(v["summary"]["scenarios"], 2);
     assert_eq!(v["meanViolationRatios"][0]["policy"], "k8s-default");
+    let bracket = &v["scenarios"][0]["bracket"];
+    assert_eq!(bracket["bound"], 0);
+    assert!(bracket["bestKnown"].as_u64().unwrap() >= bracket["bound"].as_u64().unwrap());
+    // --no-bound leaves it out.
+    let o = synergai(&[
+        "replay",
+        &a,
+        "--policy",
+        "synergai",
+        "--no-bound",
+        "-o",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
+    assert!(v["scenarios"][0].get("bracket").is_none(), "{v}");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The `synergai` command line: clap definitions and dispatch. Each
 //! subcommand lives in its own module; output formatting in [`output`].
 
+mod bound_cmd;
 mod fixture_cmd;
 pub mod output;
 mod place;
@@ -46,6 +47,9 @@ pub enum Command {
     Tui(TuiArgs),
     /// Replay scenarios under several policies and compare them.
     Replay(ReplayArgs),
+    /// A lower bound on QoS violations that no policy can beat (an LP
+    /// relaxation of the replay's model).
+    Bound(bound_cmd::BoundArgs),
     /// Placement decisions from the shell: plan, explain, override, release, apply.
     #[command(subcommand)]
     Place(PlaceCommand),
@@ -227,6 +231,10 @@ pub struct ReplayArgs {
     /// 5–500 nodes, four fleet shapes, tight to loose QoS, loads 0.3–1.5).
     #[arg(long)]
     pub suite: bool,
+    /// Skip the lower bound on violations (`synergai bound`) that is
+    /// otherwise reported beside the policies: bound ≤ optimum ≤ best known.
+    #[arg(long)]
+    pub no_bound: bool,
     #[command(flatten)]
     pub policies: PolicyList,
     /// Knee threshold θ of the offline plan (default: the profile's).
@@ -451,6 +459,7 @@ pub fn run(cli: Cli) -> Result<()> {
             record: args.record,
         }),
         Command::Replay(args) => replay::run(args, color),
+        Command::Bound(args) => bound_cmd::run(args, color),
         Command::Place(cmd) => place::run(cmd, color),
         Command::Profile(cmd) => profile_cmd::run(cmd, color),
         Command::Fixture(cmd) => fixture_cmd::run(cmd),

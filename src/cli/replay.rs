@@ -30,6 +30,58 @@ pub struct SuiteSummary {
     pub synergai_fewest: usize,
     /// The others, by name.
     pub synergai_not_fewest: Vec<String>,
+    /// Scenarios where synergai's violations equal the lower bound
+    /// (provably optimal), when the bound was computed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub synergai_at_bound: Option<usize>,
+}
+
+/// How far from the best possible schedule a scenario's policies are:
+/// bound ≤ optimum ≤ best known.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Bracket {
+    /// Violations no policy can avoid (`synergai bound` with its defaults).
+    pub bound: u32,
+    /// The fewest violations any policy replayed here reached.
+    pub best_known: u32,
+    /// The policies that reached it.
+    pub best_policies: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub synergai: Option<u32>,
+}
+
+impl Bracket {
+    fn of(bound: u32, policies: &[Metrics]) -> Option<Bracket> {
+        let best_known = policies.iter().map(|m| m.violations).min()?;
+        Some(Bracket {
+            bound,
+            best_known,
+            best_policies: policies
+                .iter()
+                .filter(|m| m.violations == best_known)
+                .map(|m| m.policy.clone())
+                .collect(),
+            synergai: policies
+                .iter()
+                .find(|m| m.policy == "synergai")
+                .map(|m| m.violations),
+        })
+    }
+
+    /// `bound 0 ≤ optimum ≤ 6 (slo-energy); synergai 9`.
+    fn line(&self) -> String {
+        let mut line = format!(
+            "bound {} ≤ optimum ≤ {} best known ({})",
+            self.bound,
+            self.best_known,
+            self.best_policies.join(", ")
+        );
+        if let Some(ours) = self.synergai {
+            line.push_str(&format!("; synergai {ours}"));
+        }
+        line
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -41,6 +93,9 @@ pub struct ScenarioReport {
     pub jobs: usize,
     pub policies: Vec<Metrics>,
     pub violation_ratios: Vec<ViolationRatio>,
+    /// With a lower bound (builds with an LP solver, unless --no-bound).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bracket: Option<Bracket>,
 }
 
 #[derive(Debug, Serialize)]
@@ -100,21 +155,12 @@ pub fn replay_scenario(
         jobs: scenario.jobs.len(),
         policies: metrics,
         violation_ratios,
+        bracket: None,
     }
 }
 
 pub fn run(args: ReplayArgs, color: bool) -> Result<()> {
-    let mut scenarios: Vec<Scenario> = if args.fixtures.is_empty() && !args.suite {
-        vec![fixture::load_default()?]
-    } else {
-        args.fixtures
-            .iter()
-            .map(|p| fixture::load_scenario_or_default(Some(p)))
-            .collect::<Result<_>>()?
-    };
-    if args.suite {
-        scenarios.extend(fixture::suite::load_suite()?);
-    }
+    let scenarios = fixture::suite::load_named(&args.fixtures, args.suite)?;
     let mut policies = args.policies.policy.clone();
     policies.dedup();
     if let Some(theta) = args.theta
@@ -124,10 +170,18 @@ pub fn run(args: ReplayArgs, color: bool) -> Result<()> {
             "--theta must be in (0, 1], got {theta}"
         )));
     }
+    let with_bound = !args.no_bound && crate::bound::SOLVER.is_some();
     let reports: Vec<ScenarioReport> = scenarios
         .iter()
-        .map(|s| replay_scenario(s, &policies, args.theta))
-        .collect();
+        .map(|s| {
+            let mut report = replay_scenario(s, &policies, args.theta);
+            if with_bound {
+                let b = crate::bound::lower_bound(s, &crate::bound::BoundOptions::default())?;
+                report.bracket = Bracket::of(b.bound, &report.policies);
+            }
+            Ok(report)
+        })
+        .collect::<Result<_>>()?;
     let (mean_violation_ratios, summary) = if reports.len() > 1 {
         (mean_ratios(&reports), summarize(&reports))
     } else {
@@ -185,10 +239,16 @@ fn summarize(reports: &[ScenarioReport]) -> Option<SuiteSummary> {
             others.push(s.scenario.clone());
         }
     }
+    let at_bound = reports
+        .iter()
+        .map(|s| s.bracket.as_ref().map(|b| b.synergai == Some(b.bound)))
+        .collect::<Option<Vec<bool>>>()
+        .map(|v| v.into_iter().filter(|&at| at).count());
     Some(SuiteSummary {
         scenarios: reports.len(),
         synergai_fewest: fewest,
         synergai_not_fewest: others,
+        synergai_at_bound: at_bound,
     })
 }
 
@@ -270,6 +330,9 @@ fn print_tables(report: &ReplayReport, wide: bool, color: bool) -> Result<()> {
                 parts.join(", ")
             ))?;
         }
+        if let Some(b) = &s.bracket {
+            super::output::write_stdout(&b.line())?;
+        }
     }
     if !report.mean_violation_ratios.is_empty() {
         super::output::write_stdout("")?;
@@ -285,11 +348,18 @@ fn print_summary(report: &ReplayReport, color: bool) -> Result<()> {
         return Ok(());
     };
     let names: Vec<&str> = first.policies.iter().map(|m| m.policy.as_str()).collect();
+    let bounded = report.scenarios.iter().all(|s| s.bracket.is_some());
     let mut headers = vec!["scenario", "nodes", "jobs"];
+    if bounded {
+        headers.push("bound");
+    }
     headers.extend(names.iter().copied());
     let mut t = table(&headers, color);
     for s in &report.scenarios {
         let mut row = vec![s.scenario.clone(), s.nodes.to_string(), s.jobs.to_string()];
+        if let Some(b) = s.bracket.as_ref().filter(|_| bounded) {
+            row.push(b.bound.to_string());
+        }
         row.extend(s.policies.iter().map(|m| m.violations.to_string()));
         t.add_row(row);
     }
@@ -323,6 +393,12 @@ fn print_closing_lines(report: &ReplayReport) -> Result<()> {
             line.push_str(&format!(" (not on: {})", s.synergai_not_fewest.join(", ")));
         }
         super::output::write_stdout(&line)?;
+        if let Some(n) = s.synergai_at_bound {
+            super::output::write_stdout(&format!(
+                "synergai reaches the lower bound (a provably optimal schedule) on {n} of {}",
+                s.scenarios
+            ))?;
+        }
     }
     Ok(())
 }

@@ -13,7 +13,9 @@
 //!    At θ = 0 nothing is scarce and a job gets its fastest configuration;
 //!    as θ grows, the resource-seconds a placement takes are priced in
 //!    (in what the resources could have served, each weighted by
-//!    `1 + its architecture's utilization`).
+//!    `1 + its architecture's utilization`, and — for a job whose deadline
+//!    leaves room — by how much more energy per query the configuration
+//!    takes than the job's fastest one).
 //! 3. **Feasible candidates** are every (node state, profiled
 //!    configuration) that fits now, completes by the deadline even with one
 //!    more co-located job, and does not make a co-located job that would
@@ -41,6 +43,11 @@ pub struct Params {
     pub queue_weight: f64,
     /// A job's own θ is at least this × (its fastest run / its QoS).
     pub tightness_weight: f64,
+    /// A placement's priced resources are multiplied by (its energy per
+    /// query / that of the job's fastest configuration) to the power
+    /// `energy_weight × (1 − tightness)`: a job whose deadline leaves room
+    /// pays for energy, a tight one for capacity alone.
+    pub energy_weight: f64,
 }
 
 impl Default for Params {
@@ -48,6 +55,7 @@ impl Default for Params {
         Params {
             queue_weight: 1.0,
             tightness_weight: 4.0,
+            energy_weight: 0.5,
         }
     }
 }
@@ -156,6 +164,15 @@ fn priced_resources(
     run_s * served / fastest_qps.max(f64::MIN_POSITIVE)
 }
 
+/// Energy per query of a configuration at its profiled rate.
+fn joules_per_query(config: &PlanConfig) -> f64 {
+    if config.qps > 0.0 {
+        config.watts / config.qps
+    } else {
+        0.0
+    }
+}
+
 impl Policy for Synergai {
     fn name(&self) -> &'static str {
         "synergai"
@@ -195,12 +212,16 @@ impl Policy for Synergai {
         let mut unmargined: Option<Candidate> = None;
         let mut cheapest: Option<(f64, Candidate)> = None;
         let mut weighed: Vec<Candidate> = Vec::new();
-        let fastest_qps = ctx
+        let fastest = ctx
             .groups_for(job)
             .filter_map(|(g, _)| ctx.plan.get(job.model, g.arch))
             .filter_map(|p| p.by_speed.first())
-            .map(|c| c.qps)
-            .fold(0.0, f64::max);
+            .fold(None::<&PlanConfig>, |best, c| match best {
+                Some(b) if b.qps >= c.qps => Some(b),
+                _ => Some(c),
+            });
+        let fastest_qps = fastest.map_or(0.0, |c| c.qps);
+        let fastest_joules_per_query = fastest.map_or(0.0, joules_per_query);
         // A tight job (its fastest run near its QoS) is right-sized however
         // idle the cluster is: its latency is worth nothing beyond the
         // deadline, and the capacity it leaves serves the next tight job.
@@ -208,6 +229,7 @@ impl Policy for Synergai {
         let tightness = (fastest_run / job.qos_ms).clamp(0.0, 1.0);
         let pass_theta = theta;
         let theta = theta.max((self.params.tightness_weight * tightness).min(1.0));
+        let energy_exponent = self.params.energy_weight * (1.0 - tightness);
         for (group, node) in ctx.groups_for(job) {
             let Some(plan) = ctx.plan.get(job.model, group.arch) else {
                 continue;
@@ -219,7 +241,13 @@ impl Policy for Synergai {
                 }
                 let completion = predict(job, group, config, ctx.now_ms);
                 let run_s = (completion - group.network_ms - ctx.now_ms) / 1000.0;
-                let resources = priced_resources(ctx, group, plan, config, run_s, fastest_qps);
+                let energy_factor = if fastest_joules_per_query > 0.0 {
+                    (joules_per_query(config) / fastest_joules_per_query).powf(energy_exponent)
+                } else {
+                    1.0
+                };
+                let resources =
+                    energy_factor * priced_resources(ctx, group, plan, config, run_s, fastest_qps);
                 let latency_s = (completion - ctx.now_ms) / 1000.0;
                 let score = (1.0 - theta) * latency_s + theta * resources;
                 let candidate = Candidate {

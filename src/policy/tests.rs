@@ -323,6 +323,44 @@ fn synergai_right_sizes_under_pressure() {
 }
 
 #[test]
+fn synergai_under_pressure_steers_a_job_with_room_to_the_energy_efficient_configuration() {
+    let mut w = world();
+    // The VM is busy with 12 of 16 cores; the GPU board is free. Every
+    // row draws 5 W, so the GPU's 1000 qps cost a tenth of the energy per
+    // query of the VM's 100 qps.
+    let busy = w.plan.get(0, 1).unwrap().by_speed[1];
+    w.cluster
+        .place(1, 97, 1_000_000, &busy.placement(), 0.0, false);
+    let jobs = vec![job(1000, 600_000.0); 4];
+    let ctx = Context {
+        now_ms: 0.0,
+        cluster: &w.cluster,
+        plan: &w.plan,
+        profile: &w.profile,
+        jobs: &jobs,
+        explain: false,
+    };
+    let choose = |params: SynergaiParams| {
+        let mut policy = Synergai::new(params);
+        policy.prepare(&[0, 1, 2, 3], &ctx);
+        assigned(&policy.decide(0, &ctx))
+    };
+    // Priced by capacity alone, a CPU configuration is cheapest.
+    let capacity_only = choose(SynergaiParams {
+        energy_weight: 0.0,
+        ..SynergaiParams::default()
+    });
+    assert_eq!(
+        capacity_only.config.engine,
+        Engine::Onnxruntime,
+        "{capacity_only:?}"
+    );
+    // With the energy factor, the job with room takes the efficient GPU.
+    let a = choose(SynergaiParams::default());
+    assert_eq!((a.node, a.config.engine), (0, Engine::Tensorrt), "{a:?}");
+}
+
+#[test]
 fn synergai_puts_jobs_that_cannot_meet_their_deadline_last() {
     let w = world();
     // Job 0 cannot finish 1000 queries in 100 ms anywhere; job 1 can.
