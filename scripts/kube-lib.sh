@@ -7,13 +7,39 @@
 SYNERGAI_KUBE_VERSION=1.20.2
 SYNERGAI_KUBE_CONTEXT=synergai-test
 SYNERGAI_CACHE="${XDG_CACHE_HOME:-${HOME:?set HOME or XDG_CACHE_HOME}/.cache}/synergai"
-SYNERGAI_DEBIAN_MIRROR="${SYNERGAI_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+# The Debian mirror comes from the machine's own apt sources (see
+# kube_debian_mirror below); SYNERGAI_DEBIAN_MIRROR overrides it.
 SYNERGAI_DEBIAN_KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 # Written into every directory kube-up.sh manages, so that kube-down.sh never
 # removes a directory it did not create.
 SYNERGAI_KUBE_MARKER=.synergai-kube
 
 export DEBIAN_FRONTEND=noninteractive
+
+# kube_debian_mirror : prints the Debian archive this machine's apt uses (the
+# first `deb` source that is not a security or updates archive), from
+# /etc/apt/sources.list and /etc/apt/sources.list.d/ (one-line and deb822
+# formats), unless SYNERGAI_DEBIAN_MIRROR is set. Fails when there is none.
+kube_debian_mirror() {
+  if [ -n "${SYNERGAI_DEBIAN_MIRROR:-}" ]; then
+    printf '%s\n' "${SYNERGAI_DEBIAN_MIRROR%/}"
+    return
+  fi
+  local etc mirror
+  etc="$(apt-config shell E Dir::Etc/d 2>/dev/null | sed -n "s/^E='\(.*\)'$/\1/p")"
+  etc="${etc:-/etc/apt/}"
+  mirror="$(
+    {
+      cat "$etc"sources.list "$etc"sources.list.d/*.list 2>/dev/null |
+        awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /\]$/ && $i !~ /=/) { print $i; break } }'
+      cat "$etc"sources.list.d/*.sources 2>/dev/null |
+        awk 'BEGIN { RS = ""; FS = "\n" } /(^|\n)Types:[^\n]*deb([ \t]|$|\n)/ {
+               for (i = 1; i <= NF; i++) if ($i ~ /^URIs:/) { split($i, u, /[ \t]+/); print u[2] } }'
+    } | grep -v -e '-security' -e '-updates' | grep -E '^(https?|file)://' | head -n1
+  )"
+  [ -n "$mirror" ] || kube_die "no Debian mirror in this machine's apt sources ($etc); set SYNERGAI_DEBIAN_MIRROR to the archive URL (the one holding dists/bookworm)"
+  printf '%s\n' "${mirror%/}"
+}
 
 kube_log() { printf '[kube %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 kube_die() {
@@ -108,7 +134,9 @@ kube_fetch_go() {
   local apt="$SYNERGAI_CACHE/apt-bullseye"
   mkdir -p "$apt/debs"
   if ! compgen -G "$apt/debs/golang-1.15-go_*.deb" >/dev/null || ! compgen -G "$apt/debs/golang-1.15-src_*.deb" >/dev/null; then
-    kube_private_apt "$apt" "deb [signed-by=$SYNERGAI_DEBIAN_KEYRING] $SYNERGAI_DEBIAN_MIRROR bullseye main"
+    local mirror
+    mirror="$(kube_debian_mirror)" || exit 1
+    kube_private_apt "$apt" "deb [signed-by=$SYNERGAI_DEBIAN_KEYRING] $mirror bullseye main"
     kube_log "apt-get download golang-1.15-go golang-1.15-src (bullseye)"
     (cd "$apt/debs" && apt-get "${KUBE_APT_OPTS[@]}" download golang-1.15-go golang-1.15-src </dev/null >&2) \
       || kube_die "could not download Go 1.15 from bullseye"
@@ -140,7 +168,9 @@ kube_fetch_source() {
   local orig
   orig="$(compgen -G "$apt/src/kubernetes_*.orig.tar.*" | head -n1 || true)"
   if [ -z "$orig" ]; then
-    kube_private_apt "$apt" "deb-src [signed-by=$SYNERGAI_DEBIAN_KEYRING] $SYNERGAI_DEBIAN_MIRROR bookworm main"
+    local mirror
+    mirror="$(kube_debian_mirror)" || exit 1
+    kube_private_apt "$apt" "deb-src [signed-by=$SYNERGAI_DEBIAN_KEYRING] $mirror bookworm main"
     kube_log "apt-get source --download-only kubernetes (bookworm)"
     (cd "$apt/src" && apt-get "${KUBE_APT_OPTS[@]}" source --download-only kubernetes </dev/null >&2) \
       || kube_die "could not download the kubernetes source package from bookworm"
@@ -384,7 +414,9 @@ kube_etcd_binary() {
   local root="$SYNERGAI_CACHE/etcd" bin="$SYNERGAI_CACHE/etcd/usr/bin/etcd"
   if [ ! -x "$bin" ]; then
     local apt="$SYNERGAI_CACHE/apt-bookworm"
-    kube_private_apt "$apt" "deb [signed-by=$SYNERGAI_DEBIAN_KEYRING] $SYNERGAI_DEBIAN_MIRROR bookworm main"
+    local mirror
+    mirror="$(kube_debian_mirror)" || exit 1
+    kube_private_apt "$apt" "deb [signed-by=$SYNERGAI_DEBIAN_KEYRING] $mirror bookworm main"
     mkdir -p "$apt/debs"
     kube_log "this Debian has no etcd-server; apt-get download etcd-server (bookworm)"
     (cd "$apt/debs" && apt-get "${KUBE_APT_OPTS[@]}" download etcd-server </dev/null >&2) \
