@@ -80,7 +80,7 @@ pub struct TuiArgs {
     #[arg(long, short = 'f')]
     pub fixture: Option<PathBuf>,
     /// Policy that places the jobs (switch later with `:policy NAME`).
-    #[arg(long, value_enum, default_value_t = PolicyKind::Synergai)]
+    #[arg(long, value_parser = policy_parser(), default_value_t = PolicyKind::Synergai)]
     pub policy: PolicyKind,
     /// Simulated seconds per real second.
     #[arg(long, default_value_t = 10.0)]
@@ -133,7 +133,7 @@ pub enum SchedulerCommand {
         #[command(flatten)]
         kube: KubeArgs,
         /// Policy that decides.
-        #[arg(long, value_enum, default_value_t = PolicyKind::Synergai)]
+        #[arg(long, value_parser = policy_parser(), default_value_t = PolicyKind::Synergai)]
         policy: PolicyKind,
         /// Watch pods of every namespace instead of one.
         #[arg(long, short = 'A')]
@@ -215,7 +215,7 @@ pub struct PolicyList {
     /// Policies to compare (comma-separated).
     #[arg(
         long,
-        value_enum,
+        value_parser = policy_parser(),
         value_delimiter = ',',
         default_value = "synergai,slo-energy,edf-rightsize,slo-aware,k8s-default,round-robin,random"
     )]
@@ -304,7 +304,7 @@ pub struct MomentArgs {
     #[arg(long, default_value = "60s", value_parser = parse_duration_ms)]
     pub at: f64,
     /// Policy that decides.
-    #[arg(long, value_enum, default_value_t = PolicyKind::Synergai)]
+    #[arg(long, value_parser = policy_parser(), default_value_t = PolicyKind::Synergai)]
     pub policy: PolicyKind,
     /// auto: jobs were placed as they arrived up to --at; manual: nothing was.
     #[arg(long, value_enum, default_value_t = Mode::Auto)]
@@ -332,7 +332,7 @@ pub enum PlaceCommand {
         /// Explain the decision at this time instead of the one that placed the job.
         #[arg(long, value_parser = parse_duration_ms)]
         at: Option<f64>,
-        #[arg(long, value_enum, default_value_t = PolicyKind::Synergai)]
+        #[arg(long, value_parser = policy_parser(), default_value_t = PolicyKind::Synergai)]
         policy: PolicyKind,
         #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
         output: OutputFormat,
@@ -373,7 +373,7 @@ pub enum PlaceCommand {
         /// Stop at this simulated time (default: run to the end).
         #[arg(long, value_parser = parse_duration_ms)]
         until: Option<f64>,
-        #[arg(long, value_enum, default_value_t = PolicyKind::Synergai)]
+        #[arg(long, value_parser = policy_parser(), default_value_t = PolicyKind::Synergai)]
         policy: PolicyKind,
         /// Print what would be bound without recording anything.
         #[arg(long)]
@@ -440,6 +440,13 @@ impl PlaceCommand {
 }
 
 /// Parses a duration flag (`120s`, `2m`, `500ms`, bare ms).
+/// The policies as clap values (the core stays free of clap).
+fn policy_parser() -> impl clap::builder::TypedValueParser<Value = PolicyKind> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(PolicyKind::ALL.map(PolicyKind::name))
+        .map(|name: String| PolicyKind::parse(&name).expect("one of the possible values"))
+}
+
 pub fn parse_duration_ms(s: &str) -> std::result::Result<f64, String> {
     crate::fixture::units::Duration::parse(s).map(|d| d.ms())
 }

@@ -5,6 +5,7 @@ mod cluster;
 mod job;
 mod node;
 mod profile;
+mod rng;
 mod snapshot;
 
 pub use cluster::{ArchUsage, Cluster, GroupId, NodeGroup, Placement, RunId, RunningJob};
@@ -13,6 +14,7 @@ pub use node::{NodeId, NodeSpec, Taint, TaintEffect, Tier};
 pub use profile::{
     ArchId, Architecture, Engine, Isa, ModelId, ModelSpec, Profile, ProfileRow, RowSource,
 };
+pub use rng::Rng;
 pub use snapshot::{
     ArchSummary, ClusterSnapshot, JobSnapshot, JobState, Measured, NodeSnapshot, PlacedBy,
 };

@@ -14,8 +14,8 @@
 use super::{
     Action, Assignment, Candidate, Context, Decision, PlanConfig, Policy, Reason, predict,
 };
+use crate::model::Rng;
 use crate::model::{JobId, JobSpec, NodeGroup, NodeId};
-use crate::sim::Rng;
 
 fn assign(
     id: JobId,

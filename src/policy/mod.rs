@@ -25,7 +25,7 @@ use std::fmt;
 use std::time::Instant;
 
 /// The policies synergai ships.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PolicyKind {
     Synergai,
     SloEnergy,

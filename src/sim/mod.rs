@@ -4,12 +4,10 @@
 //! timeline the dashboard plays back.
 
 mod metrics;
-mod rng;
 mod views;
 pub mod workload;
 
 pub use metrics::{ArchUtilization, Metrics, NsHistogram, percentile};
-pub use rng::Rng;
 pub use views::{CandidateView, DecisionView, view};
 
 use crate::model::{

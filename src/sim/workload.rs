@@ -1,7 +1,7 @@
 //! Workload generators: seeded arrival processes (Poisson, bursty,
 //! diurnal) and job mixes. Pure functions of their parameters and seed.
 
-use super::Rng;
+use crate::model::Rng;
 use crate::model::{ArchId, JobSpec, ModelId, NodeSpec};
 use crate::policy::{OfflinePlan, PlanConfig};
 use std::collections::BTreeMap;

@@ -515,7 +515,7 @@ impl App {
                 }
                 _ => self.note("usage: mode auto|manual", true),
             },
-            "jump" => match crate::cli::parse_duration_ms(&arg) {
+            "jump" => match crate::fixture::units::Duration::parse(&arg).map(|d| d.ms()) {
                 Ok(t) => return vec![Command::JumpTo(t)],
                 Err(e) => self.note(format!("jump: {e}"), true),
             },
