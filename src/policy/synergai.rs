@@ -66,6 +66,10 @@ pub struct Synergai {
     params: Params,
     /// θ of the current pass (set by [`Policy::prepare`]).
     pressure: Option<f64>,
+    /// Per architecture, the energy factor of each of its configurations
+    /// for the job being decided (reused: no allocation per decision).
+    energy_factors: Vec<Vec<f64>>,
+    energy_filled: Vec<bool>,
 }
 
 impl Synergai {
@@ -73,6 +77,8 @@ impl Synergai {
         Synergai {
             params,
             pressure: None,
+            energy_factors: Vec::new(),
+            energy_filled: Vec::new(),
         }
     }
 
@@ -230,22 +236,38 @@ impl Policy for Synergai {
         let pass_theta = theta;
         let theta = theta.max((self.params.tightness_weight * tightness).min(1.0));
         let energy_exponent = self.params.energy_weight * (1.0 - tightness);
+        // The energy factor depends on the configuration only: computed once
+        // per architecture, not per node state (a `powf` per candidate would
+        // double the cost of a decision at 5,000 nodes).
+        let archs = ctx.profile.archs.len();
+        self.energy_factors.resize_with(archs, Vec::new);
+        self.energy_filled.clear();
+        self.energy_filled.resize(archs, false);
         for (group, node) in ctx.groups_for(job) {
             let Some(plan) = ctx.plan.get(job.model, group.arch) else {
                 continue;
             };
+            let arch = group.arch as usize;
+            if !self.energy_filled[arch] {
+                self.energy_filled[arch] = true;
+                let factors = &mut self.energy_factors[arch];
+                factors.clear();
+                factors.extend(plan.by_speed.iter().map(|c| {
+                    if fastest_joules_per_query > 0.0 && energy_exponent != 0.0 {
+                        (joules_per_query(c) / fastest_joules_per_query).powf(energy_exponent)
+                    } else {
+                        1.0
+                    }
+                }));
+            }
+            let factors = &self.energy_factors[arch];
             let mut safe: Option<bool> = None;
-            for config in &plan.by_speed {
+            for (config, &energy_factor) in plan.by_speed.iter().zip(factors.iter()) {
                 if !group.fits(config.threads, config.memory_mib, config.gpus) {
                     continue;
                 }
                 let completion = predict(job, group, config, ctx.now_ms);
                 let run_s = (completion - group.network_ms - ctx.now_ms) / 1000.0;
-                let energy_factor = if fastest_joules_per_query > 0.0 {
-                    (joules_per_query(config) / fastest_joules_per_query).powf(energy_exponent)
-                } else {
-                    1.0
-                };
                 let resources =
                     energy_factor * priced_resources(ctx, group, plan, config, run_s, fastest_qps);
                 let latency_s = (completion - ctx.now_ms) / 1000.0;
