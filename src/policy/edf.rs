@@ -180,10 +180,7 @@ impl Policy for Edf {
                 } else {
                     Reason::WaitIsEarlier { node, at_ms: at }
                 };
-                Decision {
-                    candidates: weighed,
-                    ..Decision::hold(id, ctx.now_ms, reason)
-                }
+                Decision::hold_weighed(id, ctx.now_ms, reason, weighed)
             }
             (Some(now), _) => {
                 let reason = Reason::LeastExcess {
@@ -191,14 +188,8 @@ impl Policy for Edf {
                 };
                 assign(now, reason, weighed)
             }
-            (None, Some(_)) => Decision {
-                candidates: weighed,
-                ..Decision::hold(id, ctx.now_ms, Reason::NoCapacity)
-            },
-            (None, None) => Decision {
-                candidates: weighed,
-                ..Decision::hold(id, ctx.now_ms, Reason::Unschedulable)
-            },
+            (None, Some(_)) => Decision::hold_weighed(id, ctx.now_ms, Reason::NoCapacity, weighed),
+            (None, None) => Decision::hold_weighed(id, ctx.now_ms, Reason::Unschedulable, weighed),
         }
     }
 }

@@ -363,6 +363,19 @@ impl Decision {
         }
     }
 
+    /// Holds `job`, keeping the candidates weighed on the way.
+    pub fn hold_weighed(
+        job: JobId,
+        at_ms: f64,
+        reason: Reason,
+        weighed: Vec<Candidate>,
+    ) -> Decision {
+        Decision {
+            candidates: weighed,
+            ..Decision::hold(job, at_ms, reason)
+        }
+    }
+
     pub fn hold(job: JobId, at_ms: f64, reason: Reason) -> Decision {
         Decision {
             job,

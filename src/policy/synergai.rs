@@ -328,14 +328,12 @@ impl Policy for Synergai {
         if let Some((node, at, completion)) = wait
             && completion <= deadline
         {
-            return Decision {
-                candidates: weighed,
-                ..Decision::hold(
-                    id,
-                    ctx.now_ms,
-                    Reason::WaitMeetsDeadline { node, at_ms: at },
-                )
-            };
+            return Decision::hold_weighed(
+                id,
+                ctx.now_ms,
+                Reason::WaitMeetsDeadline { node, at_ms: at },
+                weighed,
+            );
         }
         if let Some(chosen) = unmargined {
             let reason = Reason::MeetsWithoutMargin {
@@ -350,14 +348,8 @@ impl Policy for Synergai {
                 };
                 assign(chosen, reason, weighed)
             }
-            (None, Some(_)) => Decision {
-                candidates: weighed,
-                ..Decision::hold(id, ctx.now_ms, Reason::NoCapacity)
-            },
-            (None, None) => Decision {
-                candidates: weighed,
-                ..Decision::hold(id, ctx.now_ms, Reason::Unschedulable)
-            },
+            (None, Some(_)) => Decision::hold_weighed(id, ctx.now_ms, Reason::NoCapacity, weighed),
+            (None, None) => Decision::hold_weighed(id, ctx.now_ms, Reason::Unschedulable, weighed),
         }
     }
 }
