@@ -6,7 +6,9 @@
 //!   uses only its own layer and the ones before it (tests excepted);
 //! - the core (`model`, `policy`, `sim`, `bound`) is pure and synchronous:
 //!   no async runtime, no Kubernetes client, no terminal, no command line,
-//!   no file system, network or processes.
+//!   no file system, network or processes;
+//! - the dashboard's sources use the pure `kube::world` and
+//!   `kube::control`, never the scheduler shell.
 
 use std::path::{Path, PathBuf};
 
@@ -105,6 +107,12 @@ fn no_module_imports_from_a_layer_above_it_and_the_core_stays_pure() {
                         n + 1
                     ));
                 }
+            }
+            if module == "source" && code.contains("kube::scheduler") {
+                problems.push(format!(
+                    "src/{shown}:{}: the dashboard's source uses the scheduler (use kube::world or kube::control)",
+                    n + 1
+                ));
             }
             if CORE.contains(&module.as_str()) {
                 for word in FORBIDDEN_IN_CORE {

@@ -513,11 +513,11 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Scheduler(SchedulerCommand::Trigger { kube }) => runtime()?.block_on(async {
             let conn = crate::kube::client::connect(&kube.target()).await?;
-            let value = crate::kube::scheduler::trigger(&conn.client, &conn.namespace).await?;
+            let value = crate::kube::control::trigger(&conn.client, &conn.namespace).await?;
             output::write_stdout(&format!(
                 "triggered a placement pass ({}/{} = {value})",
                 conn.namespace,
-                crate::kube::scheduler::CONTROL_CONFIGMAP
+                crate::kube::control::CONTROL_CONFIGMAP
             ))
         }),
         Command::Completions { shell } => {

@@ -150,7 +150,7 @@ fn run_kube(cmd: PlaceCommand, color: bool) -> Result<()> {
     runtime.block_on(async {
         let conn = crate::kube::client::connect(&cmd.source().kube.target()).await?;
         let profile = std::sync::Arc::new(super::profile_cmd::load(None)?);
-        let (scenario, cluster, pods) = crate::kube::scheduler::snapshot(
+        let (scenario, cluster, pods) = crate::kube::client::snapshot(
             &conn.client,
             Some(&conn.namespace),
             profile,
@@ -159,7 +159,7 @@ fn run_kube(cmd: PlaceCommand, color: bool) -> Result<()> {
         .await?;
         let plan = crate::policy::OfflinePlan::new(&scenario.profile, scenario.profile.knee_threshold);
         let decide = |policy: PolicyKind, explain: Explain| {
-            crate::kube::scheduler::plan_now(&scenario, &cluster, &plan, policy, explain)
+            crate::kube::world::plan_now(&scenario, &cluster, &plan, policy, explain, crate::kube::now_ms())
         };
         match cmd {
             PlaceCommand::Plan { moment, output, .. } => {
@@ -223,7 +223,7 @@ fn run_kube(cmd: PlaceCommand, color: bool) -> Result<()> {
                 if dry_run {
                     return write_stdout("dry run: would trigger one placement pass of a manual-mode scheduler");
                 }
-                let value = crate::kube::scheduler::trigger(&conn.client, &conn.namespace).await?;
+                let value = crate::kube::control::trigger(&conn.client, &conn.namespace).await?;
                 write_stdout(&format!("triggered a placement pass ({value})"))
             }
         }

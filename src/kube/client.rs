@@ -4,6 +4,10 @@
 //! [`Error::Unreachable`] (exit code 3).
 
 use crate::error::{Error, Result};
+use crate::model::{Cluster, Profile};
+use ::kube::api::Api;
+use k8s_openapi::api::core::v1::{Node, Pod};
+use std::sync::Arc;
 
 /// Which cluster and namespace.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -54,4 +58,56 @@ pub async fn connect(target: &Target) -> Result<Connection> {
         namespace,
         server,
     })
+}
+
+/// A client error as synergai reports it: permission problems apart.
+pub(crate) fn cluster_error(what: &str, e: ::kube::Error) -> Error {
+    match &e {
+        ::kube::Error::Api(s) if s.code == 401 || s.code == 403 => {
+            Error::Cluster(format!("{what}: permission denied ({})", s.message))
+        }
+        _ => Error::Cluster(format!("{what}: {e}")),
+    }
+}
+
+/// The cluster now, as a scenario (its schedulable nodes, its pending
+/// synergai pods as jobs named `NAMESPACE/NAME`) and the model state with
+/// every running pod placed: what `place plan|explain --kube` decide on.
+pub async fn snapshot(
+    client: &::kube::Client,
+    namespace: Option<&str>,
+    profile: Arc<Profile>,
+    label: &str,
+) -> Result<(crate::sim::Scenario, Cluster, Vec<Arc<Pod>>)> {
+    let (nodes, pods) = list(client, namespace).await?;
+    let (scenario, cluster) =
+        super::world::scenario_of(&nodes, &pods, profile, label, super::now_ms());
+    Ok((scenario, cluster, pods))
+}
+
+async fn list(
+    client: &::kube::Client,
+    namespace: Option<&str>,
+) -> Result<(Vec<Arc<Node>>, Vec<Arc<Pod>>)> {
+    let nodes: Vec<Arc<Node>> = Api::<Node>::all(client.clone())
+        .list(&Default::default())
+        .await
+        .map_err(|e| cluster_error("list nodes", e))?
+        .items
+        .into_iter()
+        .map(Arc::new)
+        .collect();
+    let pods_api: Api<Pod> = match namespace {
+        Some(ns) => Api::namespaced(client.clone(), ns),
+        None => Api::all(client.clone()),
+    };
+    let pods: Vec<Arc<Pod>> = pods_api
+        .list(&Default::default())
+        .await
+        .map_err(|e| cluster_error("list pods", e))?
+        .items
+        .into_iter()
+        .map(Arc::new)
+        .collect();
+    Ok((nodes, pods))
 }

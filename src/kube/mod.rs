@@ -2,12 +2,14 @@
 
 pub mod access;
 pub mod client;
+pub mod control;
 pub mod emulate;
 pub mod lease;
 mod log;
 pub mod mapping;
 pub mod metrics;
 pub mod scheduler;
+pub mod world;
 
 /// Drops what synergai never reads from a watched object before it is
 /// stored: `managedFields` is over a third of a pod's JSON, and the
@@ -15,4 +17,12 @@ pub mod scheduler;
 /// `scripts/bench-memory.sh` for their peak at 20,000 pods).
 pub fn lean<K: ::kube::Resource>(object: &mut K) {
     object.meta_mut().managed_fields = None;
+}
+
+/// Unix milliseconds now: the clock the live cluster is decided on.
+pub(crate) fn now_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64() * 1000.0)
+        .unwrap_or(0.0)
 }

@@ -157,20 +157,22 @@ impl Live {
         pods: &[Arc<Pod>],
     ) -> Option<crate::sim::DecisionView> {
         let key = self.explain.as_ref()?;
-        let (scenario, cluster) = crate::kube::scheduler::scenario_of(
+        let (scenario, cluster) = crate::kube::world::scenario_of(
             nodes,
             pods,
             self.viewer.profile.clone(),
             &self.viewer.label,
+            crate::kube::now_ms(),
         );
         let id = scenario.job_id(key)?;
         let policy = crate::policy::PolicyKind::Synergai;
-        crate::kube::scheduler::plan_now(
+        crate::kube::world::plan_now(
             &scenario,
             &cluster,
             &self.viewer.plan,
             policy,
             crate::policy::Explain::Job(id),
+            crate::kube::now_ms(),
         )
         .iter()
         .find(|d| d.decision.job == id)
@@ -374,7 +376,7 @@ pub fn spawn(
                                         pin(&client, &pods.state(), job, None, "").await
                                     }
                                     Command::Trigger => {
-                                        crate::kube::scheduler::trigger(&client, &namespace)
+                                        crate::kube::control::trigger(&client, &namespace)
                                             .await
                                             .map(|_| {
                                                 "triggered a placement pass (manual-mode scheduler)"
