@@ -12,7 +12,7 @@
 //!   their validation with file/line/column errors, and the embedded default;
 //! - [`source`]: what the dashboard watches (a replay under operator
 //!   control; a live cluster later), publishing immutable views;
-//! - [`kube`]: the live cluster: mapping Kubernetes objects to the model,
+//! - [`k8s`]: the live cluster: mapping Kubernetes objects to the model,
 //!   connecting (later: emulation, the scheduler, the live source);
 //! - [`tui`]: the dashboard;
 //! - [`bound`]: a lower bound on violations no policy can beat (an LP
@@ -23,7 +23,7 @@ pub mod bound;
 pub mod cli;
 pub mod error;
 pub mod fixture;
-pub mod kube;
+pub mod k8s;
 pub mod model;
 pub mod policy;
 pub mod sim;

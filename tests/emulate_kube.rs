@@ -18,7 +18,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
-use synergai::kube::mapping::{self, decision_annotations};
+use synergai::k8s::mapping::{self, decision_annotations};
 use synergai::model::Engine;
 
 /// `synergai emulate --kube ARGS…` against the test server, its output

@@ -2,13 +2,13 @@
 //! kube-scheduler's `.import-restrictions` files do):
 //!
 //! - modules are layered `model` (with `error`) → `policy` → `sim` →
-//!   `fixture` → `bound` → `kube` → `source` → `tui` → `cli`, and a module
+//!   `fixture` → `bound` → `k8s` → `source` → `tui` → `cli`, and a module
 //!   uses only its own layer and the ones before it (tests excepted);
 //! - the core (`model`, `policy`, `sim`, `bound`) is pure and synchronous:
 //!   no async runtime, no Kubernetes client, no terminal, no command line,
 //!   no file system, network or processes;
-//! - the dashboard's sources use the pure `kube::world` and
-//!   `kube::control`, never the scheduler shell.
+//! - the dashboard's sources use the pure `k8s::world` and
+//!   `k8s::control`, never the scheduler shell.
 
 use std::path::{Path, PathBuf};
 
@@ -19,7 +19,7 @@ const LAYERS: [&[&str]; 9] = [
     &["sim"],
     &["fixture"],
     &["bound"],
-    &["kube"],
+    &["k8s"],
     &["source"],
     &["tui"],
     &["cli"],
@@ -108,9 +108,9 @@ fn no_module_imports_from_a_layer_above_it_and_the_core_stays_pure() {
                     ));
                 }
             }
-            if module == "source" && code.contains("kube::scheduler") {
+            if module == "source" && code.contains("k8s::scheduler") {
                 problems.push(format!(
-                    "src/{shown}:{}: the dashboard's source uses the scheduler (use kube::world or kube::control)",
+                    "src/{shown}:{}: the dashboard's source uses the scheduler (use k8s::world or k8s::control)",
                     n + 1
                 ));
             }

@@ -20,7 +20,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use std::collections::BTreeMap;
 use std::sync::{Arc, LazyLock};
 use synergai::fixture::{self, EMBEDDED, Origin};
-use synergai::kube::mapping::{self as km, ArchMapping, ArchRule};
+use synergai::k8s::mapping::{self as km, ArchMapping, ArchRule};
 use synergai::model::Profile;
 use synergai::policy::{OfflinePlan, PolicyKind};
 use synergai::sim::{Scenario, SimOptions, Simulator};

@@ -118,8 +118,8 @@ pub struct KubeArgs {
 }
 
 impl KubeArgs {
-    pub fn target(&self) -> crate::kube::client::Target {
-        crate::kube::client::Target {
+    pub fn target(&self) -> crate::k8s::client::Target {
+        crate::k8s::client::Target {
             context: self.context.clone(),
             namespace: self.namespace.clone(),
         }
@@ -188,18 +188,18 @@ pub struct LeaderArgs {
 }
 
 impl LeaderArgs {
-    pub fn config(&self) -> crate::error::Result<Option<crate::kube::lease::LeaseConfig>> {
+    pub fn config(&self) -> crate::error::Result<Option<crate::k8s::lease::LeaseConfig>> {
         if !self.leader_elect {
             return Ok(None);
         }
         let ms = |v: f64| std::time::Duration::from_secs_f64(v / 1000.0);
-        let config = crate::kube::lease::LeaseConfig {
+        let config = crate::k8s::lease::LeaseConfig {
             name: self.leader_elect_resource_name.clone(),
             namespace: self
                 .leader_elect_resource_namespace
                 .clone()
                 .unwrap_or_default(),
-            identity: crate::kube::lease::identity(),
+            identity: crate::k8s::lease::identity(),
             lease_duration: ms(self.leader_elect_lease_duration),
             renew_deadline: ms(self.leader_elect_renew_deadline),
             retry_period: ms(self.leader_elect_retry_period),
@@ -470,9 +470,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Place(cmd) => place::run(cmd, color),
         Command::Profile(cmd) => profile_cmd::run(cmd, color),
         Command::Fixture(cmd) => fixture_cmd::run(cmd),
-        Command::Emulate(args) => crate::kube::emulate::run(crate::kube::emulate::Options {
+        Command::Emulate(args) => crate::k8s::emulate::run(crate::k8s::emulate::Options {
             fixture: args.fixture,
-            target: crate::kube::client::Target {
+            target: crate::k8s::client::Target {
                 context: args.context,
                 namespace: args.namespace,
             },
@@ -499,7 +499,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 ));
             }
             let profile = std::sync::Arc::new(profile_cmd::load(profile.as_deref())?);
-            let options = crate::kube::scheduler::Options {
+            let options = crate::k8s::scheduler::Options {
                 target: kube.target(),
                 policy,
                 all_namespaces,
@@ -509,15 +509,15 @@ pub fn run(cli: Cli) -> Result<()> {
                 api_burst: kube_api_burst,
                 leader_elect: leader.config()?,
             };
-            runtime()?.block_on(crate::kube::scheduler::run(options, profile))
+            runtime()?.block_on(crate::k8s::scheduler::run(options, profile))
         }
         Command::Scheduler(SchedulerCommand::Trigger { kube }) => runtime()?.block_on(async {
-            let conn = crate::kube::client::connect(&kube.target()).await?;
-            let value = crate::kube::control::trigger(&conn.client, &conn.namespace).await?;
+            let conn = crate::k8s::client::connect(&kube.target()).await?;
+            let value = crate::k8s::control::trigger(&conn.client, &conn.namespace).await?;
             output::write_stdout(&format!(
                 "triggered a placement pass ({}/{} = {value})",
                 conn.namespace,
-                crate::kube::control::CONTROL_CONFIGMAP
+                crate::k8s::control::CONTROL_CONFIGMAP
             ))
         }),
         Command::Completions { shell } => {

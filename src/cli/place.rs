@@ -148,9 +148,9 @@ fn simulator(scenario: &Scenario, policy: PolicyKind, manual: bool, explain: Exp
 fn run_kube(cmd: PlaceCommand, color: bool) -> Result<()> {
     let runtime = super::runtime()?;
     runtime.block_on(async {
-        let conn = crate::kube::client::connect(&cmd.source().kube.target()).await?;
+        let conn = crate::k8s::client::connect(&cmd.source().kube.target()).await?;
         let profile = std::sync::Arc::new(super::profile_cmd::load(None)?);
-        let (scenario, cluster, pods) = crate::kube::client::snapshot(
+        let (scenario, cluster, pods) = crate::k8s::client::snapshot(
             &conn.client,
             Some(&conn.namespace),
             profile,
@@ -159,7 +159,7 @@ fn run_kube(cmd: PlaceCommand, color: bool) -> Result<()> {
         .await?;
         let plan = crate::policy::OfflinePlan::new(&scenario.profile, scenario.profile.knee_threshold);
         let decide = |policy: PolicyKind, explain: Explain| {
-            crate::kube::world::plan_now(&scenario, &cluster, &plan, policy, explain, crate::kube::now_ms())
+            crate::k8s::world::plan_now(&scenario, &cluster, &plan, policy, explain, crate::k8s::now_ms())
         };
         match cmd {
             PlaceCommand::Plan { moment, output, .. } => {
@@ -223,7 +223,7 @@ fn run_kube(cmd: PlaceCommand, color: bool) -> Result<()> {
                 if dry_run {
                     return write_stdout("dry run: would trigger one placement pass of a manual-mode scheduler");
                 }
-                let value = crate::kube::control::trigger(&conn.client, &conn.namespace).await?;
+                let value = crate::k8s::control::trigger(&conn.client, &conn.namespace).await?;
                 write_stdout(&format!("triggered a placement pass ({value})"))
             }
         }

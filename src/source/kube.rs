@@ -8,8 +8,8 @@
 use super::observed::{Held, Observed, Viewer, job_holds};
 use super::recording::RecordTo;
 use super::{Clock, Command, Note, PinTarget, View};
-use crate::kube::client::{Target, connect};
-use crate::kube::mapping;
+use crate::k8s::client::{Target, connect};
+use crate::k8s::mapping;
 use crate::model::{NodeSpec, Profile};
 use ::kube::api::{Api, Patch, PatchParams};
 use ::kube::runtime::{WatchStreamExt, reflector, watcher};
@@ -104,7 +104,7 @@ async fn poll_metrics(client: ::kube::Client, slot: Arc<std::sync::Mutex<Option<
     let mut ticker = tokio::time::interval(METRICS_EVERY);
     loop {
         ticker.tick().await;
-        if let Some(usage) = crate::kube::metrics::fetch(&client).await
+        if let Some(usage) = crate::k8s::metrics::fetch(&client).await
             && let Ok(mut slot) = slot.lock()
         {
             *slot = Some((std::time::Instant::now(), usage));
@@ -157,22 +157,22 @@ impl Live {
         pods: &[Arc<Pod>],
     ) -> Option<crate::sim::DecisionView> {
         let key = self.explain.as_ref()?;
-        let (scenario, cluster) = crate::kube::world::scenario_of(
+        let (scenario, cluster) = crate::k8s::world::scenario_of(
             nodes,
             pods,
             self.viewer.profile.clone(),
             &self.viewer.label,
-            crate::kube::now_ms(),
+            crate::k8s::now_ms(),
         );
         let id = scenario.job_id(key)?;
         let policy = crate::policy::PolicyKind::Synergai;
-        crate::kube::world::plan_now(
+        crate::k8s::world::plan_now(
             &scenario,
             &cluster,
             &self.viewer.plan,
             policy,
             crate::policy::Explain::Job(id),
-            crate::kube::now_ms(),
+            crate::k8s::now_ms(),
         )
         .iter()
         .find(|d| d.decision.job == id)
@@ -341,7 +341,7 @@ pub fn spawn(
                 let up = connected.clone();
                 let node_stream = reflector(
                     node_writer,
-                    watcher(nodes_api, watcher::Config::default()).modify(crate::kube::lean),
+                    watcher(nodes_api, watcher::Config::default()).modify(crate::k8s::lean),
                 )
                 .default_backoff();
                 tokio::spawn(node_stream.for_each(move |r| {
@@ -351,7 +351,7 @@ pub fn spawn(
                 let up = connected.clone();
                 let pod_stream = reflector(
                     pod_writer,
-                    watcher(pods_api, watcher::Config::default()).modify(crate::kube::lean),
+                    watcher(pods_api, watcher::Config::default()).modify(crate::k8s::lean),
                 )
                 .default_backoff();
                 tokio::spawn(pod_stream.for_each(move |r| {
@@ -376,7 +376,7 @@ pub fn spawn(
                                         pin(&client, &pods.state(), job, None, "").await
                                     }
                                     Command::Trigger => {
-                                        crate::kube::control::trigger(&client, &namespace)
+                                        crate::k8s::control::trigger(&client, &namespace)
                                             .await
                                             .map(|_| {
                                                 "triggered a placement pass (manual-mode scheduler)"

@@ -5,7 +5,7 @@
 //! so a recording looks exactly as the session did.
 
 use super::{ArchHistory, Clock, LogLine, Note, View};
-use crate::kube::mapping::{self, PodJob};
+use crate::k8s::mapping::{self, PodJob};
 use crate::model::{
     ArchSummary, ClusterSnapshot, JobSnapshot, JobState, Measured, NodeSnapshot, NodeSpec,
     PlacedBy, Profile,

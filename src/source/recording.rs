@@ -9,7 +9,7 @@ use super::replay::{Driver, SPEEDS};
 use super::{Clock, Command, Note, View};
 use crate::fixture::raw::PinSpec;
 use crate::fixture::recording::{Draft, Happened, Recording, Written};
-use crate::kube::mapping::{self, PinRef, PodJob};
+use crate::k8s::mapping::{self, PinRef, PodJob};
 use crate::model::{NodeSpec, Pin, Profile};
 use crate::policy::fmt_ms;
 use k8s_openapi::jiff::Timestamp;

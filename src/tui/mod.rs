@@ -40,7 +40,7 @@ pub struct TuiOptions {
     pub read_only: bool,
     pub manual: bool,
     /// Watch a live cluster instead of replaying a fixture.
-    pub kube: Option<crate::kube::client::Target>,
+    pub kube: Option<crate::k8s::client::Target>,
     /// Record the live session to this file (`kind: Recording`).
     pub record: Option<PathBuf>,
 }

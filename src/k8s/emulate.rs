@@ -47,8 +47,8 @@
 
 use crate::error::{Error, Result};
 use crate::fixture::load_scenario_or_default;
-use crate::kube::client::{self, Target};
-use crate::kube::mapping::{
+use crate::k8s::client::{self, Target};
+use crate::k8s::mapping::{
     ANN_BUSY_WATTS, ANN_ENGINE, ANN_IDLE_WATTS, ANN_MODEL, ANN_NETWORK_MS, ANN_PIN_ARCH,
     ANN_PIN_NODE, ANN_QOS_MS, ANN_QUERIES, ANN_THREADS, LABEL_ARCH, LABEL_HOSTNAME, LABEL_TIER,
     PodJob, RESOURCE_GPU, SCHEDULER_NAME, map_pod, node_ready, pod_is_terminal,
@@ -1654,7 +1654,7 @@ fn check_node(node: &Node, spec: &NodeSpec) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kube::mapping::{ArchMapping, decision_annotations, map_node};
+    use crate::k8s::mapping::{ArchMapping, decision_annotations, map_node};
     use crate::model::Engine;
 
     fn job(name: &str) -> JobSpec {
@@ -1762,7 +1762,7 @@ mod tests {
         assert!((m.qos_ms - j.qos_ms).abs() < 1e-3);
         assert_eq!(
             m.pin,
-            Some(crate::kube::mapping::PinRef::Arch(
+            Some(crate::k8s::mapping::PinRef::Arch(
                 scenario.profile.arch(1).name.clone()
             ))
         );

@@ -220,13 +220,13 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
     let (pods, pod_writer) = reflector::store::<Pod>();
     let node_stream = reflector(
         node_writer,
-        watcher(nodes_api, watcher::Config::default()).modify(crate::kube::lean),
+        watcher(nodes_api, watcher::Config::default()).modify(crate::k8s::lean),
     )
     .default_backoff()
     .touched_objects();
     let pod_stream = reflector(
         pod_writer,
-        watcher(pods_api, watcher::Config::default()).modify(crate::kube::lean),
+        watcher(pods_api, watcher::Config::default()).modify(crate::k8s::lean),
     )
     .default_backoff()
     .touched_objects();
