@@ -25,10 +25,11 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Duration;
 use synergai::fixture::{Origin, load_profile};
+use synergai::model::Scenario;
 use synergai::model::{ArchId, Cluster, JobId, JobSpec, NodeSpec, Profile, Tier};
 use synergai::policy::{Action, Context, Explain, OfflinePlan, Policy, PolicyKind, run_pass};
 use synergai::sim::workload::{Arrivals, Generator, MixItem, QosRule, generate};
-use synergai::sim::{Scenario, SimOptions, Simulator};
+use synergai::sim::{SimOptions, Simulator};
 
 /// Cluster sizes of the decision benchmarks.
 const SIZES: [usize; 3] = [50, 500, 5_000];

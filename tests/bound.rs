@@ -22,9 +22,10 @@ mod with_solver {
     use std::sync::{Arc, OnceLock};
     use synergai::bound::{BoundOptions, lower_bound};
     use synergai::fixture::{Origin, load_profile};
+    use synergai::model::Scenario;
     use synergai::model::{JobSpec, NodeSpec, Pin, Profile, Taint, TaintEffect, Tier};
     use synergai::policy::{OfflinePlan, PolicyKind};
-    use synergai::sim::{Scenario, SimOptions, Simulator};
+    use synergai::sim::{SimOptions, Simulator};
 
     fn profile() -> Arc<Profile> {
         static PROFILE: OnceLock<Arc<Profile>> = OnceLock::new();

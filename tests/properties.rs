@@ -11,10 +11,11 @@ use proptest::prelude::*;
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 use synergai::fixture::{Origin, load_profile};
+use synergai::model::Scenario;
 use synergai::model::{JobSpec, JobState, NodeSpec, Pin, Profile, Tier};
 use synergai::policy::{OfflinePlan, PolicyKind};
 use synergai::sim::workload::{self, Arrivals, Generator, MixItem, QosRule};
-use synergai::sim::{Metrics, Scenario, SimOptions, Simulator};
+use synergai::sim::{Metrics, SimOptions, Simulator};
 
 fn profile() -> Arc<Profile> {
     static PROFILE: OnceLock<Arc<Profile>> = OnceLock::new();

@@ -17,8 +17,9 @@
 
 use std::path::Path;
 use synergai::fixture::{Origin, load_scenario, suite};
+use synergai::model::Scenario;
 use synergai::policy::PolicyKind;
-use synergai::sim::{Metrics, Scenario, SimOptions, Simulator};
+use synergai::sim::{Metrics, SimOptions, Simulator};
 
 fn shipped() -> Vec<Scenario> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/scenarios");

@@ -22,8 +22,9 @@ use std::sync::{Arc, LazyLock};
 use synergai::fixture::{self, EMBEDDED, Origin};
 use synergai::k8s::mapping::{self as km, ArchMapping, ArchRule};
 use synergai::model::Profile;
+use synergai::model::Scenario;
 use synergai::policy::{OfflinePlan, PolicyKind};
-use synergai::sim::{Scenario, SimOptions, Simulator};
+use synergai::sim::{SimOptions, Simulator};
 use synergai::tui::keymap::{KeySpec, Keymap};
 use synergai::tui::theme;
 

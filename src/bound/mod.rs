@@ -35,8 +35,8 @@ pub use solve::{SOLVER, SolveStatus};
 
 use crate::error::{Error, Result};
 use crate::model::JobSpec;
+use crate::model::Scenario;
 use crate::policy::OfflinePlan;
-use crate::sim::Scenario;
 use serde::Serialize;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -6,9 +6,11 @@ use super::output::{OutputFormat, print_document, print_table, slack_cell, table
 use super::{Mode, PlaceCommand, SourceArgs};
 use crate::error::{Error, Result};
 use crate::fixture::{self, raw::OverrideEntry, raw::PinSpec};
+use crate::model::Scenario;
 use crate::model::{JobId, Pin};
 use crate::policy::{Action, Explain, PolicyKind, fmt_ms};
-use crate::sim::{CandidateView, DecisionView, Scenario, SimOptions, Simulator, view};
+use crate::policy::{CandidateView, DecisionView, view};
+use crate::sim::{SimOptions, Simulator};
 use comfy_table::Cell;
 use serde::Serialize;
 use std::collections::HashMap;

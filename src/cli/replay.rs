@@ -7,8 +7,9 @@ use super::ReplayArgs;
 use super::output::{OutputFormat, print_document, print_table, table};
 use crate::error::Result;
 use crate::fixture;
+use crate::model::Scenario;
 use crate::policy::{PolicyKind, fmt_ms};
-use crate::sim::{Metrics, Scenario, SimOptions, Simulator};
+use crate::sim::{Metrics, SimOptions, Simulator};
 use serde::Serialize;
 
 /// Violations of another policy relative to synergai's.

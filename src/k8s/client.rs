@@ -78,10 +78,13 @@ pub async fn snapshot(
     namespace: Option<&str>,
     profile: Arc<Profile>,
     label: &str,
-) -> Result<(crate::sim::Scenario, Cluster, Vec<Arc<Pod>>)> {
+) -> Result<(crate::model::Scenario, Cluster, Vec<Arc<Pod>>)> {
     let (nodes, pods) = list(client, namespace).await?;
-    let (scenario, cluster) =
+    let (scenario, cluster, skipped) =
         super::world::scenario_of(&nodes, &pods, profile, label, super::now_ms());
+    for line in skipped {
+        super::log::warn(&line);
+    }
     Ok((scenario, cluster, pods))
 }
 

@@ -53,11 +53,11 @@ use crate::k8s::mapping::{
     ANN_PIN_NODE, ANN_QOS_MS, ANN_QUERIES, ANN_THREADS, LABEL_ARCH, LABEL_HOSTNAME, LABEL_TIER,
     PodJob, RESOURCE_GPU, SCHEDULER_NAME, map_pod, node_ready, pod_is_terminal,
 };
+use crate::model::Scenario;
 use crate::model::{
     ArchId, Cluster, JobSpec, NodeSpec, Pin, Placement, Profile, RunId, TaintEffect,
 };
 use crate::policy::OfflinePlan;
-use crate::sim::Scenario;
 use ::kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams, PostParams};
 use ::kube::runtime::{WatchStreamExt, watcher};
 use futures_util::{StreamExt, stream};

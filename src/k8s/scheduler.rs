@@ -358,6 +358,9 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
             &flying,
             now,
         );
+        for line in std::mem::take(&mut world.skipped) {
+            log::warn(&line);
+        }
         // Reports follow the pending pods: forget those bound elsewhere or
         // deleted, so the map does not grow with every pod ever reported.
         if !reported.is_empty() {

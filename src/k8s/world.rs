@@ -5,9 +5,10 @@
 //! scheduler, the dashboard's live source and `place --kube`, so they
 //! agree on free capacity.
 
-use super::log;
-use super::mapping::{self, PinRef};
-use crate::model::{Cluster, Engine, JobId, JobSpec, NodeId, NodeSpec, Pin, Placement, Profile};
+use super::mapping::{self, PinRef, PodJob};
+use crate::model::{
+    ArchId, Cluster, Engine, JobId, JobSpec, NodeId, NodeSpec, Pin, Placement, Profile,
+};
 use crate::policy::{Explain, OfflinePlan, PolicyKind, QueueOrder, run_pass};
 use ::kube::ResourceExt;
 use k8s_openapi::api::core::v1::{Node, Pod};
@@ -16,21 +17,61 @@ use std::sync::Arc;
 use std::time::Instant;
 
 /// A pending pod as the policy sees it.
-pub(crate) struct PendingPod {
-    pub(crate) pod: Arc<Pod>,
-    pub(crate) job: JobSpec,
+pub struct PendingPod {
+    pub pod: Arc<Pod>,
+    pub job: JobSpec,
 }
 
 /// The model rebuilt from the stores for one pass.
-pub(crate) struct World {
-    pub(crate) nodes: Arc<Vec<NodeSpec>>,
-    pub(crate) cluster: Cluster,
-    pub(crate) pending: Vec<PendingPod>,
+pub struct World {
+    pub nodes: Arc<Vec<NodeSpec>>,
+    pub cluster: Cluster,
+    pub pending: Vec<PendingPod>,
     /// Pods that cannot be scheduled at all, with why (bad annotations, …).
-    pub(crate) invalid: Vec<(Arc<Pod>, String)>,
+    pub invalid: Vec<(Arc<Pod>, String)>,
+    /// Ready nodes left out because they do not map to the profile, with why.
+    pub skipped: Vec<String>,
 }
 
-/// What an unknown pod occupies on a node: its requests, never finishing.
+/// What a bound pod holds on its node, as the model places it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Holding {
+    /// Cores (threads), memory and GPU (a GPU engine holds one), and the
+    /// rate and power the model runs the pod at.
+    pub placement: Placement,
+    /// Queries left to run; a pod that is not a decided synergai job never
+    /// finishes in the model.
+    pub remaining: u64,
+}
+
+/// What the model assumes a pod it knows nothing about keeps running.
+const NEVER_FINISHES: u64 = u64::MAX / 4;
+
+/// What a bound, non-terminal pod holds on `node` at `now`: a synergai
+/// pod with decision annotations naming a configuration of the profile
+/// holds that configuration (for the rest of its queries); any other pod —
+/// someone else's, or ours without a usable decision — holds its container
+/// requests. `None`: it holds nothing (terminal, or unreadable requests).
+/// The one answer the scheduler, the dashboard and `place --kube` share,
+/// so they agree on free capacity.
+pub fn holding(pod: &Pod, node: &NodeSpec, profile: &Profile, now: f64) -> Option<Holding> {
+    if mapping::pod_is_terminal(pod) {
+        return None;
+    }
+    let decided = mapping::is_synergai_pod(pod)
+        .then(|| mapping::pod_job(pod, profile).ok())
+        .flatten()
+        .and_then(|job| decided_holding(&job, node, profile, now));
+    decided.or_else(|| {
+        let requests = mapping::pod_requests(pod).ok()?;
+        Some(Holding {
+            placement: foreign(&requests),
+            remaining: NEVER_FINISHES,
+        })
+    })
+}
+
+/// What an unknown pod occupies on a node: its requests.
 fn foreign(requests: &mapping::Requests) -> Placement {
     Placement {
         engine: if requests.gpus > 0 {
@@ -46,17 +87,62 @@ fn foreign(requests: &mapping::Requests) -> Placement {
     }
 }
 
+/// The configuration a decided job runs on an architecture: the profile's
+/// row for its decision annotations (`None` without annotations or when
+/// the profile has no such configuration). Start-up is the whole of it.
+pub fn decided_placement(job: &PodJob, arch: ArchId, profile: &Profile) -> Option<Placement> {
+    let (engine, threads) = (job.engine?, job.threads?);
+    let row = profile.row(job.model, arch, engine, threads)?;
+    Some(Placement {
+        engine,
+        threads,
+        memory_mib: row.memory_mib,
+        base_qps: row.qps,
+        watts: row.watts,
+        startup_ms: profile.arch(arch).startup_ms(engine),
+    })
+}
+
+/// A decided synergai job's holding at `now`: its configuration, what is
+/// left of its start-up, and its remaining queries from how long it has
+/// run against its predicted (else profiled) run time.
+pub fn decided_holding(
+    job: &PodJob,
+    node: &NodeSpec,
+    profile: &Profile,
+    now: f64,
+) -> Option<Holding> {
+    let mut placement = decided_placement(job, node.arch, profile)?;
+    let started = job.started.map(mapping::timestamp_ms).unwrap_or(now);
+    let elapsed = (now - started).max(0.0);
+    let startup = placement.startup_ms;
+    let total = job
+        .predicted_ms
+        .unwrap_or(startup + job.queries as f64 * 1000.0 / placement.base_qps);
+    let left = (1.0 - elapsed / total.max(1.0)).clamp(0.0, 1.0);
+    placement.startup_ms = if elapsed >= startup {
+        0.0
+    } else {
+        startup - elapsed
+    };
+    Some(Holding {
+        placement,
+        remaining: ((job.queries as f64) * left).ceil() as u64,
+    })
+}
+
 /// The cluster at `now` (Unix ms) as a scenario — its schedulable nodes,
 /// its pending synergai pods as jobs named `NAMESPACE/NAME` — and the model
 /// state with every running pod placed: what the scheduler, the dashboard's
-/// live source and `place plan|explain --kube` all decide on.
+/// live source and `place plan|explain --kube` all decide on; and the
+/// nodes left out because they do not map to the profile, with why.
 pub fn scenario_of(
     nodes: &[Arc<Node>],
     pods: &[Arc<Pod>],
     profile: Arc<Profile>,
     label: &str,
     now: f64,
-) -> (crate::sim::Scenario, Cluster) {
+) -> (crate::model::Scenario, Cluster, Vec<String>) {
     let world = build_world(
         nodes,
         pods,
@@ -71,7 +157,7 @@ pub fn scenario_of(
             .total_cmp(&b.arrival_ms)
             .then_with(|| a.name.cmp(&b.name))
     });
-    let scenario = crate::sim::Scenario {
+    let scenario = crate::model::Scenario {
         name: label.to_string(),
         description: "live cluster".into(),
         source: label.to_string(),
@@ -80,7 +166,7 @@ pub fn scenario_of(
         nodes: world.nodes,
         jobs: Arc::new(jobs),
     };
-    (scenario, world.cluster)
+    (scenario, world.cluster, world.skipped)
 }
 
 /// The pending jobs in the order a policy considers them ([`QueueOrder::key`],
@@ -113,13 +199,13 @@ pub fn queue_order(
 /// What `policy` would decide now for every pending job of a cluster
 /// snapshot, on a copy of its state (nothing is bound).
 pub fn plan_now(
-    scenario: &crate::sim::Scenario,
+    scenario: &crate::model::Scenario,
     cluster: &Cluster,
     plan: &OfflinePlan,
     policy: PolicyKind,
     explain: Explain,
     now: f64,
-) -> Vec<crate::sim::LoggedDecision> {
+) -> Vec<crate::policy::LoggedDecision> {
     let mut policy = policy.build(0);
     let queue = queue_order(policy.order(), &scenario.jobs, &scenario.nodes, plan);
     let mut cluster = cluster.clone();
@@ -135,7 +221,7 @@ pub fn plan_now(
         explain,
         |cluster, decision, _, _| {
             let reason = decision.reason.describe(cluster);
-            out.push(crate::sim::LoggedDecision { decision, reason });
+            out.push(crate::policy::LoggedDecision { decision, reason });
         },
     );
     out
@@ -145,18 +231,18 @@ pub fn plan_now(
 /// in the store: its pod is not pending any more and its resources are
 /// taken, so later passes neither decide it again nor over-commit.
 #[derive(Clone, Debug)]
-pub(crate) struct InFlight {
-    pub(crate) node: String,
-    pub(crate) placement: Placement,
-    pub(crate) queries: u64,
+pub struct InFlight {
+    pub node: String,
+    pub placement: Placement,
+    pub queries: u64,
     /// When the bind succeeded (forgotten 30 s later if the store never
     /// shows the pod bound, e.g. it was deleted).
-    pub(crate) bound_at: Option<Instant>,
+    pub bound_at: Option<Instant>,
 }
 
 /// Builds the model: schedulable nodes, running pods placed on them,
 /// pending synergai pods as jobs (times are Unix milliseconds).
-pub(crate) fn build_world(
+pub fn build_world(
     nodes: &[Arc<Node>],
     pods: &[Arc<Pod>],
     profile: &Profile,
@@ -165,6 +251,7 @@ pub(crate) fn build_world(
     now: f64,
 ) -> World {
     let mut specs: Vec<(NodeSpec, Arc<Node>)> = Vec::new();
+    let mut skipped = Vec::new();
     let mut hard_taints = false;
     for node in nodes {
         let unschedulable = node
@@ -185,7 +272,7 @@ pub(crate) fn build_world(
                 hard_taints |= spec.taints.len() != before;
                 specs.push((spec, node.clone()));
             }
-            Err(e) => log::warn(&format!("skipping {e}")),
+            Err(e) => skipped.push(format!("skipping {e}")),
         }
     }
     specs.sort_by(|a, b| a.0.name.cmp(&b.0.name));
@@ -213,25 +300,8 @@ pub(crate) fn build_world(
                 let Some(&node) = index.get(node_name.as_str()) else {
                     continue;
                 };
-                let placement = ours
-                    .then(|| running_placement(pod, profile, &node_specs[node as usize], now))
-                    .flatten();
-                match placement {
-                    Some((placement, remaining)) => {
-                        cluster.place(node, JobId::MAX, remaining, &placement, now, false);
-                    }
-                    None => {
-                        if let Ok(req) = mapping::pod_requests(pod) {
-                            cluster.place(
-                                node,
-                                JobId::MAX,
-                                u64::MAX / 4,
-                                &foreign(&req),
-                                now,
-                                false,
-                            );
-                        }
-                    }
+                if let Some(h) = holding(pod, &node_specs[node as usize], profile, now) {
+                    cluster.place(node, JobId::MAX, h.remaining, &h.placement, now, false);
                 }
             }
             None if ours => {
@@ -275,41 +345,8 @@ pub(crate) fn build_world(
         cluster,
         pending,
         invalid,
+        skipped,
     }
-}
-
-/// A running synergai pod's configuration and remaining queries, from its
-/// decision annotations and how long it has run.
-fn running_placement(
-    pod: &Pod,
-    profile: &Profile,
-    node: &NodeSpec,
-    now: f64,
-) -> Option<(Placement, u64)> {
-    let job = mapping::pod_job(pod, profile).ok()?;
-    let (engine, threads) = (job.engine?, job.threads?);
-    let row = profile.row(job.model, node.arch, engine, threads)?;
-    let arch = profile.arch(node.arch);
-    let started = job.started.map(mapping::timestamp_ms).unwrap_or(now);
-    let elapsed = (now - started).max(0.0);
-    let startup = arch.startup_ms(engine);
-    let total = job
-        .predicted_ms
-        .unwrap_or(startup + job.queries as f64 * 1000.0 / row.qps);
-    let left = (1.0 - elapsed / total.max(1.0)).clamp(0.0, 1.0);
-    let placement = Placement {
-        engine,
-        threads,
-        memory_mib: row.memory_mib,
-        base_qps: row.qps,
-        watts: row.watts,
-        startup_ms: if elapsed >= startup {
-            0.0
-        } else {
-            startup - elapsed
-        },
-    };
-    Some((placement, ((job.queries as f64) * left).ceil() as u64))
 }
 
 /// A pending pod as a job: annotations, pins, and the nodes its own

@@ -6,6 +6,7 @@ mod job;
 mod node;
 mod profile;
 mod rng;
+mod scenario;
 mod snapshot;
 
 pub use cluster::{ArchUsage, Cluster, GroupId, NodeGroup, Placement, RunId, RunningJob};
@@ -15,6 +16,7 @@ pub use profile::{
     ArchId, Architecture, Engine, Isa, ModelId, ModelSpec, Profile, ProfileRow, RowSource,
 };
 pub use rng::Rng;
+pub use scenario::Scenario;
 pub use snapshot::{
     ArchSummary, ClusterSnapshot, JobSnapshot, JobState, Measured, NodeSnapshot, PlacedBy,
 };

@@ -11,12 +11,14 @@ mod baselines;
 mod edf;
 mod plan;
 mod synergai;
+mod views;
 mod wait;
 
 pub use baselines::{K8sDefault, Random, RoundRobin, SloAware};
 pub use edf::{Edf, Objective};
 pub use plan::{ArchRank, ModelArchPlan, OfflinePlan, PlanConfig};
 pub use synergai::{Params as SynergaiParams, Synergai};
+pub use views::{CandidateView, DecisionView, LoggedDecision, view};
 
 use crate::model::{
     ArchId, Cluster, JobId, JobSpec, NodeGroup, NodeId, NodeSpec, Pin, Profile, RunId,

@@ -4,53 +4,21 @@
 //! timeline the dashboard plays back.
 
 mod metrics;
-mod views;
 pub mod workload;
 
 pub use metrics::{ArchUtilization, Metrics, NsHistogram, percentile};
-pub use views::{CandidateView, DecisionView, view};
 
 use crate::model::{
-    ArchSummary, Cluster, ClusterSnapshot, JobId, JobSnapshot, JobSpec, JobState, NodeId,
-    NodeSnapshot, NodeSpec, Pin, PlacedBy, Profile, RunId,
+    ArchSummary, Cluster, ClusterSnapshot, JobId, JobSnapshot, JobState, NodeId, NodeSnapshot, Pin,
+    PlacedBy, RunId, Scenario,
 };
 use crate::policy::{
-    Action, Decision, Explain, OfflinePlan, PlanConfig, Policy, PolicyKind, run_pass,
+    Action, Explain, LoggedDecision, OfflinePlan, PlanConfig, Policy, PolicyKind, run_pass,
 };
 use serde::Serialize;
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap, VecDeque};
 use std::sync::Arc;
-
-/// A validated scenario: nodes, the profile they are characterized by, and
-/// the jobs (sorted by arrival, then name).
-#[derive(Clone, Debug)]
-pub struct Scenario {
-    pub name: String,
-    pub description: String,
-    /// Where the scenario came from (a path, or `embedded:…`).
-    pub source: String,
-    pub seed: u64,
-    pub profile: Arc<Profile>,
-    pub nodes: Arc<Vec<NodeSpec>>,
-    pub jobs: Arc<Vec<JobSpec>>,
-}
-
-impl Scenario {
-    pub fn node_id(&self, name: &str) -> Option<NodeId> {
-        self.nodes
-            .binary_search_by(|n| n.name.as_str().cmp(name))
-            .ok()
-            .map(|i| i as NodeId)
-    }
-
-    pub fn job_id(&self, name: &str) -> Option<JobId> {
-        self.jobs
-            .iter()
-            .position(|j| j.name == name)
-            .map(|i| i as JobId)
-    }
-}
 
 /// How a run is driven.
 #[derive(Clone, Debug)]
@@ -112,13 +80,6 @@ enum Status {
         completion_ms: f64,
         placed_by: PlacedBy,
     },
-}
-
-/// A decision kept for the log, with its one-line reason.
-#[derive(Clone, Debug)]
-pub struct LoggedDecision {
-    pub decision: Decision,
-    pub reason: String,
 }
 
 /// Maps an f64 to a u64 with the same order (for ordered sets and heaps).

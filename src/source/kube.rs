@@ -5,11 +5,12 @@
 //! cluster and every operator sees them. Clock commands do not apply to a
 //! live cluster and say so.
 
-use super::observed::{Held, Observed, Viewer, job_holds};
+use super::observed::{Held, Observed, Viewer};
 use super::recording::RecordTo;
 use super::{Clock, Command, Note, PinTarget, View};
 use crate::k8s::client::{Target, connect};
 use crate::k8s::mapping;
+use crate::k8s::world::holding;
 use crate::model::{NodeSpec, Profile};
 use ::kube::api::{Api, Patch, PatchParams};
 use ::kube::runtime::{WatchStreamExt, reflector, watcher};
@@ -28,13 +29,14 @@ fn now_ms() -> f64 {
 }
 
 /// Maps the stores' contents: nodes that fit the profile, the synergai job
-/// pods, and what every non-terminal bound pod holds (decision annotations
-/// for synergai's, container requests for the others).
+/// pods, and what every non-terminal bound pod holds at `now` (Unix ms;
+/// [`holding`], as the scheduler counts it).
 pub fn observe(
     nodes: &[Arc<Node>],
     pods: &[Arc<Pod>],
     profile: &Profile,
     arch_mapping: &mapping::ArchMapping,
+    now: f64,
 ) -> Observed {
     let mut specs: Vec<NodeSpec> = nodes
         .iter()
@@ -53,22 +55,8 @@ pub fn observe(
             .as_ref()
             .and_then(|s| s.node_name.as_deref())
             .and_then(|n| by_name.get(n));
-        if let Some(node) = node
-            && !mapping::pod_is_terminal(pod)
-        {
-            let holds = job
-                .as_ref()
-                .and_then(|j| job_holds(j, node, profile))
-                .unwrap_or_else(|| {
-                    let r = mapping::pod_requests(pod).unwrap_or_default();
-                    Held {
-                        node: node.name.clone(),
-                        cores: r.cpu_millis.div_ceil(1000) as u32,
-                        memory_mib: r.memory_mib(),
-                        gpus: r.gpus as u32,
-                    }
-                });
-            held.push(holds);
+        if let Some(h) = node.and_then(|node| holding(pod, node, profile, now)) {
+            held.push(Held::of(&node.expect("held on a node").name, &h));
         }
         jobs.extend(job);
     }
@@ -121,7 +109,7 @@ impl Live {
         pods: &[Arc<Pod>],
         connected: bool,
     ) -> (View, Observed) {
-        let mut observed = observe(nodes, pods, &self.viewer.profile, &self.mapping);
+        let mut observed = observe(nodes, pods, &self.viewer.profile, &self.mapping, now_ms());
         observed.measured = self.measured.lock().ok().and_then(|m| {
             m.as_ref()
                 .filter(|(at, _)| at.elapsed() < METRICS_STALE)
@@ -155,9 +143,9 @@ impl Live {
         &self,
         nodes: &[Arc<Node>],
         pods: &[Arc<Pod>],
-    ) -> Option<crate::sim::DecisionView> {
+    ) -> Option<crate::policy::DecisionView> {
         let key = self.explain.as_ref()?;
-        let (scenario, cluster) = crate::k8s::world::scenario_of(
+        let (scenario, cluster, _skipped) = crate::k8s::world::scenario_of(
             nodes,
             pods,
             self.viewer.profile.clone(),
@@ -176,7 +164,7 @@ impl Live {
         )
         .iter()
         .find(|d| d.decision.job == id)
-        .map(|d| crate::sim::view(&scenario, policy.name(), d))
+        .map(|d| crate::policy::view(&scenario, policy.name(), d))
     }
 }
 

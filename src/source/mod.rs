@@ -11,8 +11,8 @@ mod replay;
 pub use replay::{Driver, ReplayDriver, spawn};
 
 use crate::model::ClusterSnapshot;
+use crate::policy::DecisionView;
 use crate::policy::PolicyKind;
-use crate::sim::DecisionView;
 use serde::Serialize;
 
 /// What an operator (or the dashboard) asks of a source.

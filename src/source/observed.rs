@@ -6,12 +6,13 @@
 
 use super::{ArchHistory, Clock, LogLine, Note, View};
 use crate::k8s::mapping::{self, PodJob};
+use crate::k8s::world::Holding;
 use crate::model::{
     ArchSummary, ClusterSnapshot, JobSnapshot, JobState, Measured, NodeSnapshot, NodeSpec,
     PlacedBy, Profile,
 };
+use crate::policy::DecisionView;
 use crate::policy::{OfflinePlan, fmt_ms};
-use crate::sim::DecisionView;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
@@ -44,19 +45,16 @@ pub struct Observed {
     pub measured: Option<HashMap<String, Measured>>,
 }
 
-/// What a bound synergai job holds, from its decision annotations: the
-/// configuration's threads, memory and GPU (`None` without annotations).
-pub fn job_holds(job: &PodJob, node: &NodeSpec, profile: &Profile) -> Option<Held> {
-    let (engine, threads) = (job.engine?, job.threads?);
-    let memory = profile
-        .row(job.model, node.arch, engine, threads)
-        .map_or(0, |r| r.memory_mib);
-    Some(Held {
-        node: node.name.clone(),
-        cores: threads,
-        memory_mib: memory,
-        gpus: u32::from(engine.uses_gpu()),
-    })
+impl Held {
+    /// What the dashboard shows of a pod's [`Holding`] on `node`.
+    pub fn of(node: &str, holding: &Holding) -> Held {
+        Held {
+            node: node.to_string(),
+            cores: holding.placement.threads,
+            memory_mib: holding.placement.memory_mib,
+            gpus: holding.placement.gpus(),
+        }
+    }
 }
 
 /// Turns observations into views, keeping the utilization history.

@@ -4,12 +4,13 @@
 //! dashboard uses, on a clock the operator controls (pause, speed, step,
 //! jump). Both are synchronous and deterministic.
 
-use super::observed::{Held, Observed, Viewer, job_holds};
+use super::observed::{Held, Observed, Viewer};
 use super::replay::{Driver, SPEEDS};
 use super::{Clock, Command, Note, View};
 use crate::fixture::raw::PinSpec;
 use crate::fixture::recording::{Draft, Happened, Recording, Written};
 use crate::k8s::mapping::{self, PinRef, PodJob};
+use crate::k8s::world::decided_holding;
 use crate::model::{NodeSpec, Pin, Profile};
 use crate::policy::fmt_ms;
 use k8s_openapi::jiff::Timestamp;
@@ -402,12 +403,18 @@ impl Player {
             else {
                 continue;
             };
-            held.push(job_holds(job, node, &scenario.profile).unwrap_or(Held {
-                node: node.name.clone(),
-                cores: 0,
-                memory_mib: 0,
-                gpus: 0,
-            }));
+            // A recording keeps decisions, not requests: a job without a
+            // decision of the profile holds nothing here.
+            let holding = decided_holding(job, node, &scenario.profile, self.at_ms);
+            held.push(holding.map_or_else(
+                || Held {
+                    node: node.name.clone(),
+                    cores: 0,
+                    memory_mib: 0,
+                    gpus: 0,
+                },
+                |h| Held::of(&node.name, &h),
+            ));
         }
         Observed {
             nodes,
@@ -425,7 +432,7 @@ impl Player {
     }
 }
 
-fn pin_ref(pin: Option<&Pin>, scenario: &crate::sim::Scenario) -> Option<PinRef> {
+fn pin_ref(pin: Option<&Pin>, scenario: &crate::model::Scenario) -> Option<PinRef> {
     pin.map(|p| match p {
         Pin::Node(n) => PinRef::Node(scenario.nodes[*n as usize].name.clone()),
         Pin::Arch(a) => PinRef::Arch(scenario.profile.arch(*a).name.clone()),
@@ -595,7 +602,7 @@ mod tests {
 
     /// Three observations: a job arrives and is pinned, then bound and
     /// started, then finished while another is deleted.
-    fn recorded() -> (String, crate::sim::Scenario) {
+    fn recorded() -> (String, crate::model::Scenario) {
         let scenario = load_default().unwrap();
         let nodes: Vec<NodeSpec> = scenario.nodes.iter().take(3).cloned().collect();
         let profile = scenario.profile.clone();

@@ -7,9 +7,11 @@
 //! time and publishes views over a `watch` channel.
 
 use super::{ArchHistory, Clock, Command, LogLine, Note, PinTarget, View, WhatIf};
+use crate::model::Scenario;
 use crate::model::{JobState, Pin};
+use crate::policy::view;
 use crate::policy::{Action, Explain, PolicyKind, fmt_ms};
-use crate::sim::{Scenario, SimOptions, Simulator, view};
+use crate::sim::{SimOptions, Simulator};
 use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -383,7 +385,7 @@ impl ReplayDriver {
 
     /// The decision for a job: for a pending job what the policy would do
     /// now; for a placed one the logged decision that placed it.
-    fn explanation(&mut self, job: &str) -> Option<crate::sim::DecisionView> {
+    fn explanation(&mut self, job: &str) -> Option<crate::policy::DecisionView> {
         let id = self.scenario.job_id(job)?;
         let policy = self.sim.policy_name();
         match self.sim.job_state(id) {

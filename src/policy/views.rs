@@ -1,8 +1,15 @@
 //! Decisions as people and `-o json` see them: names instead of ids.
 
-use super::{LoggedDecision, Scenario};
-use crate::policy::Action;
+use super::{Action, Decision};
+use crate::model::Scenario;
 use serde::Serialize;
+
+/// A decision kept for the log, with its one-line reason.
+#[derive(Clone, Debug)]
+pub struct LoggedDecision {
+    pub decision: Decision,
+    pub reason: String,
+}
 
 /// A decision with names instead of ids.
 #[derive(Clone, Debug, PartialEq, Serialize)]
