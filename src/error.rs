@@ -7,7 +7,8 @@ use std::path::PathBuf;
 pub enum ExitCode {
     /// Success.
     Ok = 0,
-    /// The command failed (I/O, a job that does not exist, …).
+    /// The command failed (I/O, a job that does not exist, an internal
+    /// error, …).
     Failure = 1,
     /// Usage error or invalid input (flags, fixtures, overrides).
     Usage = 2,
@@ -56,6 +57,10 @@ pub enum Error {
     /// The cluster answered but refused or failed a request.
     #[error("cluster: {0}")]
     Cluster(String),
+    /// The process could not set itself up (an async runtime, a thread, a
+    /// signal handler): not the user's input, so not a usage error.
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 fn render_invalid(
@@ -81,7 +86,9 @@ impl Error {
     pub fn exit_code(&self) -> ExitCode {
         match self {
             Error::Invalid { .. } | Error::Usage(_) => ExitCode::Usage,
-            Error::Io { .. } | Error::NotFound(_) | Error::Cluster(_) => ExitCode::Failure,
+            Error::Io { .. } | Error::NotFound(_) | Error::Cluster(_) | Error::Internal(_) => {
+                ExitCode::Failure
+            }
             Error::Unreachable(_) | Error::Forbidden(_) => ExitCode::Unreachable,
         }
     }

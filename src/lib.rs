@@ -14,6 +14,7 @@
 //!   control; a live cluster later), publishing immutable views;
 //! - [`k8s`]: the live cluster: mapping Kubernetes objects to the model,
 //!   connecting (later: emulation, the scheduler, the live source);
+//! - [`runtime`]: the async runtime the shells run on;
 //! - [`tui`]: the dashboard;
 //! - [`bound`]: a lower bound on violations no policy can beat (an LP
 //!   relaxation of the simulator's model);
@@ -26,6 +27,7 @@ pub mod fixture;
 pub mod k8s;
 pub mod model;
 pub mod policy;
+pub mod runtime;
 pub mod sim;
 pub mod source;
 pub mod tui;

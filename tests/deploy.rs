@@ -61,7 +61,7 @@ fn the_cluster_role_grants_exactly_what_the_scheduler_checks_for() {
             }
         }
     }
-    let mut needed: Vec<Grant> = synergai::k8s::access::scheduler_needs(
+    let mut needed: Vec<Grant> = synergai::k8s::scheduler::access::scheduler_needs(
         None,
         "synergai-system",
         true,

@@ -19,7 +19,7 @@ const LAYERS: [&[&str]; 9] = [
     &["sim"],
     &["fixture"],
     &["bound"],
-    &["k8s"],
+    &["k8s", "runtime"],
     &["source"],
     &["tui"],
     &["cli"],

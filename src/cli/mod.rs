@@ -188,18 +188,20 @@ pub struct LeaderArgs {
 }
 
 impl LeaderArgs {
-    pub fn config(&self) -> crate::error::Result<Option<crate::k8s::lease::LeaseConfig>> {
+    pub fn config(
+        &self,
+    ) -> crate::error::Result<Option<crate::k8s::scheduler::lease::LeaseConfig>> {
         if !self.leader_elect {
             return Ok(None);
         }
         let ms = |v: f64| std::time::Duration::from_secs_f64(v / 1000.0);
-        let config = crate::k8s::lease::LeaseConfig {
+        let config = crate::k8s::scheduler::lease::LeaseConfig {
             name: self.leader_elect_resource_name.clone(),
             namespace: self
                 .leader_elect_resource_namespace
                 .clone()
                 .unwrap_or_default(),
-            identity: crate::k8s::lease::identity(),
+            identity: crate::k8s::scheduler::lease::identity(),
             lease_duration: ms(self.leader_elect_lease_duration),
             renew_deadline: ms(self.leader_elect_renew_deadline),
             retry_period: ms(self.leader_elect_retry_period),
@@ -530,11 +532,7 @@ pub fn run(cli: Cli) -> Result<()> {
 
 /// A runtime for the commands that talk to a cluster.
 pub fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| crate::Error::Usage(format!("cannot start the async runtime: {e}")))
+    crate::runtime::build(crate::runtime::Workers::Pool(2))
 }
 
 /// The completion script for `shell`, as `synergai completions` prints it.

@@ -1,10 +1,21 @@
-//! Kubernetes: the pure mapping between Kubernetes objects (nodes, pods) and synergai's model.
+//! Kubernetes. The pure half maps objects to synergai's model and builds
+//! the world a policy decides on; the shells talk to a cluster.
+//!
+//! - [`mapping`] (pure): quantities, architectures, nodes, pods, filters;
+//! - [`world`] (pure): the scheduler's world from nodes and pods, what a
+//!   bound pod holds, queue order, what a policy would decide now;
+//! - [`client`]: connecting, listing, snapshots for `place --kube`;
+//! - [`control`]: the trigger ConfigMap the scheduler and dashboard share;
+//! - [`metrics`]: `metrics.k8s.io` node usage;
+//! - [`scheduler`]: `synergai scheduler run` (binding, lease, access check);
+//! - [`emulate`]: `synergai emulate`, a rehearsal cluster.
+//!
+//! `mapping` and `world` use only the core and `fixture`; the shells never
+//! import each other.
 
-pub mod access;
 pub mod client;
 pub mod control;
 pub mod emulate;
-pub mod lease;
 mod log;
 pub mod mapping;
 pub mod metrics;

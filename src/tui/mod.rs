@@ -119,10 +119,7 @@ pub fn run(options: TuiOptions) -> Result<()> {
     let first = views.borrow_and_update().clone();
     let mut app = build_app(first, options.theme.as_deref(), options.read_only)?;
     log(&format!("start: {}", app.view.source));
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Usage(format!("cannot start the event loop: {e}")))?;
+    let runtime = crate::runtime::build(crate::runtime::Workers::Current)?;
     let result = runtime.block_on(async {
         // Listen before touching the terminal: once it is raw, SIGTERM,
         // SIGINT and SIGHUP must end the session through the restore

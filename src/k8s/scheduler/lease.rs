@@ -8,7 +8,7 @@
 //! Every write carries the `resourceVersion` it read, so two candidates
 //! never both win: the API server rejects the slower one with a conflict.
 
-use super::log;
+use crate::k8s::log;
 use ::kube::api::{Api, PostParams};
 use k8s_openapi::api::coordination::v1::{Lease, LeaseSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{MicroTime, ObjectMeta};

@@ -101,7 +101,7 @@ pub fn scheduler_needs(
     if manual {
         for verb in ["get", "patch"] {
             needs.push(Need {
-                name: Some(super::control::CONTROL_CONFIGMAP.to_string()),
+                name: Some(crate::k8s::control::CONTROL_CONFIGMAP.to_string()),
                 ..need(
                     "",
                     "configmaps",

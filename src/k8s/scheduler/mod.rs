@@ -1,0 +1,513 @@
+//! `synergai scheduler run --kube`: the scheduler inside a cluster.
+//!
+//! Nodes and pods are watched through reflector stores (watch with
+//! backoff, relist on `410 Gone`). Every tick the scheduler rebuilds the
+//! model from the stores — nodes mapped from their labels and allocatable
+//! resources, every running pod's resources counted (ours with their
+//! configuration and interference, others from their requests) — and runs
+//! the policy over the pending pods with `spec.schedulerName: synergai`.
+//! An assignment is bound with `pods/binding`, whose annotations carry the
+//! decision (the API server merges them into the pod in the same write);
+//! binds run concurrently and never block the next decisions. Outcomes are
+//! reported as kube-scheduler does: a `Scheduled` event, or a
+//! `FailedScheduling` warning plus the `PodScheduled=False`,
+//! `Unschedulable` condition.
+//!
+//! Filtering: nodes that are not Ready or cordoned are left out;
+//! `NoSchedule` / `NoExecute` taints (against the pod's tolerations),
+//! `nodeSelector` and required node affinity narrow each pod's allowed
+//! nodes, computed once per distinct set of constraints.
+
+pub mod access;
+mod bind;
+pub mod lease;
+
+use super::client::{Connection, Target, connect};
+use super::control::{mark_handled, trigger_values};
+use super::log;
+use super::mapping;
+use super::now_ms;
+use super::world::{InFlight, build_world, queue_order};
+use crate::error::{Error, Result};
+use crate::model::{JobSpec, Profile};
+use crate::policy::{Action, Explain, OfflinePlan, Policy, PolicyKind, Reason, run_pass};
+use ::kube::ResourceExt;
+use ::kube::api::Api;
+use ::kube::runtime::events::{Recorder, Reporter};
+use ::kube::runtime::{WatchStreamExt, reflector, watcher};
+pub use bind::RateLimiter;
+use bind::{BINDS_AT_ONCE, BindFailure, backoff, bind, report_unschedulable};
+use futures_util::StreamExt;
+use k8s_openapi::api::core::v1::{Node, Pod};
+use lease::LeaseConfig;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+/// How the scheduler runs.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub target: Target,
+    pub policy: PolicyKind,
+    /// Watch pods of every namespace (else the target's namespace).
+    pub all_namespaces: bool,
+    /// Time between placement passes.
+    pub interval: Duration,
+    /// Plan but bind only when an operator triggers a pass.
+    pub manual: bool,
+    /// Client-side limit of binds per second (0: none) and its burst, like
+    /// kube-scheduler's `--kube-api-qps` / `--kube-api-burst`.
+    pub api_qps: f64,
+    pub api_burst: u32,
+    /// Take part in leader election on this Lease (an empty namespace: the
+    /// scheduler's); `None`: bind without one (a single scheduler).
+    pub leader_elect: Option<LeaseConfig>,
+}
+
+/// How long a stopping scheduler lets its in-flight binds finish.
+const DRAIN: Duration = Duration::from_secs(10);
+
+/// A finished bind, reported back to the scheduler's loop.
+struct BindOutcome {
+    uid: String,
+    result: std::result::Result<(), BindFailure>,
+}
+
+/// The scheduler's state between events. Each event of the loop in [`run`]
+/// is one method: a tick ([`Scheduler::on_tick`]: a placement pass), a
+/// watch error, a finished bind, a change of leadership, and the stop.
+struct Scheduler {
+    options: Options,
+    profile: Arc<Profile>,
+    plan: Arc<OfflinePlan>,
+    policy: Box<dyn Policy>,
+    arch_mapping: mapping::ArchMapping,
+    client: ::kube::Client,
+    namespace: String,
+    nodes: reflector::Store<Node>,
+    pods: reflector::Store<Pod>,
+    reporter: Reporter,
+    recorder: Recorder,
+    limiter: Arc<RateLimiter>,
+    bind_slots: Arc<tokio::sync::Semaphore>,
+    /// Binds queued or running; each reports to `outcomes`.
+    binding: tokio::task::JoinSet<()>,
+    outcomes: mpsc::UnboundedSender<BindOutcome>,
+    /// Pods whose bind is in flight or done but not yet seen in the store.
+    in_flight: HashMap<String, InFlight>,
+    /// Pods waiting out a backoff after failed binds: failures so far, and
+    /// until when.
+    backoffs: HashMap<String, (u32, Instant)>,
+    /// The last FailedScheduling message per pod, so it is reported once.
+    reported: HashMap<String, String>,
+    /// Manual mode: the trigger acted on last (recorded in the cluster, so
+    /// a trigger made while no scheduler ran still counts).
+    handled: Option<String>,
+    waiting_logged: bool,
+    /// Whether this scheduler holds the lease (always, without election).
+    leading: bool,
+}
+
+/// Runs until SIGTERM/SIGINT.
+pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
+    let conn = connect(&options.target).await?;
+    let Connection {
+        client,
+        namespace,
+        label,
+        ..
+    } = conn;
+    // Every permission up front: a missing RBAC rule is one clear error.
+    let lease_namespace = options.leader_elect.as_ref().map(|c| {
+        if c.namespace.is_empty() {
+            namespace.clone()
+        } else {
+            c.namespace.clone()
+        }
+    });
+    let lease_name = options.leader_elect.as_ref().map(|c| c.name.as_str());
+    let needs = access::scheduler_needs(
+        (!options.all_namespaces).then_some(namespace.as_str()),
+        &namespace,
+        options.manual,
+        lease_namespace.as_deref().zip(lease_name),
+    );
+    access::require(&client, &needs).await?;
+    let nodes_api: Api<Node> = Api::all(client.clone());
+    let pods_api: Api<Pod> = if options.all_namespaces {
+        Api::all(client.clone())
+    } else {
+        Api::namespaced(client.clone(), &namespace)
+    };
+    let (nodes, node_writer) = reflector::store::<Node>();
+    let (pods, pod_writer) = reflector::store::<Pod>();
+    // The watches run on their own; their errors come to the loop.
+    let (watch_tx, mut watch_errors) = mpsc::unbounded_channel::<(&'static str, String)>();
+    let node_stream = reflector(
+        node_writer,
+        watcher(nodes_api, watcher::Config::default()).modify(crate::k8s::lean),
+    )
+    .default_backoff()
+    .touched_objects();
+    let pod_stream = reflector(
+        pod_writer,
+        watcher(pods_api, watcher::Config::default()).modify(crate::k8s::lean),
+    )
+    .default_backoff()
+    .touched_objects();
+    let tx = watch_tx.clone();
+    tokio::spawn(node_stream.for_each(move |r| {
+        if let Err(e) = r {
+            let _ = tx.send(("node", e.to_string()));
+        }
+        futures_util::future::ready(())
+    }));
+    tokio::spawn(pod_stream.for_each(move |r| {
+        if let Err(e) = r {
+            let _ = watch_tx.send(("pod", e.to_string()));
+        }
+        futures_util::future::ready(())
+    }));
+    nodes
+        .wait_until_ready()
+        .await
+        .map_err(|e| Error::Cluster(format!("node watch ended: {e}")))?;
+    pods.wait_until_ready()
+        .await
+        .map_err(|e| Error::Cluster(format!("pod watch ended: {e}")))?;
+    log::info(&format!(
+        "watching {label} ({} namespaces), policy {}, {} mode",
+        if options.all_namespaces {
+            "all".to_string()
+        } else {
+            namespace.clone()
+        },
+        options.policy,
+        if options.manual { "manual" } else { "auto" }
+    ));
+    let handled = if options.manual {
+        trigger_values(&client, &namespace).await.1
+    } else {
+        None
+    };
+    // Leader election: only the holder of the lease binds.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let (leading_tx, mut leading) = tokio::sync::watch::channel(options.leader_elect.is_none());
+    let elector = options.leader_elect.clone().map(|mut config| {
+        if config.namespace.is_empty() {
+            config.namespace = namespace.clone();
+        }
+        log::info(&format!(
+            "leader election on lease {}/{} as {}",
+            config.namespace, config.name, config.identity
+        ));
+        tokio::spawn(lease::run(
+            lease::Elector::new(client.clone(), config),
+            leading_tx,
+            stop_rx,
+        ))
+    });
+    let (outcomes, mut finished_binds) = mpsc::unbounded_channel();
+    let mut ticker = tokio::time::interval(options.interval);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    use tokio::signal::unix::{SignalKind, signal};
+    let io = |e: std::io::Error| Error::Internal(format!("cannot install signal handlers: {e}"));
+    let mut term = signal(SignalKind::terminate()).map_err(io)?;
+    let mut int = signal(SignalKind::interrupt()).map_err(io)?;
+    let reporter = Reporter {
+        controller: "synergai".into(),
+        instance: std::env::var("HOSTNAME").ok(),
+    };
+    let mut scheduler = Scheduler {
+        plan: Arc::new(OfflinePlan::new(&profile, profile.knee_threshold)),
+        policy: options.policy.build(0),
+        arch_mapping: mapping::ArchMapping::default(),
+        recorder: Recorder::new(client.clone(), reporter.clone()),
+        reporter,
+        limiter: Arc::new(RateLimiter::new(options.api_qps, options.api_burst)),
+        bind_slots: Arc::new(tokio::sync::Semaphore::new(BINDS_AT_ONCE)),
+        binding: tokio::task::JoinSet::new(),
+        outcomes,
+        in_flight: HashMap::new(),
+        backoffs: HashMap::new(),
+        reported: HashMap::new(),
+        handled,
+        waiting_logged: false,
+        leading: *leading.borrow(),
+        options,
+        profile,
+        client,
+        namespace,
+        nodes,
+        pods,
+    };
+    loop {
+        tokio::select! {
+            _ = ticker.tick() => scheduler.on_tick().await,
+            Some(outcome) = finished_binds.recv() => scheduler.on_bind_result(outcome),
+            Ok(()) = leading.changed() => {
+                let now = *leading.borrow_and_update();
+                scheduler.on_lease_change(now);
+            }
+            Some((kind, error)) = watch_errors.recv() => scheduler.on_watch_error(kind, &error),
+            _ = term.recv() => { log::info("SIGTERM: stopping"); break; }
+            _ = int.recv() => { log::info("SIGINT: stopping"); break; }
+        }
+    }
+    scheduler.drain().await;
+    // Release the lease so a standby takes over at once.
+    let _ = stop_tx.send(true);
+    if let Some(elector) = elector {
+        let _ = elector.await;
+    }
+    log::info("stopped");
+    Ok(())
+}
+
+impl Scheduler {
+    /// A watch failed (it retries with backoff on its own).
+    fn on_watch_error(&mut self, kind: &str, error: &str) {
+        log::warn(&format!("{kind} watch: {error} (retrying)"));
+    }
+
+    /// Leadership changed: a scheduler that lost it abandons its queued
+    /// binds, whose pods are pending again for whoever leads next.
+    fn on_lease_change(&mut self, leading: bool) {
+        let was_leading = std::mem::replace(&mut self.leading, leading);
+        if !was_leading || leading {
+            return;
+        }
+        while self.binding.try_join_next().is_some() {}
+        if self.binding.is_empty() {
+            return;
+        }
+        log::warn(&format!(
+            "not the leader any more: abandoning {} queued bind(s)",
+            self.binding.len()
+        ));
+        self.binding.abort_all();
+        // Forget them (this scheduler may lead again), or they would be
+        // left out of every later pass, holding their resources, forever.
+        self.in_flight.retain(|_, flight| flight.bound_at.is_some());
+    }
+
+    /// A bind finished: on success its pod stays counted until the store
+    /// shows it bound; on failure the pod backs off (and a 429 pauses
+    /// every bind for as long as the server asked).
+    fn on_bind_result(&mut self, outcome: BindOutcome) {
+        let BindOutcome { uid, result } = outcome;
+        match result {
+            Ok(()) => {
+                if let Some(f) = self.in_flight.get_mut(&uid) {
+                    f.bound_at = Some(Instant::now());
+                }
+                self.backoffs.remove(&uid);
+            }
+            Err(failure) => {
+                self.in_flight.remove(&uid);
+                let failures = self.backoffs.get(&uid).map_or(0, |(n, _)| *n) + 1;
+                let mut wait = backoff(failures);
+                if let BindFailure::Throttled(after, _) = &failure {
+                    self.limiter.pause(*after);
+                    wait = wait.max(*after);
+                }
+                self.backoffs.insert(uid, (failures, Instant::now() + wait));
+                log::warn(&format!(
+                    "{} (attempt {failures}; next in {:.1} s)",
+                    failure.message(),
+                    wait.as_secs_f64()
+                ));
+            }
+        }
+    }
+
+    /// A placement pass over the pending pods (the leader only; in manual
+    /// mode only when an operator triggered one).
+    async fn on_tick(&mut self) {
+        while self.binding.try_join_next().is_some() {}
+        if !self.leading {
+            return;
+        }
+        let pod_state = self.pods.state();
+        // Forget binds the store has caught up with, or long done.
+        let bound: HashSet<String> = pod_state
+            .iter()
+            .filter(|p| p.spec.as_ref().is_some_and(|s| s.node_name.is_some()))
+            .filter_map(|p| p.uid())
+            .collect();
+        self.in_flight.retain(|uid, flight| {
+            !bound.contains(uid)
+                && flight
+                    .bound_at
+                    .is_none_or(|t| t.elapsed() < Duration::from_secs(30))
+        });
+        let now = now_ms();
+        let mut world = build_world(
+            &self.nodes.state(),
+            &pod_state,
+            &self.profile,
+            &self.arch_mapping,
+            &self.in_flight,
+            now,
+        );
+        for line in std::mem::take(&mut world.skipped) {
+            log::warn(&line);
+        }
+        // Reports follow the pending pods: forget those bound elsewhere or
+        // deleted, so the map does not grow with every pod ever reported.
+        if !self.reported.is_empty() {
+            let pending: HashSet<String> = (world.pending.iter().map(|p| &p.pod))
+                .chain(world.invalid.iter().map(|(pod, _)| pod))
+                .filter_map(|pod| pod.uid())
+                .collect();
+            self.reported.retain(|uid, _| pending.contains(uid));
+        }
+        for (pod, message) in std::mem::take(&mut world.invalid) {
+            report_unschedulable(
+                &self.client,
+                &self.recorder,
+                &pod,
+                &message,
+                &mut self.reported,
+            )
+            .await;
+        }
+        if self.options.manual && !self.triggered(world.pending.len()).await {
+            return;
+        }
+        if world.pending.is_empty() {
+            return;
+        }
+        let jobs: Vec<JobSpec> = world.pending.iter().map(|p| p.job.clone()).collect();
+        let mut queue = queue_order(self.policy.order(), &jobs, &world.nodes, &self.plan);
+        let pending: HashSet<String> = world.pending.iter().filter_map(|p| p.pod.uid()).collect();
+        self.backoffs.retain(|uid, _| pending.contains(uid));
+        let at = Instant::now();
+        queue.retain(|&j| {
+            let uid = world.pending[j as usize].pod.uid().unwrap_or_default();
+            self.backoffs
+                .get(&uid)
+                .is_none_or(|(_, until)| *until <= at)
+        });
+        let mut binds = Vec::new();
+        let mut failures = Vec::new();
+        let node_count = world.nodes.len();
+        let policy_name = self.options.policy.name();
+        run_pass(
+            self.policy.as_mut(),
+            &mut world.cluster,
+            &self.plan,
+            &self.profile,
+            &jobs,
+            &queue,
+            now,
+            Explain::None,
+            |cluster, decision, _, _| {
+                let pending = &world.pending[decision.job as usize];
+                match decision.action {
+                    Action::Assign(a) => {
+                        let node = cluster.spec(a.node).name.clone();
+                        let placed_by = if a.pinned { "override" } else { policy_name };
+                        binds.push((pending.pod.clone(), node, a, placed_by, pending.job.queries));
+                    }
+                    Action::Hold => {
+                        if matches!(decision.reason, Reason::NoCapacity | Reason::Unschedulable) {
+                            let why = if decision.reason == Reason::Unschedulable {
+                                "no node can ever fit this job"
+                            } else {
+                                "no node has room for any configuration of this model"
+                            };
+                            failures.push((
+                                pending.pod.clone(),
+                                format!("0/{node_count} nodes are available: {why}."),
+                            ));
+                        }
+                    }
+                }
+            },
+        );
+        for (pod, message) in failures {
+            report_unschedulable(
+                &self.client,
+                &self.recorder,
+                &pod,
+                &message,
+                &mut self.reported,
+            )
+            .await;
+        }
+        // Binds run concurrently; the next pass does not wait for them.
+        for (pod, node, assignment, placed_by, queries) in binds {
+            let uid = pod.uid().unwrap_or_default();
+            self.in_flight.insert(
+                uid.clone(),
+                InFlight {
+                    node: node.clone(),
+                    placement: assignment.config.placement(),
+                    queries,
+                    bound_at: None,
+                },
+            );
+            self.reported.remove(&uid);
+            let client = self.client.clone();
+            let reporter = self.reporter.clone();
+            let limiter = self.limiter.clone();
+            let bind_slots = self.bind_slots.clone();
+            let outcomes = self.outcomes.clone();
+            self.binding.spawn(async move {
+                let _slot = bind_slots.acquire().await;
+                limiter.acquire().await;
+                let result = bind(&client, &reporter, &pod, &node, &assignment, placed_by).await;
+                let _ = outcomes.send(BindOutcome { uid, result });
+            });
+        }
+    }
+
+    /// Manual mode: whether an operator triggered a pass not acted on yet
+    /// (then it is recorded as handled).
+    async fn triggered(&mut self, pending: usize) -> bool {
+        let (current, _) = trigger_values(&self.client, &self.namespace).await;
+        let Some(value) = current.filter(|c| Some(c) != self.handled.as_ref()) else {
+            if pending > 0 && !self.waiting_logged {
+                log::info(&format!(
+                    "manual mode: {pending} pod(s) pending, waiting for a trigger (synergai scheduler trigger, or p in the dashboard)"
+                ));
+                self.waiting_logged = true;
+            }
+            return false;
+        };
+        log::info(&format!(
+            "triggered ({value}): placing {pending} pending pod(s)"
+        ));
+        mark_handled(&self.client, &self.namespace, &value).await;
+        self.handled = Some(value);
+        self.waiting_logged = false;
+        true
+    }
+
+    /// Graceful stop: lets the binds in flight land, or abandons them after
+    /// [`DRAIN`] (an abandoned pod stays pending for the next leader).
+    async fn drain(&mut self) {
+        if self.binding.is_empty() {
+            return;
+        }
+        log::info(&format!(
+            "waiting for {} bind(s) in flight",
+            self.binding.len()
+        ));
+        let binding = &mut self.binding;
+        if tokio::time::timeout(DRAIN, async {
+            while binding.join_next().await.is_some() {}
+        })
+        .await
+        .is_err()
+        {
+            log::warn(&format!(
+                "abandoning {} bind(s) after {DRAIN:?}",
+                self.binding.len()
+            ));
+            self.binding.abort_all();
+        }
+    }
+}
