@@ -8,7 +8,11 @@
 //!   no async runtime, no Kubernetes client, no terminal, no command line,
 //!   no file system, network or processes;
 //! - the dashboard's sources use the pure `k8s::world` and
-//!   `k8s::control`, never the scheduler shell.
+//!   `k8s::control`, never the scheduler shell;
+//! - the pure half of `k8s` (`mapping`, `world`) uses only the core and
+//!   `fixture` — no client, no runtime — and the two cluster shells
+//!   (`scheduler`, `emulate`) never import each other;
+//! - no two files of one directory import each other (no loops).
 
 use std::path::{Path, PathBuf};
 
@@ -129,6 +133,133 @@ fn no_module_imports_from_a_layer_above_it_and_the_core_stays_pure() {
     assert!(
         problems.is_empty(),
         "the dependency rule (see the README's Layout) is broken:\n{}",
+        problems.join("\n")
+    );
+}
+
+/// Crate modules the pure half of `k8s` may use.
+const K8S_PURE_USES: [&str; 5] = ["error", "model", "policy", "fixture", "k8s::mapping"];
+
+fn k8s_part(src: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(src.join("k8s")).ok()?;
+    let first = rel.components().next()?.as_os_str().to_string_lossy();
+    Some(first.trim_end_matches(".rs").to_string())
+}
+
+#[test]
+fn the_pure_half_of_k8s_stays_pure_and_its_shells_stay_apart() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src.join("k8s"), &mut files);
+    files.sort();
+    let mut problems = Vec::new();
+    for path in &files {
+        let Some(part) = k8s_part(&src, path) else {
+            continue;
+        };
+        let text = production_text(path);
+        let shown = path.strip_prefix(&src).unwrap().display();
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            if part == "mapping" || part == "world" {
+                for (at, _) in code.match_indices("crate::") {
+                    let used = &code[at + "crate::".len()..];
+                    if !K8S_PURE_USES.iter().any(|u| used.starts_with(u)) {
+                        problems.push(format!(
+                            "src/{shown}:{}: the pure k8s::{part} uses `crate::{}`",
+                            n + 1,
+                            used.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+                                .next()
+                                .unwrap_or("")
+                        ));
+                    }
+                }
+                for word in [
+                    "tokio::",
+                    "::kube::",
+                    "use kube",
+                    "super::client",
+                    "super::control",
+                ] {
+                    if code.contains(word) {
+                        problems.push(format!(
+                            "src/{shown}:{}: the pure k8s::{part} uses `{word}`",
+                            n + 1
+                        ));
+                    }
+                }
+            }
+            for (shell, other) in [("scheduler", "emulate"), ("emulate", "scheduler")] {
+                if part == shell && code.contains(&format!("k8s::{other}")) {
+                    problems.push(format!(
+                        "src/{shown}:{}: the {shell} shell imports the {other} shell",
+                        n + 1
+                    ));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Sibling files `a.rs` and `b.rs` of one directory (`mod.rs` aside: a
+/// parent declares its children) must not both use the other.
+#[test]
+fn no_two_sibling_files_import_each_other() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut by_dir: std::collections::BTreeMap<PathBuf, Vec<PathBuf>> = Default::default();
+    for path in files {
+        let dir = path.parent().unwrap().to_path_buf();
+        by_dir.entry(dir).or_default().push(path);
+    }
+    let mut problems = Vec::new();
+    for (dir, paths) in by_dir {
+        let module_path = {
+            let rel = dir.strip_prefix(&src).unwrap();
+            let mut p = String::from("crate::");
+            for c in rel.components() {
+                p.push_str(&c.as_os_str().to_string_lossy());
+                p.push_str("::");
+            }
+            p
+        };
+        let names: Vec<String> = paths
+            .iter()
+            .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().to_string()))
+            .filter(|s| s != "mod" && s != "lib" && s != "main" && s != "tests")
+            .collect();
+        let uses = |path: &Path, other: &str| {
+            let text = production_text(path);
+            text.lines().any(|line| {
+                let code = line.split("//").next().unwrap_or("");
+                [
+                    format!("super::{other}::"),
+                    format!("super::{other}::{{"),
+                    format!("{module_path}{other}::"),
+                ]
+                .iter()
+                .any(|w| code.contains(w.as_str()))
+                    || code.contains(&format!("use super::{other};"))
+            })
+        };
+        for (i, a) in names.iter().enumerate() {
+            for b in &names[i + 1..] {
+                let pa = dir.join(format!("{a}.rs"));
+                let pb = dir.join(format!("{b}.rs"));
+                if pa.exists() && pb.exists() && uses(&pa, b) && uses(&pb, a) {
+                    problems.push(format!(
+                        "{}: {a}.rs and {b}.rs import each other",
+                        dir.strip_prefix(&src).unwrap().display()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "import loops:\n{}",
         problems.join("\n")
     );
 }

@@ -10,7 +10,6 @@ use crate::model::{
     ArchId, Cluster, Engine, JobId, JobSpec, NodeId, NodeSpec, Pin, Placement, Profile,
 };
 use crate::policy::{Explain, OfflinePlan, PolicyKind, QueueOrder, run_pass};
-use ::kube::ResourceExt;
 use k8s_openapi::api::core::v1::{Node, Pod};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -306,7 +305,7 @@ pub fn build_world(
             }
             None if ours => {
                 if pod.metadata.deletion_timestamp.is_some()
-                    || in_flight.contains_key(&pod.uid().unwrap_or_default())
+                    || in_flight.contains_key(pod.metadata.uid.as_deref().unwrap_or_default())
                 {
                     continue;
                 }
