@@ -3,22 +3,28 @@
 //!
 //! The crate is a pure, synchronous core with thin shells:
 //!
-//! - [`model`]: architectures, nodes, jobs, the offline profile and the live
-//!   cluster state (free resources, running jobs, interference-aware rates);
+//! - [`model`]: architectures, nodes, jobs, pins, scenarios, the offline
+//!   profile and the live cluster state (free resources, running jobs,
+//!   interference-aware rates), the seeded RNG;
 //! - [`policy`]: the offline plan derived from a profile, the placement
-//!   policies (`synergai` and the fixed baselines) and their explanations;
+//!   policies (`synergai`, the EDF competitors and the fixed baselines),
+//!   the placement pass and the decision views that explain it;
 //! - [`sim`]: the event-driven replay engine, workload generators and metrics;
-//! - [`fixture`]: versioned YAML fixtures (profiles, scenarios, overrides),
-//!   their validation with file/line/column errors, and the embedded default;
-//! - [`source`]: what the dashboard watches (a replay under operator
-//!   control; a live cluster later), publishing immutable views;
-//! - [`k8s`]: the live cluster: mapping Kubernetes objects to the model,
-//!   connecting (later: emulation, the scheduler, the live source);
-//! - [`runtime`]: the async runtime the shells run on;
-//! - [`tui`]: the dashboard;
+//! - [`fixture`]: versioned YAML fixtures (profiles, scenarios, overrides,
+//!   recordings), their validation with file/line/column errors, the
+//!   embedded defaults and the evaluation suite;
 //! - [`bound`]: a lower bound on violations no policy can beat (an LP
 //!   relaxation of the simulator's model);
+//! - [`k8s`]: Kubernetes — the pure mapping of objects to the model and the
+//!   world a policy decides on, and the shells that talk to a cluster
+//!   (client, trigger ConfigMap, the scheduler, the emulator);
+//! - [`runtime`]: the async runtime the shells run on;
+//! - [`source`]: what the dashboard watches (a replay under operator
+//!   control, a recording, a live cluster), publishing immutable views;
+//! - [`tui`]: the dashboard;
 //! - [`cli`]: the `synergai` command line.
+//!
+//! Each module uses only those listed before it (`tests/layers.rs`).
 
 pub mod bound;
 pub mod cli;

@@ -5,9 +5,9 @@
 //! scheduler, the dashboard's live source and `place --kube`, so they
 //! agree on free capacity.
 
-use super::mapping::{self, PinRef, PodJob};
+use super::mapping::{self, PodJob};
 use crate::model::{
-    ArchId, Cluster, Engine, JobId, JobSpec, NodeId, NodeSpec, Pin, Placement, Profile,
+    ArchId, Cluster, Engine, JobId, JobSpec, NodeId, NodeSpec, Pin, PinRef, Placement, Profile,
 };
 use crate::policy::{Explain, OfflinePlan, PolicyKind, QueueOrder, run_pass};
 use k8s_openapi::api::core::v1::{Node, Pod};

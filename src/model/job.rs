@@ -13,6 +13,25 @@ pub enum Pin {
     Arch(ArchId),
 }
 
+/// An operator pin by name — a node or an architecture — as overrides,
+/// pod annotations, recordings and the dashboard write it; [`Pin`] once
+/// the names are resolved against a scenario.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PinRef {
+    Node(String),
+    Arch(String),
+}
+
+impl std::fmt::Display for PinRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PinRef::Node(n) => write!(f, "node {n}"),
+            PinRef::Arch(a) => write!(f, "arch {a}"),
+        }
+    }
+}
+
 /// One inference job.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]

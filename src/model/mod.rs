@@ -10,7 +10,7 @@ mod scenario;
 mod snapshot;
 
 pub use cluster::{ArchUsage, Cluster, GroupId, NodeGroup, Placement, RunId, RunningJob};
-pub use job::{JobId, JobSpec, Pin};
+pub use job::{JobId, JobSpec, Pin, PinRef};
 pub use node::{NodeId, NodeSpec, Taint, TaintEffect, Tier};
 pub use profile::{
     ArchId, Architecture, Engine, Isa, ModelId, ModelSpec, Profile, ProfileRow, RowSource,

@@ -196,8 +196,8 @@ pub async fn pin(
         ));
     }
     let pin = target.map(|t| match t {
-        PinTarget::Node(n) => mapping::PinRef::Node(n.clone()),
-        PinTarget::Arch(a) => mapping::PinRef::Arch(a.clone()),
+        PinTarget::Node(n) => crate::model::PinRef::Node(n.clone()),
+        PinTarget::Arch(a) => crate::model::PinRef::Arch(a.clone()),
     });
     let reason = (!reason.trim().is_empty()).then_some(reason.trim());
     let annotations = mapping::pin_annotations(pin.as_ref(), reason);

@@ -442,7 +442,7 @@ mod tests {
         assert!((m.qos_ms - j.qos_ms).abs() < 1e-3);
         assert_eq!(
             m.pin,
-            Some(crate::k8s::mapping::PinRef::Arch(
+            Some(crate::model::PinRef::Arch(
                 scenario.profile.arch(1).name.clone()
             ))
         );

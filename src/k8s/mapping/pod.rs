@@ -7,20 +7,14 @@ use super::{
     ANN_PREDICTED_MS, ANN_QOS_MS, ANN_QUERIES, ANN_THREADS, MAX_QUERIES, Mapped, MappingError,
     SCHEDULER_NAME, annotation_field, parse_count, quote,
 };
-use crate::model::{Engine, ModelId, NodeId, Pin, Profile};
+use crate::model::{Engine, ModelId, NodeId, Pin, PinRef, Profile};
 use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use k8s_openapi::jiff::Timestamp;
 use std::collections::BTreeMap;
-use std::fmt;
 
-/// An operator pin as written on a pod, before node names are resolved.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum PinRef {
-    Node(String),
-    Arch(String),
-}
-
+// The pin type is the model's; resolving one written on a pod quotes its
+// (possibly hostile) names as every mapping error does.
 impl PinRef {
     /// The model's pin; `node_id` resolves node names.
     pub fn resolve(
@@ -36,15 +30,6 @@ impl PinRef {
                 .arch_id(a)
                 .map(Pin::Arch)
                 .ok_or_else(|| format!("pin names unknown architecture {}", quote(a))),
-        }
-    }
-}
-
-impl fmt::Display for PinRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PinRef::Node(n) => write!(f, "node {n}"),
-            PinRef::Arch(a) => write!(f, "arch {a}"),
         }
     }
 }
