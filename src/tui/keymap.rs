@@ -32,9 +32,10 @@
 //! no binding is ever silently ignored.
 
 use super::theme::check_header;
-use crate::error::{Error, Position, Result};
+use crate::error::Result;
+use crate::fixture::locate::position;
 use crate::fixture::raw::Metadata;
-use crate::fixture::{parse, read_file_text};
+use crate::fixture::{Reporter, parse, read_file_text};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
@@ -535,6 +536,7 @@ impl Keymap {
     pub fn parse_overlay(file: &str, text: &str) -> Result<Keymap> {
         check_header(file, text, "Keymap")?;
         let raw: RawKeymap = parse(file, text)?;
+        let r = Reporter { file, text };
         let mut entries: Vec<_> = raw.spec.bindings.unwrap_or_default().into_iter().collect();
         entries.sort_by_key(|(action, _)| (action.referenced.line(), action.referenced.column()));
 
@@ -543,8 +545,7 @@ impl Keymap {
         for (name, keys) in &entries {
             let field = format!("spec.bindings.{}", name.value);
             let Some(action) = Action::from_name(&name.value) else {
-                return Err(invalid_at(
-                    file,
+                return Err(r.field_at(
                     &name.referenced,
                     &field,
                     format!(
@@ -561,8 +562,7 @@ impl Keymap {
             // (location, key as written, field)
             let written: Vec<(Location, String, String)> = match &keys.value {
                 Keys::Missing => {
-                    return Err(invalid_at(
-                        file,
+                    return Err(r.field_at(
                         &name.referenced,
                         &field,
                         format!(
@@ -575,7 +575,7 @@ impl Keymap {
                 }
                 Keys::One(written) => vec![(keys.referenced, written.clone(), field.clone())],
                 Keys::OtherScalar => {
-                    let written = scalar_text(text, &keys.referenced).unwrap_or_default();
+                    let written = r.written(&keys.referenced).unwrap_or_default();
                     vec![(keys.referenced, written, field.clone())]
                 }
                 Keys::Many(list) => list
@@ -585,8 +585,7 @@ impl Keymap {
                     .collect(),
             };
             if action == Action::Quit && written.is_empty() {
-                return Err(invalid_at(
-                    file,
+                return Err(r.field_at(
                     &name.referenced,
                     &field,
                     "`quit` needs at least one key, or the dashboard could not be left",
@@ -594,8 +593,8 @@ impl Keymap {
             }
             let mut parsed = Vec::new();
             for (at, written, field) in written {
-                let key = KeySpec::parse(&written)
-                    .map_err(|message| invalid_at(file, &at, &field, message))?;
+                let key =
+                    KeySpec::parse(&written).map_err(|message| r.field_at(&at, &field, message))?;
                 parsed.push(UserKey { key, at, field });
             }
             user.push((action, parsed));
@@ -630,7 +629,7 @@ impl Keymap {
                             ),
                         }
                     };
-                    return Err(invalid_at(file, at, field, message));
+                    return Err(r.field_at(at, field, message));
                 }
                 owner.insert(*key, (*action, position(at).map(|p| p.line)));
             }
@@ -660,29 +659,6 @@ struct UserKey {
 /// Where the user keymap lives: `CONFIG_DIR/keymap.yaml`.
 pub fn user_keymap_path(config_dir: &Path) -> PathBuf {
     config_dir.join("keymap.yaml")
-}
-
-/// The text of the plain scalar starting at `loc` (up to a comment or the
-/// end of the line).
-fn scalar_text(text: &str, loc: &Location) -> Option<String> {
-    let line = text
-        .lines()
-        .nth(usize::try_from(loc.line()).ok()?.checked_sub(1)?)?;
-    let from = usize::try_from(loc.column()).ok()?.checked_sub(1)?;
-    let rest: String = line.chars().skip(from).collect();
-    let value = rest.split(" #").next().unwrap_or("").trim();
-    Some(value.to_string())
-}
-
-fn position(loc: &Location) -> Option<Position> {
-    (*loc != Location::UNKNOWN).then(|| Position {
-        line: loc.line(),
-        column: loc.column(),
-    })
-}
-
-fn invalid_at(file: &str, loc: &Location, field: &str, message: impl Into<String>) -> Error {
-    Error::invalid(file, position(loc), Some(field.to_string()), message)
 }
 
 #[derive(Deserialize)]
@@ -795,6 +771,7 @@ impl<'de> Deserialize<'de> for KeyText {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::{Error, Position};
 
     fn ev(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, modifiers)
