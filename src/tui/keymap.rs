@@ -1,4 +1,5 @@
-//! Dashboard key bindings: the [`Action`]s a key can trigger, the key syntax
+//! Dashboard key bindings: the [`Action`]s a key can trigger (one table,
+//! [`ACTIONS`], from which names, defaults and help derive), the key syntax
 //! of configuration files ([`KeySpec`]), the default [`Keymap`] and the
 //! user overlay file with file/line/column errors.
 //!
@@ -31,9 +32,10 @@
 //! no binding is ever silently ignored.
 
 use super::theme::check_header;
-use crate::error::{Error, Position, Result};
+use crate::error::Result;
+use crate::fixture::locate::position;
 use crate::fixture::raw::Metadata;
-use crate::fixture::{parse, read_file_text};
+use crate::fixture::{Reporter, parse, read_file_text};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
@@ -42,223 +44,195 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// Everything a key can do on the dashboard.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Action {
-    Quit,
-    Help,
-    Filter,
-    CommandLine,
-    Trigger,
-    Override,
-    Release,
-    TogglePause,
-    SpeedUp,
-    SlowDown,
-    Step,
-    NextTheme,
-    Up,
-    Down,
-    PageUp,
-    PageDown,
-    Top,
-    Bottom,
-    /// Enter: the job detail popup with the `explain` table.
-    Details,
+/// The section of the help overlay an action belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Group {
+    General,
+    Replay,
+    /// Actions `--read-only` refuses.
+    Operator,
+    Navigation,
+}
+
+impl Group {
+    /// `general`, `replay`, `operator` or `navigation`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Group::General => "general",
+            Group::Replay => "replay",
+            Group::Operator => "operator",
+            Group::Navigation => "navigation",
+        }
+    }
+}
+
+/// Where an action is worth listing in the help overlay.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Context {
+    /// Every view.
+    Any,
+    /// The jobs view only: the action works on the selected job.
+    Jobs,
+}
+
+/// Everything the dashboard knows about one action, from [`ACTIONS`].
+#[derive(Clone, Copy, Debug)]
+pub struct ActionDef {
+    pub action: Action,
+    /// The kebab-case name used in keymap files (`speed-up`).
+    pub name: &'static str,
+    /// The default keys (see [`Keymap::defaults`]), in canonical form.
+    pub keys: &'static [KeySpec],
+    /// One line for the help overlay.
+    pub help: &'static str,
+    pub group: Group,
+    pub context: Context,
+}
+
+/// The plain key of a character (an uppercase letter is shift-letter).
+const fn ch(c: char) -> KeySpec {
+    let modifiers = if c.is_ascii_uppercase() {
+        KeyModifiers::SHIFT
+    } else {
+        KeyModifiers::NONE
+    };
+    KeySpec {
+        code: KeyCode::Char(c),
+        modifiers,
+    }
+}
+
+/// ctrl- and a lowercase character.
+const fn ctrl(c: char) -> KeySpec {
+    KeySpec {
+        code: KeyCode::Char(c),
+        modifiers: KeyModifiers::CONTROL,
+    }
+}
+
+/// A named key without modifiers.
+const fn key(code: KeyCode) -> KeySpec {
+    KeySpec {
+        code,
+        modifiers: KeyModifiers::NONE,
+    }
+}
+
+/// Generates [`Action`] and [`ACTIONS`] from one list: each action once,
+/// in the order of the help overlay, as
+/// `Variant "name" [default keys] Group Context "help text";`.
+macro_rules! actions {
+    ($(
+        $(#[doc = $doc:literal])*
+        $variant:ident $name:literal [$($key:expr),* $(,)?] $group:ident $context:ident $help:literal;
+    )*) => {
+        /// Everything a key can do on the dashboard.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Action {
+            $( $(#[doc = $doc])* $variant, )*
+        }
+
+        /// Every action with its name, default keys, help text, group and
+        /// context, in the order of the help overlay (and of [`Action`]).
+        pub const ACTIONS: &[ActionDef] = &[
+            $(ActionDef {
+                action: Action::$variant,
+                name: $name,
+                keys: &[$($key),*],
+                help: $help,
+                group: Group::$group,
+                context: Context::$context,
+            },)*
+        ];
+
+        impl Action {
+            /// Every action, in the order of the help overlay.
+            pub const ALL: &'static [Action] = &[$(Action::$variant),*];
+        }
+    };
+}
+
+actions! {
+    Help "help" [ch('?')] General Any "show or hide this help";
+    Quit "quit" [ch('q'), ctrl('c')] General Any "quit and restore the terminal";
+    CommandLine "command-line" [ch(':')] General Any
+        "command line (:jobs :nodes :arch :policy NAME :theme NAME)";
+    Filter "filter" [ch('/')] General Any "filter the rows of the current view";
     /// Esc: close the popup, or clear the filter.
-    Back,
-    NextView,
-    PrevView,
-    ViewJobs,
-    ViewNodes,
-    ViewArchs,
-    ViewLog,
+    Back "back" [key(KeyCode::Esc)] General Any "close the popup, or clear the filter";
+    NextTheme "next-theme" [ch('t')] General Any "switch to the next theme";
+
+    TogglePause "toggle-pause" [ch(' ')] Replay Any "pause or resume the replay";
+    SpeedUp "speed-up" [ch('+'), ch('=')] Replay Any "replay faster";
+    SlowDown "slow-down" [ch('-')] Replay Any "replay slower";
+    Step "step" [ch('.')] Replay Any "advance the paused replay by one event";
     /// Jump to a simulated time: opens the command line prefilled with `jump `.
-    JumpTo,
+    JumpTo "jump-to" [ch('J')] Replay Any "jump to a simulated time (:jump TIME)";
     /// Opens the command line prefilled with `policy `.
-    SwitchPolicy,
+    SwitchPolicy "switch-policy" [ch('P')] Replay Any
+        "switch the policy from now on (:policy NAME)";
+
+    Trigger "trigger" [ch('p')] Operator Any "trigger a placement pass (manual mode)";
+    Override "override" [ch('o')] Operator Jobs
+        "override the selected job: pick a node or an architecture";
+    Release "release" [ch('r')] Operator Jobs "release the selected job's override";
     /// Automatic or manual placement (manual holds pending jobs until `p`).
-    ToggleMode,
+    ToggleMode "toggle-mode" [ch('m')] Operator Any
+        "switch between automatic and manual placement";
+
+    Up "up" [key(KeyCode::Up), ch('k')] Navigation Any "select the previous row";
+    Down "down" [key(KeyCode::Down), ch('j')] Navigation Any "select the next row";
+    PageUp "page-up" [key(KeyCode::PageUp), ctrl('u')] Navigation Any "scroll one page up";
+    PageDown "page-down" [key(KeyCode::PageDown), ctrl('d')] Navigation Any
+        "scroll one page down";
+    Top "top" [key(KeyCode::Home), ch('g')] Navigation Any "select the first row";
+    Bottom "bottom" [key(KeyCode::End), ch('G')] Navigation Any "select the last row";
+    /// Enter: the job detail popup with the `explain` table.
+    Details "details" [key(KeyCode::Enter)] Navigation Jobs
+        "details of the selected job, with its explain table";
+    NextView "next-view" [key(KeyCode::Tab)] Navigation Any "next view";
+    PrevView "prev-view" [key(KeyCode::BackTab)] Navigation Any "previous view";
+    ViewJobs "view-jobs" [ch('1')] Navigation Any "jobs view";
+    ViewNodes "view-nodes" [ch('2')] Navigation Any "nodes view";
+    ViewArchs "view-archs" [ch('3')] Navigation Any "architectures view";
+    ViewLog "view-log" [ch('4')] Navigation Any "decisions log view";
 }
 
 impl Action {
-    /// Every action, in the order of the help overlay.
-    pub const ALL: &'static [Action] = &[
-        Action::Help,
-        Action::Quit,
-        Action::CommandLine,
-        Action::Filter,
-        Action::Back,
-        Action::NextTheme,
-        Action::TogglePause,
-        Action::SpeedUp,
-        Action::SlowDown,
-        Action::Step,
-        Action::JumpTo,
-        Action::SwitchPolicy,
-        Action::Trigger,
-        Action::Override,
-        Action::Release,
-        Action::ToggleMode,
-        Action::Up,
-        Action::Down,
-        Action::PageUp,
-        Action::PageDown,
-        Action::Top,
-        Action::Bottom,
-        Action::Details,
-        Action::NextView,
-        Action::PrevView,
-        Action::ViewJobs,
-        Action::ViewNodes,
-        Action::ViewArchs,
-        Action::ViewLog,
-    ];
+    /// The action's entry in [`ACTIONS`].
+    pub fn def(self) -> &'static ActionDef {
+        // The enum is declared in table order.
+        &ACTIONS[self as usize]
+    }
 
     /// The kebab-case name used in keymap files (`speed-up`).
     pub fn name(self) -> &'static str {
-        match self {
-            Action::Quit => "quit",
-            Action::Help => "help",
-            Action::Filter => "filter",
-            Action::CommandLine => "command-line",
-            Action::Trigger => "trigger",
-            Action::Override => "override",
-            Action::Release => "release",
-            Action::TogglePause => "toggle-pause",
-            Action::SpeedUp => "speed-up",
-            Action::SlowDown => "slow-down",
-            Action::Step => "step",
-            Action::NextTheme => "next-theme",
-            Action::Up => "up",
-            Action::Down => "down",
-            Action::PageUp => "page-up",
-            Action::PageDown => "page-down",
-            Action::Top => "top",
-            Action::Bottom => "bottom",
-            Action::Details => "details",
-            Action::Back => "back",
-            Action::NextView => "next-view",
-            Action::PrevView => "prev-view",
-            Action::ViewJobs => "view-jobs",
-            Action::ViewNodes => "view-nodes",
-            Action::ViewArchs => "view-archs",
-            Action::ViewLog => "view-log",
-            Action::JumpTo => "jump-to",
-            Action::SwitchPolicy => "switch-policy",
-            Action::ToggleMode => "toggle-mode",
-        }
+        self.def().name
     }
 
     /// One line for the help overlay.
     pub fn description(self) -> &'static str {
-        match self {
-            Action::Quit => "quit and restore the terminal",
-            Action::Help => "show or hide this help",
-            Action::Filter => "filter the rows of the current view",
-            Action::CommandLine => "command line (:jobs :nodes :arch :policy NAME :theme NAME)",
-            Action::Trigger => "trigger a placement pass (manual mode)",
-            Action::Override => "override the selected job: pick a node or an architecture",
-            Action::Release => "release the selected job's override",
-            Action::TogglePause => "pause or resume the replay",
-            Action::SpeedUp => "replay faster",
-            Action::SlowDown => "replay slower",
-            Action::Step => "advance the paused replay by one event",
-            Action::NextTheme => "switch to the next theme",
-            Action::Up => "select the previous row",
-            Action::Down => "select the next row",
-            Action::PageUp => "scroll one page up",
-            Action::PageDown => "scroll one page down",
-            Action::Top => "select the first row",
-            Action::Bottom => "select the last row",
-            Action::Details => "details of the selected job, with its explain table",
-            Action::Back => "close the popup, or clear the filter",
-            Action::NextView => "next view",
-            Action::PrevView => "previous view",
-            Action::ViewJobs => "jobs view",
-            Action::ViewNodes => "nodes view",
-            Action::ViewArchs => "architectures view",
-            Action::ViewLog => "decisions log view",
-            Action::JumpTo => "jump to a simulated time (:jump TIME)",
-            Action::SwitchPolicy => "switch the policy from now on (:policy NAME)",
-            Action::ToggleMode => "switch between automatic and manual placement",
-        }
+        self.def().help
     }
 
     /// The section of the help overlay the action belongs to: `general`,
     /// `replay`, `operator` (actions `--read-only` refuses) or `navigation`.
     pub fn group(self) -> &'static str {
-        match self {
-            Action::Quit
-            | Action::Help
-            | Action::Filter
-            | Action::CommandLine
-            | Action::Back
-            | Action::NextTheme => "general",
-            Action::TogglePause
-            | Action::SpeedUp
-            | Action::SlowDown
-            | Action::Step
-            | Action::JumpTo
-            | Action::SwitchPolicy => "replay",
-            Action::Trigger | Action::Override | Action::Release | Action::ToggleMode => "operator",
-            Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::Top
-            | Action::Bottom
-            | Action::Details
-            | Action::NextView
-            | Action::PrevView
-            | Action::ViewJobs
-            | Action::ViewNodes
-            | Action::ViewArchs
-            | Action::ViewLog => "navigation",
+        self.def().group.name()
+    }
+
+    /// Whether the help overlay of a view lists the action: actions on the
+    /// selected job only in the jobs view.
+    pub fn in_help(self, jobs_view: bool) -> bool {
+        match self.def().context {
+            Context::Any => true,
+            Context::Jobs => jobs_view,
         }
     }
 
     /// The action of a kebab-case name.
     pub fn from_name(name: &str) -> Option<Action> {
-        Action::ALL.iter().copied().find(|a| a.name() == name)
-    }
-
-    /// The default keys (see [`Keymap::defaults`]).
-    fn default_keys(self) -> Vec<KeySpec> {
-        let ch = |c| KeySpec::new(KeyCode::Char(c), KeyModifiers::NONE);
-        let ctrl = |c| KeySpec::new(KeyCode::Char(c), KeyModifiers::CONTROL);
-        let key = |code| KeySpec::new(code, KeyModifiers::NONE);
-        match self {
-            Action::Quit => vec![ch('q'), ctrl('c')],
-            Action::Help => vec![ch('?')],
-            Action::Filter => vec![ch('/')],
-            Action::CommandLine => vec![ch(':')],
-            Action::Trigger => vec![ch('p')],
-            Action::Override => vec![ch('o')],
-            Action::Release => vec![ch('r')],
-            Action::TogglePause => vec![ch(' ')],
-            Action::SpeedUp => vec![ch('+'), ch('=')],
-            Action::SlowDown => vec![ch('-')],
-            Action::Step => vec![ch('.')],
-            Action::NextTheme => vec![ch('t')],
-            Action::Up => vec![key(KeyCode::Up), ch('k')],
-            Action::Down => vec![key(KeyCode::Down), ch('j')],
-            Action::PageUp => vec![key(KeyCode::PageUp), ctrl('u')],
-            Action::PageDown => vec![key(KeyCode::PageDown), ctrl('d')],
-            Action::Top => vec![key(KeyCode::Home), ch('g')],
-            Action::Bottom => vec![key(KeyCode::End), ch('G')],
-            Action::Details => vec![key(KeyCode::Enter)],
-            Action::Back => vec![key(KeyCode::Esc)],
-            Action::NextView => vec![key(KeyCode::Tab)],
-            Action::PrevView => vec![key(KeyCode::BackTab)],
-            Action::ViewJobs => vec![ch('1')],
-            Action::ViewNodes => vec![ch('2')],
-            Action::ViewArchs => vec![ch('3')],
-            Action::ViewLog => vec![ch('4')],
-            Action::JumpTo => vec![ch('J')],
-            Action::SwitchPolicy => vec![ch('P')],
-            Action::ToggleMode => vec![ch('m')],
-        }
+        ACTIONS.iter().find(|d| d.name == name).map(|d| d.action)
     }
 }
 
@@ -489,7 +463,7 @@ impl fmt::Display for KeySpec {
 /// Which keys trigger which action.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Keymap {
-    /// One entry per action, in [`Action::ALL`] order.
+    /// One entry per action, in [`ACTIONS`] order.
     bindings: Vec<(Action, Vec<KeySpec>)>,
 }
 
@@ -503,7 +477,10 @@ impl Keymap {
     /// The default bindings of the product description.
     pub fn defaults() -> Keymap {
         Keymap {
-            bindings: Action::ALL.iter().map(|a| (*a, a.default_keys())).collect(),
+            bindings: ACTIONS
+                .iter()
+                .map(|d| (d.action, d.keys.to_vec()))
+                .collect(),
         }
     }
 
@@ -530,14 +507,10 @@ impl Keymap {
 
     /// The keys of an action joined for display (`q, ctrl-c`).
     pub fn keys_text(&self, action: Action) -> String {
-        self.keys_for(action)
-            .iter()
-            .map(KeySpec::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
+        keys_text(&self.keys_for(action))
     }
 
-    /// Every action with its keys, in [`Action::ALL`] order.
+    /// Every action with its keys, in [`ACTIONS`] order.
     pub fn bindings(&self) -> impl Iterator<Item = (Action, &[KeySpec])> + '_ {
         self.bindings
             .iter()
@@ -563,6 +536,7 @@ impl Keymap {
     pub fn parse_overlay(file: &str, text: &str) -> Result<Keymap> {
         check_header(file, text, "Keymap")?;
         let raw: RawKeymap = parse(file, text)?;
+        let r = Reporter { file, text };
         let mut entries: Vec<_> = raw.spec.bindings.unwrap_or_default().into_iter().collect();
         entries.sort_by_key(|(action, _)| (action.referenced.line(), action.referenced.column()));
 
@@ -571,16 +545,15 @@ impl Keymap {
         for (name, keys) in &entries {
             let field = format!("spec.bindings.{}", name.value);
             let Some(action) = Action::from_name(&name.value) else {
-                return Err(invalid_at(
-                    file,
+                return Err(r.field_at(
                     &name.referenced,
                     &field,
                     format!(
                         "unknown action `{}`; actions: {}",
                         name.value,
-                        Action::ALL
+                        ACTIONS
                             .iter()
-                            .map(|a| a.name())
+                            .map(|d| d.name)
                             .collect::<Vec<_>>()
                             .join(", ")
                     ),
@@ -589,21 +562,20 @@ impl Keymap {
             // (location, key as written, field)
             let written: Vec<(Location, String, String)> = match &keys.value {
                 Keys::Missing => {
-                    return Err(invalid_at(
-                        file,
+                    return Err(r.field_at(
                         &name.referenced,
                         &field,
                         format!(
                             "no keys given; write a list such as `{}: [{}]`, or `[]` to unbind \
                              (quote `?`, `:`, `#` and `-`)",
                             action,
-                            Keymap::defaults().keys_text(action)
+                            keys_text(action.def().keys)
                         ),
                     ));
                 }
                 Keys::One(written) => vec![(keys.referenced, written.clone(), field.clone())],
                 Keys::OtherScalar => {
-                    let written = scalar_text(text, &keys.referenced).unwrap_or_default();
+                    let written = r.written(&keys.referenced).unwrap_or_default();
                     vec![(keys.referenced, written, field.clone())]
                 }
                 Keys::Many(list) => list
@@ -613,8 +585,7 @@ impl Keymap {
                     .collect(),
             };
             if action == Action::Quit && written.is_empty() {
-                return Err(invalid_at(
-                    file,
+                return Err(r.field_at(
                     &name.referenced,
                     &field,
                     "`quit` needs at least one key, or the dashboard could not be left",
@@ -622,8 +593,8 @@ impl Keymap {
             }
             let mut parsed = Vec::new();
             for (at, written, field) in written {
-                let key = KeySpec::parse(&written)
-                    .map_err(|message| invalid_at(file, &at, &field, message))?;
+                let key =
+                    KeySpec::parse(&written).map_err(|message| r.field_at(&at, &field, message))?;
                 parsed.push(UserKey { key, at, field });
             }
             user.push((action, parsed));
@@ -658,7 +629,7 @@ impl Keymap {
                             ),
                         }
                     };
-                    return Err(invalid_at(file, at, field, message));
+                    return Err(r.field_at(at, field, message));
                 }
                 owner.insert(*key, (*action, position(at).map(|p| p.line)));
             }
@@ -668,6 +639,14 @@ impl Keymap {
         }
         Ok(keymap)
     }
+}
+
+/// Keys joined for display (`q, ctrl-c`).
+fn keys_text(keys: &[KeySpec]) -> String {
+    keys.iter()
+        .map(KeySpec::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// One key of the overlay file, with where it was written.
@@ -680,29 +659,6 @@ struct UserKey {
 /// Where the user keymap lives: `CONFIG_DIR/keymap.yaml`.
 pub fn user_keymap_path(config_dir: &Path) -> PathBuf {
     config_dir.join("keymap.yaml")
-}
-
-/// The text of the plain scalar starting at `loc` (up to a comment or the
-/// end of the line).
-fn scalar_text(text: &str, loc: &Location) -> Option<String> {
-    let line = text
-        .lines()
-        .nth(usize::try_from(loc.line()).ok()?.checked_sub(1)?)?;
-    let from = usize::try_from(loc.column()).ok()?.checked_sub(1)?;
-    let rest: String = line.chars().skip(from).collect();
-    let value = rest.split(" #").next().unwrap_or("").trim();
-    Some(value.to_string())
-}
-
-fn position(loc: &Location) -> Option<Position> {
-    (*loc != Location::UNKNOWN).then(|| Position {
-        line: loc.line(),
-        column: loc.column(),
-    })
-}
-
-fn invalid_at(file: &str, loc: &Location, field: &str, message: impl Into<String>) -> Error {
-    Error::invalid(file, position(loc), Some(field.to_string()), message)
 }
 
 #[derive(Deserialize)]
@@ -815,6 +771,7 @@ impl<'de> Deserialize<'de> for KeyText {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::{Error, Position};
 
     fn ev(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, modifiers)
@@ -861,6 +818,14 @@ mod tests {
         }
         assert_eq!(Action::SpeedUp.name(), "speed-up");
         assert_eq!(Action::from_name("speed_up"), None);
+        // The enum is declared in table order; `def` indexes by it.
+        for (i, d) in ACTIONS.iter().enumerate() {
+            assert_eq!(d.action as usize, i);
+            assert_eq!(Action::ALL[i], d.action);
+        }
+        assert_eq!(Action::Trigger.group(), "operator");
+        assert!(Action::Details.in_help(true) && !Action::Details.in_help(false));
+        assert!(Action::Quit.in_help(false));
     }
 
     #[test]

@@ -32,9 +32,9 @@
 //! theme; the caller applies it, so that `--theme` can be reported as
 //! overridden.
 
-use crate::error::{Error, Position, Result};
+use crate::error::{Error, Result};
 use crate::fixture::raw::Metadata;
-use crate::fixture::{parse, read_file_text};
+use crate::fixture::{Reporter, parse, read_file_text};
 use ratatui::style::Color;
 use serde::Deserialize;
 use serde_saphyr::{Location, Spanned};
@@ -309,27 +309,25 @@ pub fn builtin(name: &str) -> Result<Theme> {
         )));
     };
     let file = format!("embedded:themes/{name}.yaml");
+    let r = Reporter { file: &file, text };
     let doc = read_doc(&file, text)?;
     if let Some(inherits) = &doc.inherits {
-        return Err(at(
-            &file,
+        return Err(r.field_at(
             &inherits.referenced,
             "spec.inherits",
             "a built-in theme defines every role and inherits nothing",
         ));
     }
     let mut palette = Palette::uniform(Color::Reset);
-    let defined = overlay(&file, &doc, &mut palette)?;
+    let defined = overlay(&r, &doc, &mut palette)?;
     let missing: Vec<&str> = Palette::ROLES
         .iter()
         .copied()
         .filter(|r| !defined.contains(r))
         .collect();
     if !missing.is_empty() {
-        return Err(Error::invalid(
-            file,
-            None,
-            Some("spec.colors".into()),
+        return Err(r.field(
+            "spec.colors",
             format!(
                 "a built-in theme must define every role; missing: {}",
                 missing.join(", ")
@@ -346,12 +344,12 @@ pub fn builtin(name: &str) -> Result<Theme> {
 /// the file was named by path, so its `metadata.name` names the theme;
 /// themes found by name keep that name (so cycling finds them again).
 fn user_theme(file: &str, text: &str, name: &str, by_path: bool) -> Result<Theme> {
+    let r = Reporter { file, text };
     let doc = read_doc(file, text)?;
     let base_name = match &doc.inherits {
         Some(inherits) => {
             if !BUILTIN.iter().any(|(n, _)| *n == inherits.value) {
-                return Err(at(
-                    file,
+                return Err(r.field_at(
                     &inherits.referenced,
                     "spec.inherits",
                     format!(
@@ -367,7 +365,7 @@ fn user_theme(file: &str, text: &str, name: &str, by_path: bool) -> Result<Theme
         None => DEFAULT.to_string(),
     };
     let mut palette = builtin(&base_name)?.palette;
-    overlay(file, &doc, &mut palette)?;
+    overlay(&r, &doc, &mut palette)?;
     let name = match (&doc.name, by_path) {
         (Some(meta_name), true) => meta_name.clone(),
         _ => name.to_string(),
@@ -417,13 +415,12 @@ fn read_doc(file: &str, text: &str) -> Result<ThemeDoc> {
 }
 
 /// Writes the document's colours into `palette`; returns the roles set.
-fn overlay(file: &str, doc: &ThemeDoc, palette: &mut Palette) -> Result<Vec<&'static str>> {
+fn overlay(r: &Reporter, doc: &ThemeDoc, palette: &mut Palette) -> Result<Vec<&'static str>> {
     let mut defined = Vec::new();
     for (role, color) in &doc.colors {
         let field = format!("spec.colors.{}", role.value);
         let Some(known) = Palette::ROLES.iter().copied().find(|r| *r == role.value) else {
-            return Err(at(
-                file,
+            return Err(r.field_at(
                 &role.referenced,
                 &field,
                 format!(
@@ -447,7 +444,7 @@ fn overlay(file: &str, doc: &ThemeDoc, palette: &mut Palette) -> Result<Vec<&'st
             } else {
                 &color.referenced
             };
-            at(file, loc, &field, message)
+            r.field_at(loc, &field, message)
         })?;
         if let Some(slot) = palette.slot(known) {
             *slot = parsed;
@@ -455,18 +452,6 @@ fn overlay(file: &str, doc: &ThemeDoc, palette: &mut Palette) -> Result<Vec<&'st
         defined.push(known);
     }
     Ok(defined)
-}
-
-/// An [`Error::Invalid`] at a location, naming `field`.
-fn at(file: &str, loc: &Location, field: &str, message: impl Into<String>) -> Error {
-    Error::invalid(file, position(loc), Some(field.to_string()), message)
-}
-
-fn position(loc: &Location) -> Option<Position> {
-    (*loc != Location::UNKNOWN).then(|| Position {
-        line: loc.line(),
-        column: loc.column(),
-    })
 }
 
 /// Checks the `apiVersion` and `kind` of a dashboard configuration document
@@ -577,6 +562,7 @@ pub fn color_name(color: Color) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Position;
 
     fn invalid(err: Error) -> (String, Option<Position>, Option<String>, String) {
         match err {

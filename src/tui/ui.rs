@@ -689,7 +689,7 @@ fn draw_help(frame: &mut Frame, app: &App, st: &Styles, area: Rect) {
     frame.render_widget(Clear, rect);
     let rows: Vec<Row> = Action::ALL
         .iter()
-        .filter(|a| relevant(app.pane, **a))
+        .filter(|a| a.in_help(app.pane == Pane::Jobs))
         .map(|a| {
             let keys: Vec<String> = app
                 .keymap
@@ -710,14 +710,6 @@ fn draw_help(frame: &mut Frame, app: &App, st: &Styles, area: Rect) {
         ))
         .column_spacing(2);
     frame.render_widget(table, rect);
-}
-
-/// Keys worth listing in the help of a pane.
-fn relevant(pane: Pane, action: Action) -> bool {
-    match action {
-        Action::Override | Action::Release | Action::Details => pane == Pane::Jobs,
-        _ => true,
-    }
 }
 
 fn draw_detail(frame: &mut Frame, app: &App, st: &Styles, area: Rect, job: &str) {
