@@ -1,17 +1,18 @@
 //! The live source: a cluster watched through reflector stores and
 //! published as the same [`View`]s the replay produces, so the dashboard
 //! renders it with the same screens. Overrides are written to the pod
-//! (`synergai.io/pin-node` / `pin-arch` annotations), so they live in the
-//! cluster and every operator sees them. Clock commands do not apply to a
+//! (`synergai.io/pin-node` / `pin-arch` annotations, through
+//! [`crate::k8s::control::pin`]), so they live in the cluster and every
+//! operator sees them. Clock commands do not apply to a
 //! live cluster and say so.
 
 use super::observed::{Held, Observed, Viewer, job_holds};
 use super::recording::RecordTo;
 use super::{Clock, Command, Note, PinTarget, View};
 use crate::k8s::client::{Target, connect};
-use crate::k8s::mapping;
+use crate::k8s::mapping::{self, PinRef};
 use crate::model::{NodeSpec, Profile};
-use ::kube::api::{Api, Patch, PatchParams};
+use ::kube::api::Api;
 use ::kube::runtime::{WatchStreamExt, reflector, watcher};
 use futures_util::StreamExt;
 use k8s_openapi::api::core::v1::{Node, Pod};
@@ -180,96 +181,6 @@ impl Live {
     }
 }
 
-/// Writes or removes a pending pod's pin annotations (`NAMESPACE/NAME`
-/// or `NAME`); shared by the live dashboard and `place override --kube`.
-pub async fn pin(
-    client: &::kube::Client,
-    pods: &[Arc<Pod>],
-    job: &str,
-    target: Option<&PinTarget>,
-    reason: &str,
-) -> Result<String, String> {
-    let (namespace, name) = job.split_once('/').unwrap_or(("", job));
-    let pod = pods
-        .iter()
-        .find(|p| {
-            p.metadata.name.as_deref() == Some(name)
-                && (namespace.is_empty() || p.metadata.namespace.as_deref() == Some(namespace))
-        })
-        .ok_or_else(|| format!("no pod {job}"))?;
-    if pod
-        .spec
-        .as_ref()
-        .and_then(|s| s.node_name.as_ref())
-        .is_some()
-    {
-        return Err(format!(
-            "{job} is already bound: overrides apply to pending pods"
-        ));
-    }
-    let pin = target.map(|t| match t {
-        PinTarget::Node(n) => mapping::PinRef::Node(n.clone()),
-        PinTarget::Arch(a) => mapping::PinRef::Arch(a.clone()),
-    });
-    let reason = (!reason.trim().is_empty()).then_some(reason.trim());
-    let annotations = mapping::pin_annotations(pin.as_ref(), reason);
-    let api: Api<Pod> = Api::namespaced(
-        client.clone(),
-        pod.metadata.namespace.as_deref().unwrap_or("default"),
-    );
-    // Optimistic concurrency: the write names the version it was decided
-    // on; if another operator (or the scheduler's bind) got there first,
-    // re-read and decide again, so a pin never lands on a pod that was
-    // bound meanwhile and concurrent overrides end in the last one whole.
-    let mut version = pod.metadata.resource_version.clone();
-    for _ in 0..5 {
-        let patch = serde_json::json!({"metadata": {
-            "resourceVersion": version,
-            "annotations": annotations,
-        }});
-        match api
-            .patch(name, &PatchParams::default(), &Patch::Merge(patch))
-            .await
-        {
-            Ok(_) => {
-                version = None;
-                break;
-            }
-            Err(::kube::Error::Api(s)) if s.code == 409 => {
-                let fresh = api
-                    .get(name)
-                    .await
-                    .map_err(|e| format!("cannot read {job}: {e}"))?;
-                if fresh
-                    .spec
-                    .as_ref()
-                    .and_then(|s| s.node_name.as_ref())
-                    .is_some()
-                {
-                    return Err(format!(
-                        "{job} was bound meanwhile: overrides apply to pending pods"
-                    ));
-                }
-                version = fresh.metadata.resource_version;
-            }
-            Err(e) => return Err(format!("cannot annotate {job}: {e}")),
-        }
-    }
-    if version.is_some() {
-        return Err(format!("{job} keeps changing; try again"));
-    }
-    Ok(match target {
-        Some(t) => format!(
-            "{job} pinned to {} (annotation on the pod)",
-            match t {
-                PinTarget::Node(n) => format!("node {n}"),
-                PinTarget::Arch(a) => a.clone(),
-            }
-        ),
-        None => format!("{job} released"),
-    })
-}
-
 /// A running live source: its command channel, its views, and the thread
 /// (which ends, with the recording's last write, once `commands` is dropped).
 pub struct LiveSource {
@@ -370,10 +281,28 @@ pub fn spawn(
                                         target,
                                         reason,
                                     } => {
-                                        pin(&client, &pods.state(), job, Some(target), reason).await
+                                        let target = match target {
+                                            PinTarget::Node(n) => PinRef::Node(n.clone()),
+                                            PinTarget::Arch(a) => PinRef::Arch(a.clone()),
+                                        };
+                                        crate::k8s::control::pin(
+                                            &client,
+                                            &pods.state(),
+                                            job,
+                                            Some(&target),
+                                            reason,
+                                        )
+                                        .await
                                     }
                                     Command::Release { job } => {
-                                        pin(&client, &pods.state(), job, None, "").await
+                                        crate::k8s::control::pin(
+                                            &client,
+                                            &pods.state(),
+                                            job,
+                                            None,
+                                            "",
+                                        )
+                                        .await
                                     }
                                     Command::Trigger => {
                                         crate::k8s::control::trigger(&client, &namespace)
