@@ -3,10 +3,13 @@
 //! overrides and what-if policy switches.
 //!
 //! [`ReplayDriver`] is synchronous and deterministic (tests drive it
-//! directly); [`spawn`] runs it on a thread that advances the clock in real
+//! directly); `spawn` runs it (or any [`Driver`]) on a thread that advances the clock in real
 //! time and publishes views over a `watch` channel.
 
-use super::{ArchHistory, Clock, Command, LogLine, Note, PinTarget, View, WhatIf};
+use super::{
+    ArchHistory, Clock, Command, CommandSender, Commands, LogLine, Note, PinTarget, SourceHandle,
+    View, WhatIf,
+};
 use crate::model::{JobState, Pin};
 use crate::policy::{Action, Explain, PolicyKind, fmt_ms};
 use crate::sim::{Scenario, SimOptions, Simulator, view};
@@ -29,7 +32,7 @@ const DONE_SHOWN: usize = 500;
 /// Above this many jobs, decisions keep no candidates (memory and speed).
 const EXPLAIN_ALL_UP_TO: usize = 20_000;
 
-/// A source played on a clock the operator controls; [`spawn`] runs one.
+/// A source played on a clock the operator controls; `spawn` runs one.
 pub trait Driver: Send + 'static {
     /// Paused or at the end: nothing moves until a command comes.
     fn idle(&self) -> bool;
@@ -363,6 +366,7 @@ impl ReplayDriver {
                 paused: self.paused,
                 finished: self.sim.finished(),
                 wall: false,
+                live: false,
             },
             policy: self.sim.policy_name().to_string(),
             manual: self.sim.is_manual(),
@@ -432,17 +436,11 @@ impl Driver for ReplayDriver {
 /// Runs a driver on its own thread: advances the clock in real time,
 /// applies commands as they come and publishes a view after every change
 /// (at most every `frame` when running). Ends when the command sender is
-/// dropped.
-pub fn spawn<D: Driver>(
-    mut driver: D,
-    frame: Duration,
-) -> (
-    mpsc::Sender<Command>,
-    tokio::sync::watch::Receiver<Arc<View>>,
-) {
+/// dropped; the handle does not wait for it.
+pub(super) fn spawn<D: Driver>(mut driver: D, frame: Duration) -> SourceHandle {
     let (tx, rx) = mpsc::channel::<Command>();
     let (view_tx, view_rx) = tokio::sync::watch::channel(Arc::new(driver.view()));
-    std::thread::Builder::new()
+    let thread = std::thread::Builder::new()
         .name("synergai-replay".into())
         .spawn(move || {
             let mut last = Instant::now();
@@ -452,13 +450,13 @@ pub fn spawn<D: Driver>(
                 let first = if idle {
                     match rx.recv() {
                         Ok(c) => Some(c),
-                        Err(_) => return,
+                        Err(_) => return Ok(()),
                     }
                 } else {
                     match rx.recv_timeout(frame) {
                         Ok(c) => Some(c),
                         Err(mpsc::RecvTimeoutError::Timeout) => None,
-                        Err(mpsc::RecvTimeoutError::Disconnected) => return,
+                        Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
                     }
                 };
                 let mut changed = false;
@@ -474,12 +472,18 @@ pub fn spawn<D: Driver>(
                     changed = true;
                 }
                 if changed && view_tx.send(Arc::new(driver.view())).is_err() {
-                    return;
+                    return Ok(());
                 }
             }
         })
         .expect("spawn replay thread");
-    (tx, view_rx)
+    SourceHandle {
+        commands: Commands(CommandSender::Thread(tx)),
+        views: view_rx,
+        thread,
+        grace: None,
+        record: None,
+    }
 }
 
 #[cfg(test)]

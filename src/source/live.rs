@@ -3,30 +3,36 @@
 //! renders it with the same screens. Overrides are written to the pod
 //! (`synergai.io/pin-node` / `pin-arch` annotations, through
 //! [`crate::k8s::control::pin`]), so they live in the cluster and every
-//! operator sees them. Clock commands do not apply to a
-//! live cluster and say so.
+//! operator sees them. Clock commands do not apply to a live cluster and
+//! say so.
+//!
+//! A view is published when something changed: a watch event (a pod
+//! created, bound — a scheduler's decision —, started, finished, pinned; a
+//! node), a command, new node metrics, or the connection lost or back; at
+//! most one per [`MIN_GAP`], so a relist or a placement pass that binds
+//! many pods is one view. Nothing is published while nothing changes: the
+//! dashboard carries the last view on with the clock ([`View::at`]). The
+//! one exception is the explanation of a pending job, a decision *now* that
+//! time alone changes: while one is shown it is re-made every
+//! [`EXPLAIN_EVERY`].
 
 use super::observed::{Held, Observed, Viewer, job_holds};
 use super::recording::RecordTo;
-use super::{Clock, Command, Note, PinTarget, View};
+use super::{Clock, Command, CommandSender, Commands, Note, PinTarget, SourceHandle, View};
 use crate::k8s::client::{Target, connect};
 use crate::k8s::mapping::{self, PinRef};
+use crate::k8s::now_ms;
 use crate::model::{NodeSpec, Profile};
 use ::kube::api::Api;
+use ::kube::runtime::reflector::Store;
 use ::kube::runtime::{WatchStreamExt, reflector, watcher};
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 use k8s_openapi::api::core::v1::{Node, Pod};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
-
-fn now_ms() -> f64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs_f64() * 1000.0)
-        .unwrap_or(0.0)
-}
+use tokio::sync::Notify;
 
 /// Maps the stores' contents: nodes that fit the profile, the synergai job
 /// pods, and what every non-terminal bound pod holds (decision annotations
@@ -101,14 +107,37 @@ const METRICS_STALE: Duration = Duration::from_secs(60);
 
 /// Polls `metrics.k8s.io` for node usage (every [`METRICS_EVERY`]; a
 /// cluster without it answers 404 and the dashboard shows requests only).
-async fn poll_metrics(client: ::kube::Client, slot: Arc<std::sync::Mutex<Option<MeasuredAt>>>) {
+/// Says `changed` when the usage differs from the last, or when the last
+/// is too old to show ([`METRICS_STALE`]).
+async fn poll_metrics(
+    client: ::kube::Client,
+    slot: Arc<std::sync::Mutex<Option<MeasuredAt>>>,
+    changed: Arc<Notify>,
+) {
     let mut ticker = tokio::time::interval(METRICS_EVERY);
     loop {
         ticker.tick().await;
-        if let Some(usage) = crate::k8s::metrics::fetch(&client).await
-            && let Ok(mut slot) = slot.lock()
-        {
-            *slot = Some((std::time::Instant::now(), usage));
+        let fetched = crate::k8s::metrics::fetch(&client).await;
+        let Ok(mut slot) = slot.lock() else {
+            continue;
+        };
+        match fetched {
+            Some(usage) => {
+                let same = slot.as_ref().is_some_and(|(_, last)| *last == usage);
+                *slot = Some((std::time::Instant::now(), usage));
+                if !same {
+                    changed.notify_one();
+                }
+            }
+            None => {
+                if slot
+                    .as_ref()
+                    .is_some_and(|(at, _)| at.elapsed() >= METRICS_STALE)
+                {
+                    *slot = None;
+                    changed.notify_one();
+                }
+            }
         }
     }
 }
@@ -142,6 +171,7 @@ impl Live {
             paused: false,
             finished: false,
             wall: true,
+            live: true,
         };
         let explain = self.explanation(nodes, pods);
         let view = self
@@ -179,36 +209,100 @@ impl Live {
         .find(|d| d.decision.job == id)
         .map(|d| crate::sim::view(&scenario, policy.name(), d))
     }
+
+    /// Carries out a command; its outcome is the next view's note.
+    async fn apply(
+        &mut self,
+        command: Command,
+        client: &::kube::Client,
+        namespace: &str,
+        pods: &Store<Pod>,
+    ) {
+        let pin = |target: &PinTarget| match target {
+            PinTarget::Node(n) => PinRef::Node(n.clone()),
+            PinTarget::Arch(a) => PinRef::Arch(a.clone()),
+        };
+        let outcome = match &command {
+            Command::Override {
+                job,
+                target,
+                reason,
+            } => {
+                crate::k8s::control::pin(client, &pods.state(), job, Some(&pin(target)), reason)
+                    .await
+            }
+            Command::Release { job } => {
+                crate::k8s::control::pin(client, &pods.state(), job, None, "").await
+            }
+            Command::Trigger => crate::k8s::control::trigger(client, namespace)
+                .await
+                .map(|_| "triggered a placement pass (manual-mode scheduler)".to_string())
+                .map_err(|e| e.to_string()),
+            Command::Explain(job) => {
+                self.explain = job.clone();
+                return;
+            }
+            other => Err(format!("{other:?}: not available on a live cluster")),
+        };
+        self.note = Some(match outcome {
+            Ok(text) => Note { text, error: false },
+            Err(text) => Note { text, error: true },
+        });
+    }
 }
 
-/// A running live source: its command channel, its views, and the thread
-/// (which ends, with the recording's last write, once `commands` is dropped).
-pub struct LiveSource {
-    pub commands: std::sync::mpsc::Sender<Command>,
-    pub views: tokio::sync::watch::Receiver<Arc<View>>,
-    pub thread: std::thread::JoinHandle<crate::error::Result<()>>,
+/// At most one view per this: a burst of watch events (a relist, a pass
+/// binding many pods) is one view, and a busy cluster costs no more than
+/// a view four times a second.
+const MIN_GAP: Duration = Duration::from_millis(250);
+/// While the explanation of a pending job is shown, it is re-made this
+/// often (it is what would be decided now).
+const EXPLAIN_EVERY: Duration = Duration::from_millis(250);
+
+/// What becomes of every event (or error) of a watch: the store or the
+/// connection changed.
+fn watched<T, E>(
+    up: Arc<AtomicBool>,
+    changed: Arc<Notify>,
+) -> impl FnMut(Result<T, E>) -> futures_util::future::Ready<()> {
+    move |r| {
+        up.store(r.is_ok(), Ordering::Relaxed);
+        changed.notify_one();
+        futures_util::future::ready(())
+    }
+}
+
+/// What woke the live source.
+enum Wake {
+    Command(Command),
+    /// The dashboard let go of the command channel: the session is over.
+    Closed,
+    /// The stores, the connection or the metrics changed, or a view is
+    /// due (a note to show, an explanation to renew).
+    Changed,
+    /// The recording has changes to write.
+    Flush,
 }
 
 /// Connects and runs the live source on its own thread and runtime,
 /// recording the session to `record` if given (see [`RecordTo`]).
 /// Fails (exit 3) before returning if the cluster cannot be reached, and
 /// (exit 1) if the recording cannot be written.
-pub fn spawn(
+pub(super) fn open(
     target: Target,
     profile: Arc<Profile>,
     profile_ref: &str,
-    frame: Duration,
     record: Option<std::path::PathBuf>,
-) -> crate::error::Result<LiveSource> {
+) -> crate::error::Result<SourceHandle> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .build()
         .map_err(|e| crate::Error::Usage(format!("cannot start the async runtime: {e}")))?;
     let conn = runtime.block_on(connect(&target))?;
-    let mut recording = match record {
+    let mut recording = match &record {
         Some(path) => Some(RecordTo::start(
-            path,
+            path.clone(),
             &format!("{} namespace {}", conn.server, conn.namespace),
             profile.clone(),
             profile_ref,
@@ -228,118 +322,124 @@ pub fn spawn(
     let (nodes, node_writer) = reflector::store::<Node>();
     let (pods, pod_writer) = reflector::store::<Pod>();
     let connected = Arc::new(AtomicBool::new(true));
+    let changed = Arc::new(Notify::new());
     let client = conn.client.clone();
     let namespace = conn.namespace.clone();
     let (first, _) = live.view(&[], &[], true);
     let (view_tx, view_rx) = tokio::sync::watch::channel(Arc::new(first));
-    let (tx, rx) = std::sync::mpsc::channel::<Command>();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Command>();
     let thread = std::thread::Builder::new()
         .name("synergai-live".into())
         .spawn(move || {
             runtime.block_on(async move {
-                tokio::spawn(poll_metrics(client.clone(), live.measured.clone()));
+                tokio::spawn(poll_metrics(
+                    client.clone(),
+                    live.measured.clone(),
+                    changed.clone(),
+                ));
                 let synced = Arc::new(AtomicBool::new(false));
                 {
-                    let (nodes, pods, synced) = (nodes.clone(), pods.clone(), synced.clone());
+                    let (nodes, pods) = (nodes.clone(), pods.clone());
+                    let (synced, changed) = (synced.clone(), changed.clone());
                     tokio::spawn(async move {
                         if nodes.wait_until_ready().await.is_ok()
                             && pods.wait_until_ready().await.is_ok()
                         {
                             synced.store(true, Ordering::Relaxed);
+                            changed.notify_one();
                         }
                     });
                 }
-                let up = connected.clone();
                 let node_stream = reflector(
                     node_writer,
                     watcher(nodes_api, watcher::Config::default()).modify(crate::k8s::lean),
                 )
                 .default_backoff();
-                tokio::spawn(node_stream.for_each(move |r| {
-                    up.store(r.is_ok(), Ordering::Relaxed);
-                    futures_util::future::ready(())
-                }));
-                let up = connected.clone();
+                tokio::spawn(node_stream.for_each(watched(connected.clone(), changed.clone())));
                 let pod_stream = reflector(
                     pod_writer,
                     watcher(pods_api, watcher::Config::default()).modify(crate::k8s::lean),
                 )
                 .default_backoff();
-                tokio::spawn(pod_stream.for_each(move |r| {
-                    up.store(r.is_ok(), Ordering::Relaxed);
-                    futures_util::future::ready(())
-                }));
-                let mut ticker = tokio::time::interval(frame);
+                tokio::spawn(pod_stream.for_each(watched(connected.clone(), changed.clone())));
+                let finish = |recording: &mut Option<RecordTo>, synced: bool| match recording {
+                    Some(r) => {
+                        if synced {
+                            r.unchanged_until(now_ms());
+                        }
+                        r.flush(true)
+                    }
+                    None => Ok(()),
+                };
+                let mut published = tokio::time::Instant::now();
+                // A view is due without a new event (a note to show).
+                let mut due = false;
+                // The last view explained a pending job.
+                let mut explaining = false;
                 loop {
-                    ticker.tick().await;
-                    loop {
-                        match rx.try_recv() {
-                            Ok(command) => {
-                                let outcome = match &command {
-                                    Command::Override {
-                                        job,
-                                        target,
-                                        reason,
-                                    } => {
-                                        let target = match target {
-                                            PinTarget::Node(n) => PinRef::Node(n.clone()),
-                                            PinTarget::Arch(a) => PinRef::Arch(a.clone()),
-                                        };
-                                        crate::k8s::control::pin(
-                                            &client,
-                                            &pods.state(),
-                                            job,
-                                            Some(&target),
-                                            reason,
-                                        )
-                                        .await
+                    let flush_at = recording.as_ref().and_then(RecordTo::due);
+                    let renew_at = (due || explaining)
+                        .then(|| published + if due { Duration::ZERO } else { EXPLAIN_EVERY });
+                    let later = tokio::time::Instant::now() + Duration::from_secs(3600);
+                    let wake = tokio::select! {
+                        command = rx.recv() => match command {
+                            Some(c) => Wake::Command(c),
+                            None => Wake::Closed,
+                        },
+                        () = changed.notified() => Wake::Changed,
+                        () = tokio::time::sleep_until(
+                            flush_at.map_or(later, tokio::time::Instant::from_std)
+                        ), if flush_at.is_some() => Wake::Flush,
+                        () = tokio::time::sleep_until(renew_at.unwrap_or(later)),
+                            if renew_at.is_some() => Wake::Changed,
+                    };
+                    match wake {
+                        Wake::Closed => {
+                            return finish(&mut recording, synced.load(Ordering::Relaxed));
+                        }
+                        Wake::Command(command) => {
+                            live.apply(command, &client, &namespace, &pods).await;
+                            // The rest of what came meanwhile.
+                            loop {
+                                match rx.try_recv() {
+                                    Ok(command) => {
+                                        live.apply(command, &client, &namespace, &pods).await
                                     }
-                                    Command::Release { job } => {
-                                        crate::k8s::control::pin(
-                                            &client,
-                                            &pods.state(),
-                                            job,
-                                            None,
-                                            "",
-                                        )
-                                        .await
+                                    Err(tokio::sync::mpsc::error::TryRecvError::Empty) => break,
+                                    Err(tokio::sync::mpsc::error::TryRecvError::Disconnected) => {
+                                        return finish(
+                                            &mut recording,
+                                            synced.load(Ordering::Relaxed),
+                                        );
                                     }
-                                    Command::Trigger => {
-                                        crate::k8s::control::trigger(&client, &namespace)
-                                            .await
-                                            .map(|_| {
-                                                "triggered a placement pass (manual-mode scheduler)"
-                                                    .to_string()
-                                            })
-                                            .map_err(|e| e.to_string())
-                                    }
-                                    Command::Explain(job) => {
-                                        live.explain = job.clone();
-                                        continue;
-                                    }
-                                    other => {
-                                        Err(format!("{other:?}: not available on a live cluster"))
-                                    }
-                                };
-                                live.note = Some(match outcome {
-                                    Ok(text) => Note { text, error: false },
-                                    Err(text) => Note { text, error: true },
-                                });
-                            }
-                            Err(std::sync::mpsc::TryRecvError::Empty) => break,
-                            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
-                                return match &mut recording {
-                                    Some(r) => r.flush(true),
-                                    None => Ok(()),
-                                };
+                                }
                             }
                         }
+                        Wake::Changed => {}
+                        Wake::Flush => {
+                            // Rewritten as due; the cluster is as last seen.
+                            if let Some(r) = &mut recording {
+                                r.unchanged_until(now_ms());
+                                if let Err(e) = r.flush(true) {
+                                    live.note = Some(Note {
+                                        text: format!("recording: {e}"),
+                                        error: true,
+                                    });
+                                    due = true;
+                                }
+                            }
+                            continue;
+                        }
                     }
+                    tokio::time::sleep_until(published + MIN_GAP).await;
+                    // Whatever the stores saw meanwhile is in this view.
+                    let _ = changed.notified().now_or_never();
                     let (view, observed) = live.view(
                         &nodes.state(),
                         &pods.state(),
                         connected.load(Ordering::Relaxed),
                     );
+                    explaining = view.explain.is_some();
                     if let Some(r) = &mut recording
                         && synced.load(Ordering::Relaxed)
                     {
@@ -351,19 +451,25 @@ pub fn spawn(
                             });
                         }
                     }
+                    due = live.note.is_some();
+                    published = tokio::time::Instant::now();
                     if view_tx.send(Arc::new(view)).is_err() {
-                        return match &mut recording {
-                            Some(r) => r.flush(true),
-                            None => Ok(()),
-                        };
+                        return finish(&mut recording, synced.load(Ordering::Relaxed));
                     }
                 }
             })
         })
         .map_err(|e| crate::Error::Usage(format!("cannot start the live source: {e}")))?;
-    Ok(LiveSource {
-        commands: tx,
+    let grace = if record.is_some() {
+        super::RECORDING_STOP_GRACE
+    } else {
+        super::LIVE_STOP_GRACE
+    };
+    Ok(SourceHandle {
+        commands: Commands(CommandSender::Live(tx)),
         views: view_rx,
         thread,
+        grace: Some(grace),
+        record,
     })
 }
