@@ -10,7 +10,7 @@ use synergai::fixture::{Origin, load_profile};
 use synergai::k8s::mapping::ArchMapping;
 use synergai::k8s::world::{build_world, scenario_of};
 use synergai::model::{Engine, Profile};
-use synergai::source::kube::observe;
+use synergai::source::live::observe;
 
 /// 2024-05-01T10:00:00Z in Unix ms, and a minute later.
 const T0: f64 = 1_714_557_600_000.0;

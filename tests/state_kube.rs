@@ -151,11 +151,11 @@ fn overrides_and_triggers_are_never_lost() {
     assert!(o.status.success());
     let c = runtime.block_on(client(&kube.kubeconfig));
     let text = runtime
-        .block_on(synergai::source::kube::pin(
+        .block_on(synergai::k8s::control::pin(
             &c,
             &stale,
             "default/s-2",
-            Some(&synergai::source::PinTarget::Node("xeon-1".into())),
+            Some(&synergai::model::PinRef::Node("xeon-1".into())),
             "decided on a stale copy",
         ))
         .unwrap();

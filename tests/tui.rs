@@ -7,8 +7,9 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::sync::Arc;
 use synergai::fixture::load_default;
+use synergai::model::PinRef;
 use synergai::policy::PolicyKind;
-use synergai::source::{Command, PinTarget, ReplayDriver};
+use synergai::source::{Command, ReplayDriver};
 use synergai::tui::app::{App, Input, Pane, Popup};
 use synergai::tui::keymap::Keymap;
 use synergai::tui::theme::Theme;
@@ -153,7 +154,7 @@ fn override_flow_pins_the_job_and_logs_it_as_override() {
     let pi = p
         .targets
         .iter()
-        .position(|t| *t == PinTarget::Node("pi-2".into()))
+        .position(|t| *t == PinRef::Node("pi-2".into()))
         .unwrap();
     snapshot_both("override_picker", &a);
     for _ in 0..pi {
@@ -169,7 +170,7 @@ fn override_flow_pins_the_job_and_logs_it_as_override() {
         commands,
         vec![Command::Override {
             job: job.name.clone(),
-            target: PinTarget::Node("pi-2".into()),
+            target: PinRef::Node("pi-2".into()),
             reason: "edge only".into()
         }]
     );
@@ -212,7 +213,7 @@ fn release_removes_a_pin_before_placement() {
         &mut d,
         vec![Command::Override {
             job: job.clone(),
-            target: PinTarget::Arch("rpi5".into()),
+            target: PinRef::Arch("rpi5".into()),
             reason: String::new(),
         }],
     );

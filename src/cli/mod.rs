@@ -457,16 +457,7 @@ pub fn parse_duration_ms(s: &str) -> std::result::Result<f64, String> {
 pub fn run(cli: Cli) -> Result<()> {
     let color = cli.color.enabled();
     match cli.command {
-        Command::Tui(args) => crate::tui::run(crate::tui::TuiOptions {
-            fixture: args.fixture,
-            policy: args.policy,
-            speed: args.speed,
-            theme: args.theme,
-            read_only: args.read_only,
-            manual: args.manual,
-            kube: args.kube.kube.then(|| args.kube.target()),
-            record: args.record,
-        }),
+        Command::Tui(args) => tui(args),
         Command::Replay(args) => replay::run(args, color),
         Command::Bound(args) => bound_cmd::run(args, color),
         Command::Place(cmd) => place::run(cmd, color),
@@ -528,6 +519,45 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// `synergai tui`: the source the flags describe, opened, and the
+/// dashboard on it.
+fn tui(args: TuiArgs) -> Result<()> {
+    if !(args.speed > 0.0 && args.speed.is_finite()) {
+        return Err(crate::Error::Usage(format!(
+            "--speed must be positive, got {}",
+            args.speed
+        )));
+    }
+    if args.record.is_some() && !args.kube.kube {
+        return Err(crate::Error::Usage(
+            "--record records a live session: it needs --kube".into(),
+        ));
+    }
+    let spec = if args.kube.kube {
+        crate::source::SourceSpec::Live {
+            target: args.kube.target(),
+            profile: std::sync::Arc::new(profile_cmd::load(None)?),
+            profile_ref: "builtin:edge-cloud".into(),
+            record: args.record,
+        }
+    } else {
+        crate::source::SourceSpec::fixture(
+            args.fixture.as_deref(),
+            args.policy,
+            args.speed,
+            args.manual,
+        )?
+    };
+    let source = crate::source::open(spec)?;
+    crate::tui::run(
+        source,
+        crate::tui::TuiOptions {
+            theme: args.theme,
+            read_only: args.read_only,
+        },
+    )
 }
 
 /// A runtime for the commands that talk to a cluster.

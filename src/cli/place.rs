@@ -6,8 +6,8 @@ use super::output::{OutputFormat, print_document, print_table, slack_cell, table
 use super::{Mode, PlaceCommand, SourceArgs};
 use crate::error::{Error, Result};
 use crate::fixture::{self, raw::OverrideEntry, raw::PinSpec};
-use crate::model::Scenario;
 use crate::model::{JobId, Pin};
+use crate::model::{PinRef, Scenario};
 use crate::policy::{Action, Explain, PolicyKind, fmt_ms};
 use crate::policy::{CandidateView, DecisionView, view};
 use crate::sim::{SimOptions, Simulator};
@@ -195,18 +195,18 @@ fn run_kube(cmd: PlaceCommand, color: bool) -> Result<()> {
             }
             PlaceCommand::Override { job, node, arch, reason, dry_run, .. } => {
                 let target = match (node, arch) {
-                    (Some(n), _) => crate::source::PinTarget::Node(n),
-                    (None, Some(a)) => crate::source::PinTarget::Arch(a),
+                    (Some(n), _) => PinRef::Node(n),
+                    (None, Some(a)) => PinRef::Arch(a),
                     (None, None) => return Err(Error::Usage("override needs --node or --arch".into())),
                 };
                 if dry_run {
                     let key = pending_pod(&pods, &job, &conn.namespace)?;
                     return write_stdout(&format!("dry run: would pin {key} to {} (nothing written)", match &target {
-                        crate::source::PinTarget::Node(n) => format!("node {n}"),
-                        crate::source::PinTarget::Arch(a) => a.clone(),
+                        PinRef::Node(n) => format!("node {n}"),
+                        PinRef::Arch(a) => a.clone(),
                     }));
                 }
-                let text = crate::source::kube::pin(&conn.client, &pods, &job, Some(&target), reason.as_deref().unwrap_or(""))
+                let text = crate::k8s::control::pin(&conn.client, &pods, &job, Some(&target), reason.as_deref().unwrap_or(""))
                     .await
                     .map_err(Error::NotFound)?;
                 write_stdout(&text)
@@ -216,7 +216,7 @@ fn run_kube(cmd: PlaceCommand, color: bool) -> Result<()> {
                     let key = pending_pod(&pods, &job, &conn.namespace)?;
                     return write_stdout(&format!("dry run: would release {key} (nothing written)"));
                 }
-                let text = crate::source::kube::pin(&conn.client, &pods, &job, None, "")
+                let text = crate::k8s::control::pin(&conn.client, &pods, &job, None, "")
                     .await
                     .map_err(Error::NotFound)?;
                 write_stdout(&text)

@@ -1,19 +1,25 @@
 //! Sources of cluster state for the dashboard. A source owns the cluster
-//! (a replay now, a live cluster later), takes [`Command`]s and publishes
-//! immutable [`View`]s; the dashboard renders views and never knows which
-//! source produced them.
+//! — a replayed scenario, a played-back recording or a live cluster — takes
+//! [`Command`]s and publishes immutable [`View`]s; the dashboard renders
+//! views and never knows which source produced them. [`open`] starts one
+//! from a [`SourceSpec`] (which the command line builds) and returns its
+//! [`SourceHandle`].
 
-pub mod kube;
+pub mod live;
 pub mod observed;
 pub mod recording;
 mod replay;
 
-pub use replay::{Driver, ReplayDriver, spawn};
+pub use replay::{Driver, ReplayDriver};
 
-use crate::model::ClusterSnapshot;
-use crate::policy::DecisionView;
-use crate::policy::PolicyKind;
+use crate::error::{Error, Result};
+use crate::k8s::client::Target;
+use crate::model::{ClusterSnapshot, JobState, PinRef, Profile, Scenario};
+use crate::policy::{DecisionView, PolicyKind};
 use serde::Serialize;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
 /// What an operator (or the dashboard) asks of a source.
 #[derive(Clone, Debug, PartialEq)]
@@ -32,7 +38,7 @@ pub enum Command {
     SwitchPolicy(PolicyKind),
     Override {
         job: String,
-        target: PinTarget,
+        target: PinRef,
         reason: String,
     },
     Release {
@@ -57,14 +63,6 @@ impl Command {
     }
 }
 
-/// Where an override pins a job.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PinTarget {
-    Node(String),
-    Arch(String),
-}
-
 /// The simulated clock.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -76,6 +74,10 @@ pub struct Clock {
     pub finished: bool,
     /// Times are wall-clock (Unix ms, a live cluster), not simulated.
     pub wall: bool,
+    /// The present of a live cluster: between views the clock moves on by
+    /// itself (see [`View::at`]); a replay's or a recording's only moves
+    /// with a new view.
+    pub live: bool,
 }
 
 impl Clock {
@@ -150,4 +152,258 @@ pub struct View {
     pub note: Option<Note>,
     /// Bumped on every publish.
     pub version: u64,
+}
+
+impl View {
+    /// This view of a live cluster as it stands at `now_ms` (Unix ms), with
+    /// nothing changed since it was built: the clock at `now_ms`, pending
+    /// jobs' slack shrunk by the time gone by (their deadline is fixed and
+    /// their earliest completion is `now` plus a fixed service time), and
+    /// the utilization history carried on with its last samples. A live
+    /// source publishes a view only when something changed, so the
+    /// dashboard redraws with this in between. Views of other clocks, and
+    /// times before the view's, give the view unchanged. The note is not
+    /// repeated, and the explanation is the source's to renew.
+    pub fn at(&self, now_ms: f64) -> View {
+        let mut view = View {
+            note: None,
+            ..self.clone()
+        };
+        let gone = now_ms - self.clock.at_ms;
+        if !self.clock.live || gone.is_nan() || gone <= 0.0 {
+            return view;
+        }
+        view.clock.at_ms = now_ms;
+        view.snapshot.at_ms = now_ms;
+        for job in &mut view.snapshot.jobs {
+            if job.state == JobState::Pending
+                && let Some(slack) = &mut job.slack_ms
+            {
+                *slack -= gone;
+            }
+        }
+        let samples = observed::samples_between(self.clock.at_ms, now_ms);
+        for h in &mut view.history {
+            for series in [&mut h.cores, &mut h.gpus] {
+                observed::carry_on(series, samples);
+            }
+        }
+        view
+    }
+}
+
+/// What to watch, as the command line asks for it: the dashboard gets the
+/// [`SourceHandle`] that [`open`] makes of it and never sees a cluster
+/// target, a profile or a file.
+#[derive(Clone, Debug)]
+pub enum SourceSpec {
+    /// A scenario replayed on a simulated clock the operator controls.
+    Replay {
+        scenario: Scenario,
+        policy: PolicyKind,
+        /// Simulated seconds per real second.
+        speed: f64,
+        /// Jobs wait for a triggered placement pass.
+        manual: bool,
+    },
+    /// A recording (`kind: Recording`) played back on a clock the operator
+    /// controls.
+    Recording {
+        recording: crate::fixture::recording::Recording,
+        /// The file, as the header names it.
+        file: String,
+        speed: f64,
+    },
+    /// A live cluster, watched.
+    Live {
+        target: Target,
+        /// The profile the pods' models and the nodes' architectures come
+        /// from, and how a recording names it (`builtin:NAME` or a path).
+        profile: Arc<Profile>,
+        profile_ref: String,
+        /// Record the session to this file (`kind: Recording`).
+        record: Option<PathBuf>,
+    },
+}
+
+impl SourceSpec {
+    /// The replay of the scenario at `path` (the embedded default scenario
+    /// when `None`), or the playback of the recording there: the file's
+    /// `kind` decides.
+    pub fn fixture(
+        path: Option<&std::path::Path>,
+        policy: PolicyKind,
+        speed: f64,
+        manual: bool,
+    ) -> Result<SourceSpec> {
+        if let Some(path) = path {
+            let origin = crate::fixture::Origin::File(path.to_path_buf());
+            let text = origin.read()?;
+            if crate::fixture::kind_of(&origin.display(), &text)? == "Recording" {
+                return Ok(SourceSpec::Recording {
+                    recording: crate::fixture::recording::load(&origin)?,
+                    file: origin.display(),
+                    speed,
+                });
+            }
+        }
+        Ok(SourceSpec::Replay {
+            scenario: crate::fixture::load_scenario_or_default(path)?,
+            policy,
+            speed,
+            manual,
+        })
+    }
+}
+
+/// Where a source's commands go.
+pub struct Commands(CommandSender);
+
+enum CommandSender {
+    /// A replay's or a playback's thread (blocks on it while paused).
+    Thread(std::sync::mpsc::Sender<Command>),
+    /// The live source's event loop.
+    Live(tokio::sync::mpsc::UnboundedSender<Command>),
+}
+
+impl Commands {
+    /// Sends a command; false if the source has stopped.
+    pub fn send(&self, command: Command) -> bool {
+        match &self.0 {
+            CommandSender::Thread(tx) => tx.send(command).is_ok(),
+            CommandSender::Live(tx) => tx.send(command).is_ok(),
+        }
+    }
+}
+
+/// A running source, whichever it is: its commands, its views (the latest
+/// one always readable; `changed` wakes on the next), and its thread, which
+/// ends once the handle is shut down (or dropped).
+pub struct SourceHandle {
+    pub commands: Commands,
+    pub views: tokio::sync::watch::Receiver<Arc<View>>,
+    thread: std::thread::JoinHandle<Result<()>>,
+    /// How long [`SourceHandle::shutdown`] waits for the thread (`None`:
+    /// not at all; it ends by itself and holds nothing to finish).
+    grace: Option<Duration>,
+    /// The recording the thread finishes on its way out.
+    record: Option<PathBuf>,
+}
+
+/// How long a shutdown waits for the live source: it stops as soon as it
+/// sees its command channel close, unless a request to the cluster hangs,
+/// which must not keep the process alive.
+const LIVE_STOP_GRACE: Duration = Duration::from_secs(1);
+/// The same while it records: the last rewrite of the file may be under way.
+const RECORDING_STOP_GRACE: Duration = Duration::from_secs(5);
+
+/// Starts the source `spec` describes, on its own thread. Fails before
+/// returning if the fixture cannot be used, the cluster cannot be reached
+/// (exit 3) or the recording cannot be written (exit 1).
+pub fn open(spec: SourceSpec) -> Result<SourceHandle> {
+    let frame = Duration::from_millis(50);
+    match spec {
+        SourceSpec::Replay {
+            scenario,
+            policy,
+            speed,
+            manual,
+        } => replay::spawn(ReplayDriver::new(scenario, policy, speed, manual), frame),
+        SourceSpec::Recording {
+            recording,
+            file,
+            speed,
+        } => replay::spawn(recording::Player::new(recording, &file, speed), frame),
+        SourceSpec::Live {
+            target,
+            profile,
+            profile_ref,
+            record,
+        } => live::open(target, profile, &profile_ref, record),
+    }
+}
+
+impl SourceHandle {
+    /// Whether the source's thread ended by itself, which only its panic
+    /// does while the handle lives (its views stop).
+    pub fn stopped(&self) -> bool {
+        self.views.has_changed().is_err()
+    }
+
+    /// Stops the source: closes its command channel and waits for its
+    /// thread as long as the source needs to finish (a live source: at most
+    /// a second, five while it records; past that the process goes on
+    /// without it, failing with exit 1 if that leaves the recording
+    /// unfinished). A panic of the thread (its message already printed) is
+    /// resumed here, so the process exits 101 as for any panic.
+    pub fn shutdown(self, log: impl Fn(&str)) -> Result<()> {
+        let SourceHandle {
+            commands,
+            views,
+            thread,
+            grace,
+            record,
+        } = self;
+        let stopped = views.has_changed().is_err();
+        drop(commands);
+        drop(views);
+        let Some(grace) = grace else {
+            // A replay or playback thread ends when the command channel
+            // closes, or by panicking: before that, only by panicking.
+            if stopped {
+                return match thread.join() {
+                    Ok(outcome) => outcome,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                };
+            }
+            return Ok(());
+        };
+        let (joined_tx, joined_rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = joined_tx.send(thread.join());
+        });
+        match joined_rx.recv_timeout(grace) {
+            Ok(Ok(outcome)) => outcome,
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            Err(_) => {
+                log(&format!(
+                    "the live source did not stop within {grace:?}; exiting without it"
+                ));
+                match record {
+                    Some(path) => Err(Error::Io {
+                        path,
+                        source: std::io::Error::new(
+                            std::io::ErrorKind::TimedOut,
+                            format!(
+                                "the live source did not stop within {grace:?}: \
+                                 the recording may lack its last samples"
+                            ),
+                        ),
+                    }),
+                    None => Ok(()),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A replay opens, takes commands, publishes their effect and stops.
+    #[test]
+    fn a_replay_opens_takes_commands_and_shuts_down() {
+        let spec = SourceSpec::fixture(None, PolicyKind::Synergai, 10.0, true).unwrap();
+        let source = open(spec).unwrap();
+        assert!(!source.views.borrow().clock.live);
+        assert!(source.commands.send(Command::TogglePause));
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while !source.views.borrow().clock.paused {
+            assert!(std::time::Instant::now() < deadline, "never paused");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(!source.stopped());
+        source.shutdown(|line| panic!("{line}")).unwrap();
+    }
 }

@@ -18,6 +18,31 @@ use std::sync::Arc;
 
 /// Samples of utilization kept per architecture.
 const HISTORY: usize = 120;
+/// On a live clock, a utilization sample every this many ms, on the grid
+/// of Unix time (a live source publishes only when something changed; in
+/// between, the utilization is what the last view said).
+const LIVE_SAMPLE_MS: f64 = 250.0;
+
+/// How many live sampling instants lie in `(from_ms, to_ms]` (at most a
+/// full history's worth).
+pub(super) fn samples_between(from_ms: f64, to_ms: f64) -> usize {
+    let n = (to_ms / LIVE_SAMPLE_MS).floor() - (from_ms / LIVE_SAMPLE_MS).floor();
+    if n >= 1.0 {
+        (n as usize).min(HISTORY)
+    } else {
+        0
+    }
+}
+
+/// Carries a history on by `n` samples of its last value (nothing changed
+/// meanwhile), keeping the most recent [`HISTORY`].
+pub(super) fn carry_on(series: &mut Vec<u64>, n: usize) {
+    if let Some(&last) = series.last() {
+        series.extend(std::iter::repeat_n(last, n));
+        let extra = series.len().saturating_sub(HISTORY);
+        series.drain(..extra);
+    }
+}
 /// Finished jobs shown (the most recent).
 const DONE_SHOWN: usize = 500;
 /// Log lines (bindings, most recent last).
@@ -65,6 +90,8 @@ pub struct Viewer {
     /// What the header calls the policy (`live`, `recorded`).
     pub policy: String,
     history: HashMap<String, (VecDeque<u64>, VecDeque<u64>)>,
+    /// When the last sample was taken (live clocks).
+    sampled_ms: Option<f64>,
     version: u64,
 }
 
@@ -77,6 +104,7 @@ impl Viewer {
             plan,
             policy: "live".into(),
             history: HashMap::new(),
+            sampled_ms: None,
             version: 0,
         }
     }
@@ -209,7 +237,7 @@ impl Viewer {
         let skip = log.len().saturating_sub(LOG);
         let log: Vec<LogLine> = log.into_iter().skip(skip).map(|(_, l)| l).collect();
         let archs = arch_summaries(&node_snaps, &jobs);
-        let history = self.sample(&archs);
+        let history = self.sample(&archs, &clock);
         self.version += 1;
         let total_jobs = pending + running + done;
         View {
@@ -239,16 +267,35 @@ impl Viewer {
     }
 
     /// Adds a utilization sample per architecture; returns the histories.
-    fn sample(&mut self, archs: &[ArchSummary]) -> Vec<ArchHistory> {
+    /// A view of a replayed clock is one sample; on a live clock, views
+    /// come when something changed, so samples follow the wall clock
+    /// instead (every [`LIVE_SAMPLE_MS`]): the instants since the previous
+    /// view get its utilization, and the last sample is the new one.
+    fn sample(&mut self, archs: &[ArchSummary], clock: &Clock) -> Vec<ArchHistory> {
+        let steps = match self.sampled_ms {
+            Some(before) if clock.live => Some(samples_between(before, clock.at_ms)),
+            _ => None,
+        };
+        self.sampled_ms = Some(clock.at_ms);
         for a in archs {
             let (cores, gpus) = self.history.entry(a.arch.clone()).or_default();
-            cores.push_back((a.cores_used * 100).checked_div(a.cores).unwrap_or(0));
-            gpus.push_back((a.gpus_used * 100).checked_div(a.gpus).unwrap_or(0));
-            while cores.len() > HISTORY {
-                cores.pop_front();
-            }
-            while gpus.len() > HISTORY {
-                gpus.pop_front();
+            let now = [
+                (a.cores_used * 100).checked_div(a.cores).unwrap_or(0),
+                (a.gpus_used * 100).checked_div(a.gpus).unwrap_or(0),
+            ];
+            for (series, value) in [cores, gpus].into_iter().zip(now) {
+                match (steps, series.back_mut()) {
+                    // Still the same sampling instant: the newest state.
+                    (Some(0), Some(last)) => *last = value,
+                    (Some(n), Some(&mut last)) => {
+                        series.extend(std::iter::repeat_n(last, n - 1));
+                        series.push_back(value);
+                    }
+                    _ => series.push_back(value),
+                }
+                while series.len() > HISTORY {
+                    series.pop_front();
+                }
             }
         }
         archs
@@ -369,4 +416,157 @@ fn arch_summaries(nodes: &[NodeSnapshot], jobs: &[JobSnapshot]) -> Vec<ArchSumma
     }
     out.sort_by(|a, b| a.arch.cmp(&b.arch));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixture::load_default;
+    use k8s_openapi::jiff::Timestamp;
+
+    /// A Unix time on the live sampling grid.
+    const T0: f64 = 1_780_000_000_000.0;
+
+    fn clock(at_ms: f64, live: bool) -> Clock {
+        Clock {
+            at_ms,
+            speed: 1.0,
+            paused: false,
+            finished: false,
+            wall: true,
+            live,
+        }
+    }
+
+    fn job(name: &str, node: Option<&str>) -> PodJob {
+        PodJob {
+            namespace: "default".into(),
+            name: name.into(),
+            uid: String::new(),
+            model: 0,
+            queries: 100,
+            qos_ms: 30_000.0,
+            created: Timestamp::from_millisecond(T0 as i64 - 2_000).ok(),
+            pin: None,
+            pin_reason: None,
+            node_name: node.map(str::to_string),
+            phase: if node.is_some() { "Running" } else { "Pending" }.into(),
+            started: None,
+            finished: None,
+            deleting: false,
+            engine: None,
+            threads: None,
+            predicted_ms: None,
+            placed_by: None,
+        }
+    }
+
+    /// Three nodes of the default scenario, two pending jobs and, when
+    /// `busy`, a running one holding two cores.
+    fn observed(busy: bool) -> (Observed, Arc<Profile>) {
+        let scenario = load_default().unwrap();
+        let nodes: Vec<NodeSpec> = scenario.nodes.iter().take(3).cloned().collect();
+        let mut jobs = vec![job("a", None), job("b", None)];
+        let mut held = Vec::new();
+        if busy {
+            jobs.push(job("c", Some(&nodes[0].name)));
+            held.push(Held {
+                node: nodes[0].name.clone(),
+                cores: 2,
+                memory_mib: 512,
+                gpus: 0,
+            });
+        }
+        let obs = Observed {
+            nodes,
+            jobs,
+            held,
+            measured: None,
+        };
+        (obs, scenario.profile.clone())
+    }
+
+    /// The snapshot with the pending jobs' slack compared to within
+    /// rounding, then left out.
+    fn same_but_slack(a: &ClusterSnapshot, b: &ClusterSnapshot) {
+        assert_eq!(a.jobs.len(), b.jobs.len());
+        for (x, y) in a.jobs.iter().zip(&b.jobs) {
+            match (x.slack_ms, y.slack_ms) {
+                (Some(s), Some(t)) => assert!((s - t).abs() < 1e-6, "{s} vs {t}"),
+                (s, t) => assert_eq!(s, t),
+            }
+        }
+        let strip = |s: &ClusterSnapshot| {
+            let mut s = s.clone();
+            s.jobs.iter_mut().for_each(|j| j.slack_ms = None);
+            s
+        };
+        assert_eq!(strip(a), strip(b));
+    }
+
+    /// Nothing changed: a live view carried on to a later time is the view
+    /// the source would build then (clock, slack, utilization history).
+    #[test]
+    fn a_live_view_carried_on_is_the_view_rebuilt_later() {
+        let (obs, profile) = observed(true);
+        for later in [T0 + 200.0, T0 + 1_100.0, T0 + 61_000.0, T0 + 3_600_000.0] {
+            let mut viewer = Viewer::new("test".into(), profile.clone());
+            viewer.view(
+                &observed(false).0,
+                "test".into(),
+                clock(T0, true),
+                None,
+                None,
+            );
+            let first = viewer.view(&obs, "test".into(), clock(T0 + 100.0, true), None, None);
+            let carried = first.at(later);
+            let rebuilt = viewer.view(&obs, "test".into(), clock(later, true), None, None);
+            assert_eq!(carried.clock, rebuilt.clock);
+            assert_eq!(carried.history, rebuilt.history, "at +{}", later - T0);
+            same_but_slack(&carried.snapshot, &rebuilt.snapshot);
+            let pending = |v: &View| {
+                v.snapshot
+                    .jobs
+                    .iter()
+                    .find(|j| j.name == "default/a")
+                    .and_then(|j| j.slack_ms)
+                    .unwrap()
+            };
+            assert!(
+                (pending(&first) - pending(&carried) - (later - T0 - 100.0)).abs() < 1e-6,
+                "pending slack shrinks with the clock"
+            );
+        }
+    }
+
+    /// On a live clock the history has a sample per 250 ms of wall time
+    /// (the same instant keeps the newest state); on others, one per view.
+    #[test]
+    fn live_history_follows_the_wall_clock() {
+        let (busy, profile) = observed(true);
+        let (idle, _) = observed(false);
+        let cores = |v: &View| v.history[0].cores.clone();
+        let mut viewer = Viewer::new("test".into(), profile.clone());
+        let v = viewer.view(&busy, "t".into(), clock(T0 + 100.0, true), None, None);
+        let used = cores(&v)[0];
+        assert!(used > 0);
+        let v = viewer.view(&idle, "t".into(), clock(T0 + 200.0, true), None, None);
+        assert_eq!(cores(&v), [0]);
+        let v = viewer.view(&busy, "t".into(), clock(T0 + 1_100.0, true), None, None);
+        assert_eq!(cores(&v), [0, 0, 0, 0, used]);
+        let v = viewer.view(&busy, "t".into(), clock(T0 + 3_600_000.0, true), None, None);
+        assert_eq!(cores(&v).len(), HISTORY);
+
+        let mut viewer = Viewer::new("test".into(), profile);
+        for at in [T0, T0 + 10.0, T0 + 100_000.0] {
+            viewer.view(&busy, "t".into(), clock(at, false), None, None);
+        }
+        let v = viewer.view(&idle, "t".into(), clock(T0 + 100_001.0, false), None, None);
+        assert_eq!(cores(&v), [used, used, used, 0]);
+        assert_eq!(
+            v.at(T0 + 200_000.0).clock,
+            v.clock,
+            "only live clocks move on"
+        );
+    }
 }

@@ -492,6 +492,7 @@ impl Driver for Player {
             paused: self.paused,
             finished: self.finished(),
             wall: true,
+            live: false,
         };
         let note = self.note.take();
         let mut view = self
@@ -546,6 +547,19 @@ impl RecordTo {
 
     pub fn observe(&mut self, obs: &Observed, now_ms: f64) {
         self.recorder.observe(obs, now_ms);
+    }
+
+    /// Nothing changed up to `now_ms` (Unix ms): the session, and so the
+    /// recording, lasts at least until then (what observing the same
+    /// cluster again would record).
+    pub fn unchanged_until(&mut self, now_ms: f64) {
+        self.recorder.last_ms = self.recorder.last_ms.max(now_ms);
+    }
+
+    /// When [`RecordTo::flush`] will next rewrite the file, if something
+    /// changed since the last write.
+    pub fn due(&self) -> Option<std::time::Instant> {
+        self.recorder.changed().then(|| self.written + FLUSH_EVERY)
     }
 
     /// Rewrites the file if something changed and the last write is a few

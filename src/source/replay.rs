@@ -3,12 +3,14 @@
 //! overrides and what-if policy switches.
 //!
 //! [`ReplayDriver`] is synchronous and deterministic (tests drive it
-//! directly); [`spawn`] runs it on a thread that advances the clock in real
+//! directly); `spawn` runs it (or any [`Driver`]) on a thread that advances the clock in real
 //! time and publishes views over a `watch` channel.
 
-use super::{ArchHistory, Clock, Command, LogLine, Note, PinTarget, View, WhatIf};
+use super::{
+    ArchHistory, Clock, Command, CommandSender, Commands, LogLine, Note, SourceHandle, View, WhatIf,
+};
 use crate::model::Scenario;
-use crate::model::{JobState, Pin};
+use crate::model::{JobState, Pin, PinRef};
 use crate::policy::view;
 use crate::policy::{Action, Explain, PolicyKind, fmt_ms};
 use crate::sim::{SimOptions, Simulator};
@@ -31,7 +33,7 @@ const DONE_SHOWN: usize = 500;
 /// Above this many jobs, decisions keep no candidates (memory and speed).
 const EXPLAIN_ALL_UP_TO: usize = 20_000;
 
-/// A source played on a clock the operator controls; [`spawn`] runs one.
+/// A source played on a clock the operator controls; `spawn` runs one.
 pub trait Driver: Send + 'static {
     /// Paused or at the end: nothing moves until a command comes.
     fn idle(&self) -> bool;
@@ -239,24 +241,19 @@ impl ReplayDriver {
         }
     }
 
-    fn pin(
-        &mut self,
-        job: &str,
-        target: Option<&PinTarget>,
-        reason: &str,
-    ) -> Result<String, String> {
+    fn pin(&mut self, job: &str, target: Option<&PinRef>, reason: &str) -> Result<String, String> {
         let id = self
             .scenario
             .job_id(job)
             .ok_or_else(|| format!("no job `{job}`"))?;
         let pin = match target {
             None => None,
-            Some(PinTarget::Node(n)) => Some(Pin::Node(
+            Some(PinRef::Node(n)) => Some(Pin::Node(
                 self.scenario
                     .node_id(n)
                     .ok_or_else(|| format!("no node `{n}`"))?,
             )),
-            Some(PinTarget::Arch(a)) => Some(Pin::Arch(
+            Some(PinRef::Arch(a)) => Some(Pin::Arch(
                 self.scenario
                     .profile
                     .arch_id(a)
@@ -277,10 +274,10 @@ impl ReplayDriver {
             shadow.set_pin(id, pin);
         }
         Ok(match target {
-            Some(PinTarget::Node(n)) => {
+            Some(PinRef::Node(n)) => {
                 format!("{job} pinned to node {n}{}", reason_suffix(reason))
             }
-            Some(PinTarget::Arch(a)) => format!("{job} pinned to {a}{}", reason_suffix(reason)),
+            Some(PinRef::Arch(a)) => format!("{job} pinned to {a}{}", reason_suffix(reason)),
             None => format!("{job} released"),
         })
     }
@@ -365,6 +362,7 @@ impl ReplayDriver {
                 paused: self.paused,
                 finished: self.sim.finished(),
                 wall: false,
+                live: false,
             },
             policy: self.sim.policy_name().to_string(),
             manual: self.sim.is_manual(),
@@ -434,17 +432,14 @@ impl Driver for ReplayDriver {
 /// Runs a driver on its own thread: advances the clock in real time,
 /// applies commands as they come and publishes a view after every change
 /// (at most every `frame` when running). Ends when the command sender is
-/// dropped.
-pub fn spawn<D: Driver>(
+/// dropped; the handle does not wait for it.
+pub(super) fn spawn<D: Driver>(
     mut driver: D,
     frame: Duration,
-) -> (
-    mpsc::Sender<Command>,
-    tokio::sync::watch::Receiver<Arc<View>>,
-) {
+) -> crate::error::Result<SourceHandle> {
     let (tx, rx) = mpsc::channel::<Command>();
     let (view_tx, view_rx) = tokio::sync::watch::channel(Arc::new(driver.view()));
-    std::thread::Builder::new()
+    let thread = std::thread::Builder::new()
         .name("synergai-replay".into())
         .spawn(move || {
             let mut last = Instant::now();
@@ -454,13 +449,13 @@ pub fn spawn<D: Driver>(
                 let first = if idle {
                     match rx.recv() {
                         Ok(c) => Some(c),
-                        Err(_) => return,
+                        Err(_) => return Ok(()),
                     }
                 } else {
                     match rx.recv_timeout(frame) {
                         Ok(c) => Some(c),
                         Err(mpsc::RecvTimeoutError::Timeout) => None,
-                        Err(mpsc::RecvTimeoutError::Disconnected) => return,
+                        Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
                     }
                 };
                 let mut changed = false;
@@ -476,12 +471,18 @@ pub fn spawn<D: Driver>(
                     changed = true;
                 }
                 if changed && view_tx.send(Arc::new(driver.view())).is_err() {
-                    return;
+                    return Ok(());
                 }
             }
         })
-        .expect("spawn replay thread");
-    (tx, view_rx)
+        .map_err(|e| crate::Error::Internal(format!("cannot start the replay: {e}")))?;
+    Ok(SourceHandle {
+        commands: Commands(CommandSender::Thread(tx)),
+        views: view_rx,
+        thread,
+        grace: None,
+        record: None,
+    })
 }
 
 #[cfg(test)]
@@ -543,7 +544,7 @@ mod tests {
             .clone();
         d.apply(Command::Override {
             job: pending.clone(),
-            target: PinTarget::Node("pi-1".into()),
+            target: PinRef::Node("pi-1".into()),
             reason: "test".into(),
         });
         assert!(!d.view().note.unwrap().error);

@@ -5,9 +5,9 @@
 
 use super::keymap::{Action, Keymap};
 use super::theme::{self, Theme};
-use crate::model::{JobSnapshot, JobState, NodeSnapshot};
+use crate::model::{JobSnapshot, JobState, NodeSnapshot, PinRef};
 use crate::policy::PolicyKind;
-use crate::source::{Command, Note, PinTarget, View};
+use crate::source::{Command, Note, View};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -50,7 +50,7 @@ pub enum Input {
 #[derive(Clone, Debug, PartialEq)]
 pub struct OverridePicker {
     pub job: String,
-    pub targets: Vec<PinTarget>,
+    pub targets: Vec<PinRef>,
     pub labels: Vec<String>,
     pub selected: usize,
     /// `Some` once a target is chosen and the reason is being typed.
@@ -360,7 +360,7 @@ impl App {
         let mut targets = Vec::new();
         let mut labels = Vec::new();
         for a in &self.view.snapshot.archs {
-            targets.push(PinTarget::Arch(a.arch.clone()));
+            targets.push(PinRef::Arch(a.arch.clone()));
             labels.push(format!(
                 "arch {:<10} {} node(s), {}/{} cores free",
                 a.arch,
@@ -370,7 +370,7 @@ impl App {
             ));
         }
         for n in &self.view.snapshot.nodes {
-            targets.push(PinTarget::Node(n.name.clone()));
+            targets.push(PinRef::Node(n.name.clone()));
             labels.push(format!(
                 "node {:<10} {:<9} {}/{} cores{} free",
                 n.name,

@@ -20,29 +20,20 @@ pub mod theme;
 pub mod ui;
 
 use crate::error::{Error, Result};
-use crate::policy::PolicyKind;
-use crate::source::{self, Command, ReplayDriver};
+use crate::source::{self, SourceHandle};
 use app::App;
 use crossterm::event::{Event, EventStream};
 use futures_util::StreamExt;
 use std::io::Write;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// What `synergai tui` was asked for.
-#[derive(Clone, Debug)]
+/// How the dashboard looks and what it allows (the source is chosen by the
+/// command line and handed over open).
+#[derive(Clone, Debug, Default)]
 pub struct TuiOptions {
-    pub fixture: Option<PathBuf>,
-    pub policy: PolicyKind,
-    pub speed: f64,
     pub theme: Option<String>,
     pub read_only: bool,
-    pub manual: bool,
-    /// Watch a live cluster instead of replaying a fixture.
-    pub kube: Option<crate::k8s::client::Target>,
-    /// Record the live session to this file (`kind: Recording`).
-    pub record: Option<PathBuf>,
 }
 
 /// Appends a line to `$XDG_STATE_HOME/synergai/tui.log` (never the screen).
@@ -83,40 +74,10 @@ pub fn build_app(view: Arc<source::View>, theme: Option<&str>, read_only: bool) 
     ))
 }
 
-/// Runs the dashboard until the operator quits or a signal arrives.
-pub fn run(options: TuiOptions) -> Result<()> {
-    if !(options.speed > 0.0 && options.speed.is_finite()) {
-        return Err(Error::Usage(format!(
-            "--speed must be positive, got {}",
-            options.speed
-        )));
-    }
-    if options.record.is_some() && options.kube.is_none() {
-        return Err(Error::Usage(
-            "--record records a live session: it needs --kube".into(),
-        ));
-    }
-    let (commands, mut views, live_thread) = match &options.kube {
-        Some(target) => {
-            let profile_ref = "builtin:edge-cloud";
-            let profile = crate::fixture::load_profile(&crate::fixture::Origin::Embedded(
-                "profiles/edge-cloud.yaml".into(),
-            ))?;
-            let live = source::kube::spawn(
-                target.clone(),
-                Arc::new(profile),
-                profile_ref,
-                Duration::from_millis(250),
-                options.record.clone(),
-            )?;
-            (live.commands, live.views, Some(live.thread))
-        }
-        None => {
-            let (commands, views) = spawn_fixture(&options)?;
-            (commands, views, None)
-        }
-    };
-    let first = views.borrow_and_update().clone();
+/// Runs the dashboard on an open source until the operator quits or a
+/// signal arrives; then stops the source (see [`SourceHandle::shutdown`]).
+pub fn run(mut source: SourceHandle, options: TuiOptions) -> Result<()> {
+    let first = source.views.borrow_and_update().clone();
     let mut app = build_app(first, options.theme.as_deref(), options.read_only)?;
     log(&format!("start: {}", app.view.source));
     let runtime = crate::runtime::build(crate::runtime::Workers::Current)?;
@@ -127,8 +88,7 @@ pub fn run(options: TuiOptions) -> Result<()> {
         // the terminal raw and on the alternate screen).
         let mut signals = Signals::listen()?;
         let mut terminal = init_terminal()?;
-        let outcome =
-            event_loop(&mut terminal, &mut app, &commands, &mut views, &mut signals).await;
+        let outcome = event_loop(&mut terminal, &mut app, &mut source, &mut signals).await;
         // Dropping the terminal shows the cursor if a frame hid it; the
         // restore then leaves the alternate screen and shows it there.
         drop(terminal);
@@ -139,59 +99,42 @@ pub fn run(options: TuiOptions) -> Result<()> {
         Ok(end) => log(&format!("stop: {end}")),
         Err(e) => log(&format!("stop: error: {e}")),
     }
-    // The sources end once they see the command channel close: the replay
-    // thread wakes from its blocking `recv` (paused) and returns, the live
-    // source writes the end of its recording. The replay thread is never
-    // joined (it cannot delay the exit); the live one is joined for at most
-    // SOURCE_STOP_GRACE.
-    drop(commands);
-    match live_thread {
-        Some(thread) => join_live_source(thread, options.record.as_deref())?,
-        // A replay or playback thread ends when the command channel closes
-        // or by panicking: during a session, only by panicking. Its message
-        // is printed (after the restore); exit as that panic would, 101.
-        None if matches!(result, Ok(End::SourceStopped)) => {
-            std::panic::resume_unwind(Box::new("the source thread panicked"))
-        }
-        None => {}
-    }
+    // The source ends once it sees its command channel close: the replay
+    // thread wakes from its blocking `recv` (paused) and returns (it is not
+    // waited for), the live source writes the end of its recording (waited
+    // for a bounded time). A source that stopped during the session did by
+    // panicking: its message is printed (after the restore) and this exits
+    // as that panic would, 101.
+    source.shutdown(log)?;
     result.map(|_| ())
 }
 
-type Channels = (
-    std::sync::mpsc::Sender<Command>,
-    tokio::sync::watch::Receiver<Arc<source::View>>,
-);
+/// How often a live view is carried on with the clock between the views
+/// the source publishes (the header's time, pending jobs' slack, the
+/// utilization history).
+const LIVE_TICK: Duration = Duration::from_millis(250);
 
-/// The replay of a scenario, or the playback of a recording.
-fn spawn_fixture(options: &TuiOptions) -> Result<Channels> {
-    let frame = Duration::from_millis(50);
-    if let Some(path) = &options.fixture {
-        let origin = crate::fixture::Origin::File(path.clone());
-        let text = origin.read()?;
-        if crate::fixture::kind_of(&origin.display(), &text)? == "Recording" {
-            let recording = crate::fixture::recording::load(&origin)?;
-            let player =
-                source::recording::Player::new(recording, &origin.display(), options.speed);
-            return Ok(source::spawn(player, frame));
-        }
-    }
-    let scenario = crate::fixture::load_scenario_or_default(options.fixture.as_deref())?;
-    let driver = ReplayDriver::new(scenario, options.policy, options.speed, options.manual);
-    Ok(source::spawn(driver, frame))
+fn now_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64() * 1000.0)
+        .unwrap_or(0.0)
 }
 
 async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     app: &mut App,
-    commands: &std::sync::mpsc::Sender<Command>,
-    views: &mut tokio::sync::watch::Receiver<Arc<source::View>>,
+    source: &mut SourceHandle,
     signals: &mut Signals,
 ) -> Result<End> {
     let mut events = EventStream::new();
     let mut dirty = true;
     let panic_after = test_hook::panic_after_frames();
     let mut frames: u64 = 0;
+    // The source's latest view, as published (the app's may be carried on).
+    let mut latest = app.view.clone();
+    let mut tick = tokio::time::interval(LIVE_TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         if dirty {
             frames += 1;
@@ -217,7 +160,7 @@ async fn event_loop(
                             continue;
                         }
                         log(&format!("command: {command:?}"));
-                        let _ = commands.send(command);
+                        let _ = source.commands.send(command);
                     }
                     dirty = true;
                 }
@@ -226,15 +169,20 @@ async fn event_loop(
                 Some(Err(e)) => return Err(terminal_io(e)),
                 None => return Ok(End::InputClosed),
             },
-            changed = views.changed() => {
+            changed = source.views.changed() => {
                 if changed.is_err() {
                     return Ok(End::SourceStopped);
                 }
-                let view = views.borrow_and_update().clone();
+                let view = source.views.borrow_and_update().clone();
                 if let Some(note) = &view.note {
                     log(&format!("note: {}", note.text));
                 }
+                latest = view.clone();
                 app.set_view(view);
+                dirty = true;
+            }
+            _ = tick.tick(), if latest.clock.live => {
+                app.set_view(Arc::new(latest.at(now_ms())));
                 dirty = true;
             }
             name = signals.recv() => return Ok(End::Signal(name)),
@@ -277,7 +225,7 @@ fn terminal_io(e: std::io::Error) -> Error {
 /// SIGTERM, SIGINT and SIGHUP, listened to for the whole session. Tokio's
 /// handlers stay installed for the life of the process, so after the
 /// session a further signal is ignored: everything after it (the restore,
-/// at most [`SOURCE_STOP_GRACE`] for the live source) is bounded.
+/// the bounded wait for the live source) is bounded.
 struct Signals {
     term: tokio::signal::unix::Signal,
     int: tokio::signal::unix::Signal,
@@ -356,54 +304,6 @@ fn install_panic_hook() {
             previous(info);
         }));
     });
-}
-
-/// How long the end of a session waits for the live source to stop. It
-/// checks its command channel every frame (250 ms) unless a request to the
-/// cluster hangs, which must not keep the process alive.
-const SOURCE_STOP_GRACE: Duration = Duration::from_secs(1);
-/// The same while it records: the last rewrite of the file may be under way.
-const RECORDING_STOP_GRACE: Duration = Duration::from_secs(5);
-
-/// Waits at most [`SOURCE_STOP_GRACE`] for the live source's thread; past
-/// that the process exits without it, failing (exit 1) if that leaves the
-/// `--record` recording unfinished. A panic of the thread (its message
-/// already printed) exits 101, as any panic.
-fn join_live_source(
-    thread: std::thread::JoinHandle<Result<()>>,
-    record: Option<&std::path::Path>,
-) -> Result<()> {
-    let (joined_tx, joined_rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = joined_tx.send(thread.join());
-    });
-    let grace = if record.is_some() {
-        RECORDING_STOP_GRACE
-    } else {
-        SOURCE_STOP_GRACE
-    };
-    match joined_rx.recv_timeout(grace) {
-        Ok(Ok(outcome)) => outcome,
-        Ok(Err(panic)) => std::panic::resume_unwind(panic),
-        Err(_) => {
-            log(&format!(
-                "the live source did not stop within {grace:?}; exiting without it"
-            ));
-            match record {
-                Some(path) => Err(Error::Io {
-                    path: path.to_path_buf(),
-                    source: std::io::Error::new(
-                        std::io::ErrorKind::TimedOut,
-                        format!(
-                            "the live source did not stop within {grace:?}: \
-                             the recording may lack its last samples"
-                        ),
-                    ),
-                }),
-                None => Ok(()),
-            }
-        }
-    }
 }
 
 /// Test hooks, compiled into debug builds only (`tests/` run the debug
