@@ -1,11 +1,11 @@
 //! The `synergai` command line: clap definitions and dispatch. Each
 //! subcommand lives in its own module; output formatting in [`output`].
 
-mod bound_cmd;
-mod fixture_cmd;
+mod bound;
+mod fixture;
 pub mod output;
 mod place;
-pub mod profile_cmd;
+pub mod profile;
 mod replay;
 
 use crate::error::Result;
@@ -17,7 +17,8 @@ use std::path::PathBuf;
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success
-  1  failure (I/O error, unknown job, nothing to release)
+  1  failure (I/O error, unknown job, nothing to release, a runtime,
+     thread or signal handler that cannot start)
   2  usage error or invalid input (bad flag, malformed or inconsistent fixture)
   3  cluster unreachable, or it refuses our credentials or permissions
   101  internal error (a panic); the dashboard restores the terminal first
@@ -49,7 +50,7 @@ pub enum Command {
     Replay(ReplayArgs),
     /// A lower bound on QoS violations that no policy can beat (an LP
     /// relaxation of the replay's model).
-    Bound(bound_cmd::BoundArgs),
+    Bound(bound::BoundArgs),
     /// Placement decisions from the shell: plan, explain, override, release, apply.
     #[command(subcommand)]
     Place(PlaceCommand),
@@ -422,10 +423,10 @@ pub enum FixtureCommand {
         files: Vec<PathBuf>,
     },
     /// Write a random valid scenario.
-    Generate(fixture_cmd::GenerateArgs),
+    Generate(fixture::GenerateArgs),
     /// Turn a request trace (CSV: TIMESTAMP,ContextTokens,GeneratedTokens)
     /// into a scenario whose arrivals and job sizes come from it.
-    ImportTrace(fixture_cmd::ImportTraceArgs),
+    ImportTrace(fixture::ImportTraceArgs),
 }
 
 impl PlaceCommand {
@@ -459,10 +460,10 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Tui(args) => tui(args),
         Command::Replay(args) => replay::run(args, color),
-        Command::Bound(args) => bound_cmd::run(args, color),
+        Command::Bound(args) => bound::run(args, color),
         Command::Place(cmd) => place::run(cmd, color),
-        Command::Profile(cmd) => profile_cmd::run(cmd, color),
-        Command::Fixture(cmd) => fixture_cmd::run(cmd),
+        Command::Profile(cmd) => profile::run(cmd, color),
+        Command::Fixture(cmd) => fixture::run(cmd),
         Command::Emulate(args) => crate::k8s::emulate::run(crate::k8s::emulate::Options {
             fixture: args.fixture,
             target: crate::k8s::client::Target {
@@ -491,7 +492,7 @@ pub fn run(cli: Cli) -> Result<()> {
                     "scheduler run needs --kube (it schedules pods of a live cluster)".into(),
                 ));
             }
-            let profile = std::sync::Arc::new(profile_cmd::load(profile.as_deref())?);
+            let profile = std::sync::Arc::new(profile::load(profile.as_deref())?);
             let options = crate::k8s::scheduler::Options {
                 target: kube.target(),
                 policy,
@@ -538,7 +539,7 @@ fn tui(args: TuiArgs) -> Result<()> {
     let spec = if args.kube.kube {
         crate::source::SourceSpec::Live {
             target: args.kube.target(),
-            profile: std::sync::Arc::new(profile_cmd::load(None)?),
+            profile: std::sync::Arc::new(profile::load(None)?),
             profile_ref: "builtin:edge-cloud".into(),
             record: args.record,
         }

@@ -151,7 +151,7 @@ fn run_kube(cmd: PlaceCommand, color: bool) -> Result<()> {
     let runtime = super::runtime()?;
     runtime.block_on(async {
         let conn = crate::k8s::client::connect(&cmd.source().kube.target()).await?;
-        let profile = std::sync::Arc::new(super::profile_cmd::load(None)?);
+        let profile = std::sync::Arc::new(super::profile::load(None)?);
         let (scenario, cluster, pods) = crate::k8s::client::snapshot(
             &conn.client,
             Some(&conn.namespace),
