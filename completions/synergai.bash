@@ -293,12 +293,16 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__emulate)
-            opts="-f -n -h --kube --fixture --speed --context --namespace --nodes-only --timeout --color --help"
+            opts="-f -n -h --kube --kubeconfig --fixture --speed --context --namespace --nodes-only --timeout --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --fixture)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -881,7 +885,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__place__subcmd__apply)
-            opts="-f -n -o -h --fixture --overrides --kube --context --namespace --until --policy --dry-run --output --color --help"
+            opts="-f -n -o -h --fixture --overrides --kube --kubeconfig --context --namespace --until --policy --dry-run --output --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -896,6 +900,10 @@ _synergai() {
                     return 0
                     ;;
                 --overrides)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -939,7 +947,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__place__subcmd__explain)
-            opts="-f -n -o -h --fixture --overrides --kube --context --namespace --at --policy --output --color --help"
+            opts="-f -n -o -h --fixture --overrides --kube --kubeconfig --context --namespace --at --policy --output --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -954,6 +962,10 @@ _synergai() {
                     return 0
                     ;;
                 --overrides)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1095,7 +1107,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__place__subcmd__override)
-            opts="-f -n -h --fixture --overrides --kube --context --namespace --node --arch --reason --dry-run --color --help"
+            opts="-f -n -h --fixture --overrides --kube --kubeconfig --context --namespace --node --arch --reason --dry-run --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1110,6 +1122,10 @@ _synergai() {
                     return 0
                     ;;
                 --overrides)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1149,7 +1165,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__place__subcmd__plan)
-            opts="-f -n -o -h --fixture --overrides --kube --context --namespace --at --policy --mode --output --color --help"
+            opts="-f -n -o -h --fixture --overrides --kube --kubeconfig --context --namespace --at --policy --mode --output --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1164,6 +1180,10 @@ _synergai() {
                     return 0
                     ;;
                 --overrides)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1211,7 +1231,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__place__subcmd__release)
-            opts="-f -n -h --fixture --overrides --kube --context --namespace --dry-run --color --help"
+            opts="-f -n -h --fixture --overrides --kube --kubeconfig --context --namespace --dry-run --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1226,6 +1246,10 @@ _synergai() {
                     return 0
                     ;;
                 --overrides)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1499,12 +1523,16 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__scheduler__subcmd__run)
-            opts="-n -A -h --kube --context --namespace --policy --all-namespaces --interval --profile --mode --kube-api-qps --kube-api-burst --leader-elect --leader-elect-lease-duration --leader-elect-renew-deadline --leader-elect-retry-period --leader-elect-resource-name --leader-elect-resource-namespace --color --help"
+            opts="-n -A -h --kube --kubeconfig --context --namespace --policy --all-namespaces --interval --profile --mode --kube-api-qps --kube-api-burst --leader-elect --leader-elect-lease-duration --leader-elect-renew-deadline --leader-elect-retry-period --leader-elect-resource-name --leader-elect-resource-namespace --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --context)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1577,12 +1605,16 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__scheduler__subcmd__trigger)
-            opts="-n -h --kube --context --namespace --color --help"
+            opts="-n -h --kube --kubeconfig --context --namespace --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --context)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1607,7 +1639,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__tui)
-            opts="-f -n -h --fixture --policy --speed --theme --read-only --manual --record --kube --context --namespace --color --help"
+            opts="-f -n -h --fixture --policy --speed --theme --read-only --manual --record --kube --kubeconfig --context --namespace --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1634,6 +1666,10 @@ _synergai() {
                     return 0
                     ;;
                 --record)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -50,14 +50,15 @@ random\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand tui" -l speed -d 'Simulated seconds per real second' -r
 complete -c synergai -n "__fish_synergai_using_subcommand tui" -l theme -d 'Theme name (dark, light, high-contrast, colorblind, mono, or a user theme) or a theme file' -r
 complete -c synergai -n "__fish_synergai_using_subcommand tui" -l record -d 'Record the live session (with --kube) to FILE, a `kind: Recording` fixture that `synergai tui --fixture FILE` plays back' -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand tui" -l kubeconfig -d 'Kubeconfig file (instead of $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand tui" -l context -d 'Kubeconfig context (default: the current one)' -r
-complete -c synergai -n "__fish_synergai_using_subcommand tui" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand tui" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s, in a pod its own)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand tui" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand tui" -l read-only -d 'Disable every action that changes placements'
 complete -c synergai -n "__fish_synergai_using_subcommand tui" -l manual -d 'Start in manual mode: jobs wait until a pass is triggered (`p`)'
-complete -c synergai -n "__fish_synergai_using_subcommand tui" -l kube -d 'Use the cluster of the kubeconfig ($KUBECONFIG or ~/.kube/config)'
+complete -c synergai -n "__fish_synergai_using_subcommand tui" -l kube -d 'Use a cluster, found as kubectl finds it: --kubeconfig, else $KUBECONFIG, else ~/.kube/config, else the in-cluster service account'
 complete -c synergai -n "__fish_synergai_using_subcommand tui" -s h -l help -d 'Print help'
 complete -c synergai -n "__fish_synergai_using_subcommand replay" -l policy -d 'Policies to compare (comma-separated)' -r -f -a "synergai\t''
 slo-energy\t''
@@ -103,8 +104,9 @@ complete -c synergai -n "__fish_synergai_using_subcommand place; and not __fish_
 complete -c synergai -n "__fish_synergai_using_subcommand place; and not __fish_seen_subcommand_from plan explain override release apply help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -s f -l fixture -d 'Scenario fixture (default: the embedded default scenario)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -l overrides -d 'Overrides file (default: NAME.overrides.yaml next to the fixture, or the XDG state dir for the embedded scenario)' -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -l kubeconfig -d 'Kubeconfig file (instead of $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -l context -d 'Kubeconfig context (default: the current one)' -r
-complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s, in a pod its own)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -l at -d 'Simulated time of the decision (e.g. 120s, 2m, 90000)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -l policy -d 'Policy that decides' -r -f -a "synergai\t''
 slo-energy\t''
@@ -122,12 +124,13 @@ yaml\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -l kube -d 'Use the cluster of the kubeconfig ($KUBECONFIG or ~/.kube/config)'
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -l kube -d 'Use a cluster, found as kubectl finds it: --kubeconfig, else $KUBECONFIG, else ~/.kube/config, else the in-cluster service account'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -s f -l fixture -d 'Scenario fixture (default: the embedded default scenario)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -l overrides -d 'Overrides file (default: NAME.overrides.yaml next to the fixture, or the XDG state dir for the embedded scenario)' -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -l kubeconfig -d 'Kubeconfig file (instead of $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -l context -d 'Kubeconfig context (default: the current one)' -r
-complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s, in a pod its own)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -l at -d 'Explain the decision at this time instead of the one that placed the job' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -l policy -r -f -a "synergai\t''
 slo-energy\t''
@@ -143,35 +146,38 @@ yaml\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -l kube -d 'Use the cluster of the kubeconfig ($KUBECONFIG or ~/.kube/config)'
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -l kube -d 'Use a cluster, found as kubectl finds it: --kubeconfig, else $KUBECONFIG, else ~/.kube/config, else the in-cluster service account'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -s f -l fixture -d 'Scenario fixture (default: the embedded default scenario)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -l overrides -d 'Overrides file (default: NAME.overrides.yaml next to the fixture, or the XDG state dir for the embedded scenario)' -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -l kubeconfig -d 'Kubeconfig file (instead of $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -l context -d 'Kubeconfig context (default: the current one)' -r
-complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s, in a pod its own)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -l node -d 'Pin to this node' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -l arch -d 'Pin to this architecture' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -l reason -d 'Why (kept with the override and shown in logs)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -l kube -d 'Use the cluster of the kubeconfig ($KUBECONFIG or ~/.kube/config)'
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -l kube -d 'Use a cluster, found as kubectl finds it: --kubeconfig, else $KUBECONFIG, else ~/.kube/config, else the in-cluster service account'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -l dry-run -d 'Check and print what would be pinned without writing anything'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -s h -l help -d 'Print help'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -s f -l fixture -d 'Scenario fixture (default: the embedded default scenario)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -l overrides -d 'Overrides file (default: NAME.overrides.yaml next to the fixture, or the XDG state dir for the embedded scenario)' -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -l kubeconfig -d 'Kubeconfig file (instead of $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -l context -d 'Kubeconfig context (default: the current one)' -r
-complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s, in a pod its own)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -l kube -d 'Use the cluster of the kubeconfig ($KUBECONFIG or ~/.kube/config)'
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -l kube -d 'Use a cluster, found as kubectl finds it: --kubeconfig, else $KUBECONFIG, else ~/.kube/config, else the in-cluster service account'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -l dry-run -d 'Check and print what would be released without writing anything'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -s h -l help -d 'Print help'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -s f -l fixture -d 'Scenario fixture (default: the embedded default scenario)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -l overrides -d 'Overrides file (default: NAME.overrides.yaml next to the fixture, or the XDG state dir for the embedded scenario)' -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -l kubeconfig -d 'Kubeconfig file (instead of $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -l context -d 'Kubeconfig context (default: the current one)' -r
-complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s, in a pod its own)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -l until -d 'Stop at this simulated time (default: run to the end)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -l policy -r -f -a "synergai\t''
 slo-energy\t''
@@ -187,7 +193,7 @@ yaml\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -l kube -d 'Use the cluster of the kubeconfig ($KUBECONFIG or ~/.kube/config)'
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -l kube -d 'Use a cluster, found as kubectl finds it: --kubeconfig, else $KUBECONFIG, else ~/.kube/config, else the in-cluster service account'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -l dry-run -d 'Print what would be bound without recording anything'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from help" -f -a "plan" -d 'What the policy would decide now for every pending job'
@@ -269,6 +275,7 @@ complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_se
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from help" -f -a "generate" -d 'Write a random valid scenario'
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from help" -f -a "import-trace" -d 'Turn a request trace (CSV: TIMESTAMP,ContextTokens,GeneratedTokens) into a scenario whose arrivals and job sizes come from it'
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c synergai -n "__fish_synergai_using_subcommand emulate" -l kubeconfig -d 'Kubeconfig file (instead of $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand emulate" -s f -l fixture -d 'Scenario fixture (default: the embedded default scenario)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand emulate" -l speed -d 'Emulated seconds per wall-clock second. Pods declare queries and qos-ms divided by it; engine startup is not scaled, so 1 is the faithful setting' -r
 complete -c synergai -n "__fish_synergai_using_subcommand emulate" -l context -d 'Kubeconfig context (default: the current one)' -r
@@ -277,7 +284,7 @@ complete -c synergai -n "__fish_synergai_using_subcommand emulate" -l timeout -d
 complete -c synergai -n "__fish_synergai_using_subcommand emulate" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c synergai -n "__fish_synergai_using_subcommand emulate" -l kube -d 'Emulate on the cluster of the kubeconfig ($KUBECONFIG, else ~/.kube/config). Required: emulation only exists on a cluster'
+complete -c synergai -n "__fish_synergai_using_subcommand emulate" -l kube -d 'Emulate on a cluster, found as kubectl finds it (--kubeconfig, else $KUBECONFIG, else ~/.kube/config, else the in-cluster service account). Required: emulation only exists on a cluster'
 complete -c synergai -n "__fish_synergai_using_subcommand emulate" -l nodes-only -d 'Create (or update) the nodes, report them ready, and exit'
 complete -c synergai -n "__fish_synergai_using_subcommand emulate" -s h -l help -d 'Print help'
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and not __fish_seen_subcommand_from run trigger help" -l color -d 'When to colour output' -r -f -a "auto\t''
@@ -287,8 +294,9 @@ complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and not __f
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and not __fish_seen_subcommand_from run trigger help" -f -a "run" -d 'Watch pending pods with `schedulerName: synergai`, decide, bind'
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and not __fish_seen_subcommand_from run trigger help" -f -a "trigger" -d 'Ask a manual-mode scheduler for one placement pass'
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and not __fish_seen_subcommand_from run trigger help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l kubeconfig -d 'Kubeconfig file (instead of $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l context -d 'Kubeconfig context (default: the current one)' -r
-complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s, in a pod its own)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l policy -d 'Policy that decides' -r -f -a "synergai\t''
 slo-energy\t''
 edf-rightsize\t''
@@ -312,15 +320,16 @@ complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l kube -d 'Use the cluster of the kubeconfig ($KUBECONFIG or ~/.kube/config)'
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l kube -d 'Use a cluster, found as kubectl finds it: --kubeconfig, else $KUBECONFIG, else ~/.kube/config, else the in-cluster service account'
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -s A -l all-namespaces -d 'Watch pods of every namespace instead of one'
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from trigger" -l kubeconfig -d 'Kubeconfig file (instead of $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from trigger" -l context -d 'Kubeconfig context (default: the current one)' -r
-complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from trigger" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from trigger" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s, in a pod its own)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from trigger" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from trigger" -l kube -d 'Use the cluster of the kubeconfig ($KUBECONFIG or ~/.kube/config)'
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from trigger" -l kube -d 'Use a cluster, found as kubectl finds it: --kubeconfig, else $KUBECONFIG, else ~/.kube/config, else the in-cluster service account'
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from trigger" -s h -l help -d 'Print help'
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from help" -f -a "run" -d 'Watch pending pods with `schedulerName: synergai`, decide, bind'
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from help" -f -a "trigger" -d 'Ask a manual-mode scheduler for one placement pass'

@@ -220,6 +220,46 @@ fn usage_errors_exit_2_and_missing_files_exit_1() {
 }
 
 #[test]
+fn cluster_flags_without_kube_are_usage_errors_naming_it() {
+    // An override meant for a cluster must not land in a local file.
+    for args in [
+        &[
+            "place",
+            "override",
+            "edge-00001",
+            "--node",
+            "xeon-1",
+            "-n",
+            "jobs",
+        ][..],
+        &["place", "plan", "--context", "prod"],
+        &["place", "release", "edge-00001", "--kubeconfig", "/tmp/kc"],
+        &["tui", "-n", "jobs"],
+    ] {
+        let o = synergai(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("--kube"), "{args:?}: {}", stderr(&o));
+        assert!(o.stdout.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn version_names_the_commit_it_was_built_from() {
+    let o = synergai(&["--version"]);
+    assert_eq!(o.status.code(), Some(0));
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("git");
+    let head = String::from_utf8_lossy(&head.stdout).trim().to_string();
+    assert_eq!(
+        stdout(&o).trim(),
+        format!("synergai {} (commit {head})", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
 fn help_documents_exit_codes() {
     let o = synergai(&["--help"]);
     assert!(o.status.success());

@@ -14,6 +14,15 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use output::{ColorChoice, OutputFormat};
 use std::path::PathBuf;
 
+/// `synergai --version`: the crate version and the commit it was built
+/// from (`build.rs`).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("SYNERGAI_GIT_COMMIT"),
+    ")"
+);
+
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success
@@ -31,7 +40,7 @@ terminal and NO_COLOR is unset (override with --color).";
 ///
 /// With no --fixture, commands run on the embedded default scenario.
 #[derive(Debug, Parser)]
-#[command(name = "synergai", version, after_help = EXIT_CODES, max_term_width = 100)]
+#[command(name = "synergai", version = VERSION, after_help = EXIT_CODES, max_term_width = 100)]
 pub struct Cli {
     /// When to colour output.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
@@ -107,20 +116,26 @@ pub struct TuiArgs {
 /// Where a live-cluster command connects.
 #[derive(Debug, Clone, Args)]
 pub struct KubeArgs {
-    /// Use the cluster of the kubeconfig ($KUBECONFIG or ~/.kube/config).
+    /// Use a cluster, found as kubectl finds it: --kubeconfig, else
+    /// $KUBECONFIG, else ~/.kube/config, else the in-cluster service
+    /// account.
     #[arg(long)]
     pub kube: bool,
+    /// Kubeconfig file (instead of $KUBECONFIG or ~/.kube/config).
+    #[arg(long, value_name = "FILE", requires = "kube")]
+    pub kubeconfig: Option<PathBuf>,
     /// Kubeconfig context (default: the current one).
-    #[arg(long)]
+    #[arg(long, requires = "kube")]
     pub context: Option<String>,
-    /// Namespace of the jobs (default: the context's).
-    #[arg(long, short = 'n')]
+    /// Namespace of the jobs (default: the context's, in a pod its own).
+    #[arg(long, short = 'n', requires = "kube")]
     pub namespace: Option<String>,
 }
 
 impl KubeArgs {
     pub fn target(&self) -> crate::k8s::client::Target {
         crate::k8s::client::Target {
+            kubeconfig: self.kubeconfig.clone(),
             context: self.context.clone(),
             namespace: self.namespace.clone(),
         }
@@ -250,10 +265,14 @@ pub struct ReplayArgs {
 
 #[derive(Debug, Args)]
 pub struct EmulateArgs {
-    /// Emulate on the cluster of the kubeconfig ($KUBECONFIG, else
-    /// ~/.kube/config). Required: emulation only exists on a cluster.
+    /// Emulate on a cluster, found as kubectl finds it (--kubeconfig, else
+    /// $KUBECONFIG, else ~/.kube/config, else the in-cluster service
+    /// account). Required: emulation only exists on a cluster.
     #[arg(long, required = true)]
     pub kube: bool,
+    /// Kubeconfig file (instead of $KUBECONFIG or ~/.kube/config).
+    #[arg(long, value_name = "FILE")]
+    pub kubeconfig: Option<PathBuf>,
     /// Scenario fixture (default: the embedded default scenario).
     #[arg(long, short = 'f')]
     pub fixture: Option<PathBuf>,
@@ -467,6 +486,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Emulate(args) => crate::k8s::emulate::run(crate::k8s::emulate::Options {
             fixture: args.fixture,
             target: crate::k8s::client::Target {
+                kubeconfig: args.kubeconfig,
                 context: args.context,
                 namespace: args.namespace,
             },

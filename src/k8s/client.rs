@@ -1,7 +1,8 @@
-//! Connecting to a cluster: the kubeconfig (`$KUBECONFIG`, else
-//! `~/.kube/config`), an optional context and namespace, and a first
-//! request that proves the server answers. Every failure is
-//! [`Error::Unreachable`] (exit code 3).
+//! Connecting to a cluster as kubectl and kube-scheduler do: a kubeconfig
+//! given with `--kubeconfig`, else `$KUBECONFIG`, else `~/.kube/config`,
+//! else the pod's service account (in-cluster); an optional context and
+//! namespace; and a first request that proves the server answers. Every
+//! failure is [`Error::Unreachable`] (exit code 3).
 
 use crate::error::{Error, Result};
 use crate::model::{Cluster, Profile};
@@ -12,6 +13,8 @@ use std::sync::Arc;
 /// Which cluster and namespace.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Target {
+    /// A kubeconfig file (else found as kubectl finds one, else in-cluster).
+    pub kubeconfig: Option<std::path::PathBuf>,
     /// A kubeconfig context (the current one when `None`).
     pub context: Option<String>,
     /// The namespace of jobs (the context's when `None`).
@@ -30,13 +33,7 @@ pub struct Connection {
 
 /// Connects and checks that the API server answers (`GET /version`).
 pub async fn connect(target: &Target) -> Result<Connection> {
-    let options = kube::config::KubeConfigOptions {
-        context: target.context.clone(),
-        ..Default::default()
-    };
-    let config = kube::Config::from_kubeconfig(&options)
-        .await
-        .map_err(|e| Error::Unreachable(format!("cannot load the kubeconfig: {e}")))?;
+    let config = config(target).await?;
     let namespace = target
         .namespace
         .clone()
@@ -57,6 +54,43 @@ pub async fn connect(target: &Target) -> Result<Connection> {
         label,
         namespace,
         server,
+    })
+}
+
+/// The client configuration `target` names: a kubeconfig file given, or a
+/// context (of the kubeconfig found as kubectl finds it), or else
+/// whatever kubectl would use, the in-cluster service account last.
+async fn config(target: &Target) -> Result<kube::Config> {
+    let options = kube::config::KubeConfigOptions {
+        context: target.context.clone(),
+        ..Default::default()
+    };
+    if let Some(path) = &target.kubeconfig {
+        let file = kube::config::Kubeconfig::read_from(path).map_err(|e| {
+            Error::Unreachable(format!(
+                "cannot load the kubeconfig {}: {e}",
+                path.display()
+            ))
+        })?;
+        return kube::Config::from_custom_kubeconfig(file, &options)
+            .await
+            .map_err(|e| {
+                Error::Unreachable(format!(
+                    "cannot load the kubeconfig {}: {e}",
+                    path.display()
+                ))
+            });
+    }
+    if target.context.is_some() {
+        // A context names an entry of a kubeconfig: no in-cluster fallback.
+        return kube::Config::from_kubeconfig(&options)
+            .await
+            .map_err(|e| Error::Unreachable(format!("cannot load the kubeconfig: {e}")));
+    }
+    kube::Config::infer().await.map_err(|e| {
+        Error::Unreachable(format!(
+            "no cluster configured: {e} (give --kubeconfig, set KUBECONFIG, or run in a pod with a service account)"
+        ))
     })
 }
 
