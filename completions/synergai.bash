@@ -215,7 +215,7 @@ _synergai() {
 
     case "${cmd}" in
         synergai)
-            opts="-h -V --color --help --version tui replay bound place profile fixture emulate scheduler completions help"
+            opts="-v -h -V --color --verbose --log-format --help --version tui replay bound place profile fixture emulate scheduler completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -223,6 +223,10 @@ _synergai() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -233,7 +237,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__bound)
-            opts="-o -h --suite --window-jobs --slot --max-slots --window-timeout --always-solve --output --color --help"
+            opts="-o -v -h --suite --window-jobs --slot --max-slots --window-timeout --always-solve --output --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -267,6 +271,10 @@ _synergai() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -275,7 +283,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__completions)
-            opts="-h --color --help bash elvish fish powershell zsh"
+            opts="-v -h --color --verbose --log-format --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -283,6 +291,10 @@ _synergai() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -293,7 +305,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__emulate)
-            opts="-f -n -h --kube --kubeconfig --fixture --speed --context --namespace --nodes-only --timeout --color --help"
+            opts="-f -n -v -h --kube --kubeconfig --fixture --speed --context --namespace --nodes-only --timeout --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -335,6 +347,10 @@ _synergai() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -343,7 +359,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__fixture)
-            opts="-h --color --help validate generate import-trace help"
+            opts="-v -h --color --verbose --log-format --help validate generate import-trace help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -351,6 +367,10 @@ _synergai() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -361,7 +381,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__fixture__subcmd__generate)
-            opts="-h --nodes --jobs --seed --load --shape --qos --out --color --help"
+            opts="-v -h --nodes --jobs --seed --load --shape --qos --out --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -397,6 +417,10 @@ _synergai() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -477,7 +501,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__fixture__subcmd__import__subcmd__trace)
-            opts="-h --out --start --duration --time-scale --limit --nodes-from --seed --profile --color --help"
+            opts="-v -h --out --start --duration --time-scale --limit --nodes-from --seed --profile --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -519,6 +543,10 @@ _synergai() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -527,7 +555,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__fixture__subcmd__validate)
-            opts="-h --color --help"
+            opts="-v -h --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -535,6 +563,10 @@ _synergai() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -867,7 +899,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__place)
-            opts="-h --color --help plan explain override release apply help"
+            opts="-v -h --color --verbose --log-format --help plan explain override release apply help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -875,6 +907,10 @@ _synergai() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -885,7 +921,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__place__subcmd__apply)
-            opts="-f -n -o -h --fixture --overrides --kube --kubeconfig --context --namespace --until --policy --dry-run --output --color --help"
+            opts="-f -n -o -v -h --fixture --overrides --kube --kubeconfig --context --namespace --until --policy --dry-run --output --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -939,6 +975,10 @@ _synergai() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -947,7 +987,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__place__subcmd__explain)
-            opts="-f -n -o -h --fixture --overrides --kube --kubeconfig --context --namespace --at --policy --output --color --help"
+            opts="-f -n -o -v -h --fixture --overrides --kube --kubeconfig --context --namespace --at --policy --output --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -999,6 +1039,10 @@ _synergai() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1107,7 +1151,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__place__subcmd__override)
-            opts="-f -n -h --fixture --overrides --kube --kubeconfig --context --namespace --node --arch --reason --dry-run --color --help"
+            opts="-f -n -v -h --fixture --overrides --kube --kubeconfig --context --namespace --node --arch --reason --dry-run --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1157,6 +1201,10 @@ _synergai() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1165,7 +1213,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__place__subcmd__plan)
-            opts="-f -n -o -h --fixture --overrides --kube --kubeconfig --context --namespace --at --policy --mode --output --color --help"
+            opts="-f -n -o -v -h --fixture --overrides --kube --kubeconfig --context --namespace --at --policy --mode --output --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1223,6 +1271,10 @@ _synergai() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1231,7 +1283,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__place__subcmd__release)
-            opts="-f -n -h --fixture --overrides --kube --kubeconfig --context --namespace --dry-run --color --help"
+            opts="-f -n -v -h --fixture --overrides --kube --kubeconfig --context --namespace --dry-run --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1269,6 +1321,10 @@ _synergai() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1277,7 +1333,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__profile)
-            opts="-h --color --help show plan help"
+            opts="-v -h --color --verbose --log-format --help show plan help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1285,6 +1341,10 @@ _synergai() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1351,7 +1411,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__profile__subcmd__plan)
-            opts="-o -h --theta --output --color --help"
+            opts="-o -v -h --theta --output --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1373,6 +1433,10 @@ _synergai() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1381,7 +1445,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__profile__subcmd__show)
-            opts="-o -h --model --arch --output --color --help"
+            opts="-o -v -h --model --arch --output --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1407,6 +1471,10 @@ _synergai() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1415,7 +1483,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__replay)
-            opts="-o -h --suite --no-bound --policy --theta --output --color --help"
+            opts="-o -v -h --suite --no-bound --policy --theta --output --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1441,6 +1509,10 @@ _synergai() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1449,7 +1521,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__scheduler)
-            opts="-h --color --help run trigger help"
+            opts="-v -h --color --verbose --log-format --help run trigger help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1457,6 +1529,10 @@ _synergai() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1523,7 +1599,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__scheduler__subcmd__run)
-            opts="-n -A -h --kube --kubeconfig --context --namespace --policy --all-namespaces --interval --profile --mode --kube-api-qps --kube-api-burst --leader-elect --leader-elect-lease-duration --leader-elect-renew-deadline --leader-elect-retry-period --leader-elect-resource-name --leader-elect-resource-namespace --color --help"
+            opts="-n -A -v -h --kube --kubeconfig --context --namespace --policy --all-namespaces --interval --profile --mode --kube-api-qps --kube-api-burst --leader-elect --leader-elect-lease-duration --leader-elect-renew-deadline --leader-elect-retry-period --leader-elect-resource-name --leader-elect-resource-namespace --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1597,6 +1673,10 @@ _synergai() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1605,7 +1685,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__scheduler__subcmd__trigger)
-            opts="-n -h --kube --kubeconfig --context --namespace --color --help"
+            opts="-n -v -h --kube --kubeconfig --context --namespace --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1631,6 +1711,10 @@ _synergai() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1639,7 +1723,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__tui)
-            opts="-f -n -h --fixture --policy --speed --theme --read-only --manual --record --kube --kubeconfig --context --namespace --color --help"
+            opts="-f -n -v -h --fixture --policy --speed --theme --read-only --manual --record --kube --kubeconfig --context --namespace --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1687,6 +1771,10 @@ _synergai() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -3,6 +3,7 @@
 
 mod bound;
 mod fixture;
+pub mod logging;
 pub mod output;
 mod place;
 pub mod profile;
@@ -45,6 +46,15 @@ pub struct Cli {
     /// When to colour output.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    /// More log detail: -v adds debug lines and kube-rs's diagnostics, -vv
+    /// everything (RUST_LOG, when set, decides instead).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// How log lines are written (to stderr; the dashboard's to its file).
+    #[arg(long, global = true, value_enum, default_value_t = logging::LogFormat::Text)]
+    pub log_format: logging::LogFormat,
 
     #[command(subcommand)]
     pub command: Command,
@@ -476,6 +486,12 @@ pub fn parse_duration_ms(s: &str) -> std::result::Result<f64, String> {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
     let color = cli.color.enabled();
+    let tui_log = crate::fixture::state_dir().join("tui.log");
+    let sink = match cli.command {
+        Command::Tui(_) => logging::Sink::File(&tui_log),
+        _ => logging::Sink::Stderr,
+    };
+    logging::init(cli.verbose, cli.log_format, sink);
     match cli.command {
         Command::Tui(args) => tui(args),
         Command::Replay(args) => replay::run(args, color),

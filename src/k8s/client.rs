@@ -117,7 +117,7 @@ pub async fn snapshot(
     let (scenario, cluster, skipped) =
         super::world::scenario_of(&nodes, &pods, profile, label, super::now_ms());
     for line in skipped {
-        super::log::warn(&line);
+        tracing::warn!("{line}");
     }
     Ok((scenario, cluster, pods))
 }

@@ -4,7 +4,6 @@
 //! pass in manual mode, and the trigger the scheduler handled last.
 
 use super::client::cluster_error;
-use super::log;
 use super::mapping;
 use crate::error::Result;
 use crate::model::PinRef;
@@ -64,7 +63,7 @@ pub(crate) async fn trigger_values(
             )
         }
         Err(e) => {
-            log::warn(&format!("reading {namespace}/{CONTROL_CONFIGMAP}: {e}"));
+            tracing::warn!("reading {namespace}/{CONTROL_CONFIGMAP}: {e}");
             (None, None)
         }
     }
@@ -82,9 +81,9 @@ pub(crate) async fn mark_handled(client: &::kube::Client, namespace: &str, value
         )
         .await
     {
-        log::warn(&format!(
+        tracing::warn!(
             "cannot record the trigger as handled on {namespace}/{CONTROL_CONFIGMAP}: {e} (a restart would act on it again)"
-        ));
+        );
     }
 }
 

@@ -16,7 +16,6 @@
 pub mod client;
 pub mod control;
 pub mod emulate;
-mod log;
 pub mod mapping;
 pub mod metrics;
 pub mod scheduler;

@@ -24,7 +24,6 @@ use crate::source::{self, SourceHandle};
 use app::App;
 use crossterm::event::{Event, EventStream};
 use futures_util::StreamExt;
-use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -36,23 +35,10 @@ pub struct TuiOptions {
     pub read_only: bool,
 }
 
-/// Appends a line to `$XDG_STATE_HOME/synergai/tui.log` (never the screen).
+/// A line of the dashboard's log (`$XDG_STATE_HOME/synergai/tui.log`,
+/// where the command line sends every log line of `synergai tui`).
 fn log(line: &str) {
-    let dir = crate::fixture::state_dir();
-    if std::fs::create_dir_all(&dir).is_err() {
-        return;
-    }
-    if let Ok(mut f) = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(dir.join("tui.log"))
-    {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
-        let _ = writeln!(f, "{secs} {line}");
-    }
+    tracing::info!(target: "synergai::tui", "{line}");
 }
 
 /// Builds the app for a first view: theme (mono under NO_COLOR) and the

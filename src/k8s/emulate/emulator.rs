@@ -4,9 +4,9 @@
 //! node starts a run on the local [`Cluster`] holding what
 //! [`placement_for`] says; its deletion drops the run.
 
+use super::Options;
 use super::objects::{pod_names, running_patch, terminated_patch};
 use super::summary::{CreatedPod, Summary};
-use super::{Options, log};
 use crate::error::{Error, Result};
 use crate::k8s::client;
 use crate::k8s::mapping::{ANN_ENGINE, ANN_THREADS, PodJob, map_pod, pod_is_terminal};
@@ -117,7 +117,7 @@ impl Emulator {
         self.prepare_namespace().await?;
         for (job, name) in self.scenario.jobs.iter().zip(&self.pod_names) {
             if *name != job.name {
-                log(&format!("job {:?} becomes pod {name}", job.name));
+                tracing::info!("job {:?} becomes pod {name}", job.name);
             }
         }
         let events = watcher(self.pods.clone(), watcher::Config::default())
@@ -230,10 +230,10 @@ impl Emulator {
                     let name = pod.metadata.name.clone().unwrap_or_default();
                     self.drop_run(&uid, now);
                     if self.started.remove(&uid).is_some() {
-                        log(&format!(
+                        tracing::info!(
                             "pod {}/{name} deleted; dropped from the emulation",
                             self.namespace
-                        ));
+                        );
                     }
                     if let Some(c) = self.created.get_mut(&name)
                         && c.uid == uid
@@ -266,10 +266,10 @@ impl Emulator {
         }
         let message = e.to_string();
         if self.last_watch_error.as_ref() != Some(&message) {
-            log(&format!(
+            tracing::info!(
                 "watching pods in namespace {}: {message}; retrying",
                 self.namespace
-            ));
+            );
             self.last_watch_error = Some(message);
         }
         Ok(())
@@ -308,10 +308,10 @@ impl Emulator {
             if self.started.contains_key(&uid) {
                 self.drop_run(&uid, now);
                 self.started.remove(&uid);
-                log(&format!(
+                tracing::info!(
                     "pod {}/{name} is being deleted; dropped from the emulation",
                     self.namespace
-                ));
+                );
             }
             // Without a kubelet, a bound pod's graceful deletion never
             // completes: finish it as the kubelet would.
@@ -333,16 +333,16 @@ impl Emulator {
         let mapped = match map_pod(&pod, &self.scenario.profile) {
             Ok(m) => m,
             Err(e) => {
-                log(&format!(
+                tracing::info!(
                     "{object} is bound to node {} but is not a synergai job ({e}); left alone",
                     self.scenario.nodes[node as usize].name
-                ));
+                );
                 self.ignored.insert(uid);
                 return;
             }
         };
         for w in &mapped.warnings {
-            log(w);
+            tracing::info!("{w}");
         }
         let job = mapped.value;
         let nodes = self.scenario.nodes.clone();
@@ -351,7 +351,7 @@ impl Emulator {
             match placement_for(&self.scenario.profile, &self.plan, &job, spec.arch) {
                 Ok(p) => p,
                 Err(why) => {
-                    log(&format!("{object} cannot run on node {}: {why}", spec.name));
+                    tracing::info!("{object} cannot run on node {}: {why}", spec.name);
                     let now_ts = Timestamp::now().to_string();
                     self.started.insert(
                         uid.clone(),
@@ -376,7 +376,7 @@ impl Emulator {
                 }
             };
         if let Some(note) = note {
-            log(&format!("{object}: {note}"));
+            tracing::info!("{object}: {note}");
         }
         // The emulated work: the scenario's queries for our own pods, the
         // declared queries scaled back to emulated time for others.
@@ -390,14 +390,14 @@ impl Emulator {
             || placement.memory_mib > free_mem
             || placement.gpus() > free_gpus
         {
-            log(&format!(
+            tracing::info!(
                 "{object}: {}×{} ({} MiB, {} GPU) does not fit what is free on node {} ({free_cores} cores, {free_mem} MiB, {free_gpus} GPUs); running it anyway",
                 placement.engine,
                 placement.threads,
                 placement.memory_mib,
                 placement.gpus(),
                 spec.name
-            ));
+            );
         }
         let run = self
             .cluster
@@ -419,7 +419,7 @@ impl Emulator {
                 started: started_at,
             },
         );
-        log(&format!(
+        tracing::info!(
             "{object} {} on node {} ({}×{}, {} queries, predicted to finish in {:.1} s)",
             if adopted {
                 "already running; its run restarts now"
@@ -431,7 +431,7 @@ impl Emulator {
             placement.threads,
             queries,
             (predicted + spec.network_ms - now) / self.speed / 1000.0
-        ));
+        );
         if !adopted {
             patches.push(StatusPatch {
                 body: running_patch(&uid, &started_at.to_string()),

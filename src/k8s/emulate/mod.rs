@@ -142,7 +142,7 @@ async fn emulate(scenario: Scenario, options: Options) -> Result<()> {
     } else {
         format!("{} ({})", connection.label, connection.server)
     };
-    log(&format!(
+    tracing::info!(
         "scenario {} ({} nodes, {} jobs, profile {}) on {place}, namespace {}, speed {}x{}",
         scenario.name,
         scenario.nodes.len(),
@@ -155,7 +155,7 @@ async fn emulate(scenario: Scenario, options: Options) -> Result<()> {
         } else {
             " (pods declare queries and qos-ms divided by the speed; engine startup is not scaled)"
         }
-    ));
+    );
     let mut emulator = Emulator::new(scenario, &connection, &options);
     let heartbeat = tokio::spawn(heartbeat(
         connection.client.clone(),
@@ -198,9 +198,7 @@ async fn emulate(scenario: Scenario, options: Options) -> Result<()> {
             Ok(())
         }
         Outcome::Signal(name) => {
-            log(&format!(
-                "{name}: stopping; nodes and pods are left as they are"
-            ));
+            tracing::info!("{name}: stopping; nodes and pods are left as they are");
             if !options.nodes_only {
                 println!("{}", emulator.summary());
             }
@@ -227,10 +225,6 @@ async fn emulate(scenario: Scenario, options: Options) -> Result<()> {
             )))
         }
     }
-}
-
-fn log(message: &str) {
-    eprintln!("emulate: {message}");
 }
 
 /// Aborts a task when dropped.

@@ -4,7 +4,6 @@
 
 use super::TAINT_NOT_READY;
 use super::emulator::Emulator;
-use super::log;
 use super::objects::{
     NODE_LEASE_NAMESPACE, lease_spec, node_annotations, node_labels, node_lease, node_object,
     node_spec_patch, node_status_patch, taint_effect,
@@ -78,7 +77,7 @@ async fn setup_node(api: &Api<Node>, spec: &NodeSpec, profile: &Profile) -> Resu
     .await
     .map_err(|e| api_error("set the taints of", &object, e))?;
     check_node(&node, spec)?;
-    log(&format!(
+    tracing::info!(
         "{object} {verb} and ready ({}, {}, {}, {} MiB, {}{})",
         profile.arch(spec.arch).name,
         spec.tier,
@@ -90,7 +89,7 @@ async fn setup_node(api: &Api<Node>, spec: &NodeSpec, profile: &Profile) -> Resu
         } else {
             format!(", {}", plural(spec.taints.len() as u64, "taint", "taints"))
         }
-    ));
+    );
     Ok(spec.name.clone())
 }
 
@@ -185,9 +184,7 @@ pub(super) async fn heartbeat(client: ::kube::Client, nodes: Vec<String>) {
             if let Err(e) = result {
                 let message = e.to_string();
                 if last_error.as_ref() != Some(&message) {
-                    log(&format!(
-                        "node heartbeat (kube-node-lease/{node}): {message}; retrying"
-                    ));
+                    tracing::info!("node heartbeat (kube-node-lease/{node}): {message}; retrying");
                     last_error = Some(message);
                 }
             }

@@ -6,7 +6,7 @@
 use super::emulator::{Emulator, StatusPatch};
 use super::objects::{job_pod, namespace_object, terminated_patch};
 use super::summary::{CreatedPod, Seen};
-use super::{LABEL_MANAGED_BY, MANAGER, log};
+use super::{LABEL_MANAGED_BY, MANAGER};
 use crate::error::{Error, Result};
 use crate::k8s::mapping::{ANN_MODEL, ANN_QOS_MS, ANN_QUERIES};
 use ::kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams, PostParams};
@@ -130,7 +130,7 @@ impl Emulator {
             Ok(None) => {
                 let ns = namespace_object(&self.namespace);
                 match namespaces.create(&post_params(), &ns).await {
-                    Ok(_) => log(&format!("created {object}")),
+                    Ok(_) => tracing::info!("created {object}"),
                     Err(::kube::Error::Api(s)) if s.is_already_exists() => {}
                     Err(e) => return Err(api_error("create", &object, e)),
                 }
@@ -201,13 +201,13 @@ impl Emulator {
             match result {
                 Ok(pod) => {
                     let declared = |key: &str| annotation(&pod, key).unwrap_or("?").to_string();
-                    log(&format!(
+                    tracing::info!(
                         "pod {}/{name} created ({}, {} queries, qos {} ms)",
                         self.namespace,
                         declared(ANN_MODEL),
                         declared(ANN_QUERIES),
                         declared(ANN_QOS_MS),
-                    ));
+                    );
                     let mut created = CreatedPod {
                         job: j,
                         uid: pod.metadata.uid.clone().unwrap_or_default(),
@@ -284,9 +284,9 @@ impl Emulator {
                         && let Some(s) = self.started.get(&p.uid)
                     {
                         let secs = Timestamp::now().duration_since(s.started).as_secs_f64();
-                        log(&format!("{object} succeeded after {secs:.1} s"));
+                        tracing::info!("{object} succeeded after {secs:.1} s");
                     } else if p.what == "failed" {
-                        log(&format!("{object} failed"));
+                        tracing::info!("{object} failed");
                     }
                     if let Some(c) = self.created.get_mut(&p.name)
                         && c.uid == p.uid
@@ -299,7 +299,7 @@ impl Emulator {
                     }
                 }
                 Err(e) if is_not_found(&e) => {
-                    log(&format!("{object} is gone; dropped from the emulation"));
+                    tracing::info!("{object} is gone; dropped from the emulation");
                     self.drop_run(&p.uid, now);
                     self.started.remove(&p.uid);
                     if let Some(c) = self.created.get_mut(&p.name)

@@ -3,7 +3,7 @@
 //! limit (kube-scheduler's `--kube-api-qps`/`--kube-api-burst`) and the
 //! per-pod backoff after a failed bind.
 
-use crate::k8s::{log, mapping, now_ms};
+use crate::k8s::{mapping, now_ms};
 use ::kube::api::{Api, Patch, PatchParams, PostParams};
 use ::kube::runtime::events::{Event, EventType, Recorder, Reporter};
 use ::kube::{Resource, ResourceExt};
@@ -180,10 +180,10 @@ pub(super) async fn bind(
     {
         Ok(_) => {}
         Err(::kube::Error::Api(s)) if s.code == 409 || s.code == 404 => {
-            log::info(&format!(
+            tracing::info!(
                 "skipping {namespace}/{name}: {} (already bound or deleted)",
                 s.message
-            ));
+            );
             return Ok(());
         }
         Err(e) => {
@@ -193,12 +193,12 @@ pub(super) async fn bind(
             ));
         }
     }
-    log::info(&format!(
+    tracing::info!(
         "bound {namespace}/{name} to {node} ({}×{}, predicted {})",
         a.config.engine,
         a.config.threads,
         crate::policy::fmt_ms(predicted)
-    ));
+    );
     let event = Event {
         type_: EventType::Normal,
         reason: "Scheduled".into(),
@@ -217,7 +217,7 @@ pub(super) async fn bind(
     // 250 binds/s); and a pod's `Scheduled` never repeats.
     let recorder = Recorder::new(client.clone(), reporter.clone());
     if let Err(e) = recorder.publish(&event, &pod.object_ref(&())).await {
-        log::warn(&format!("event for {namespace}/{name}: {e}"));
+        tracing::warn!("event for {namespace}/{name}: {e}");
     }
     Ok(())
 }
@@ -238,7 +238,7 @@ pub(super) async fn report_unschedulable(
     reported.insert(uid, message.to_string());
     let name = pod.name_any();
     let namespace = pod.namespace().unwrap_or_else(|| "default".into());
-    log::info(&format!("cannot schedule {namespace}/{name}: {message}"));
+    tracing::info!("cannot schedule {namespace}/{name}: {message}");
     let event = Event {
         type_: EventType::Warning,
         reason: "FailedScheduling".into(),
@@ -247,7 +247,7 @@ pub(super) async fn report_unschedulable(
         secondary: None,
     };
     if let Err(e) = recorder.publish(&event, &pod.object_ref(&())).await {
-        log::warn(&format!("event for {namespace}/{name}: {e}"));
+        tracing::warn!("event for {namespace}/{name}: {e}");
     }
     let api: Api<Pod> = Api::namespaced(client.clone(), &namespace);
     let now = k8s_openapi::jiff::Timestamp::now().to_string();
@@ -265,7 +265,7 @@ pub(super) async fn report_unschedulable(
         .patch_status(&name, &PatchParams::default(), &Patch::Strategic(patch))
         .await
     {
-        log::warn(&format!("condition for {namespace}/{name}: {e}"));
+        tracing::warn!("condition for {namespace}/{name}: {e}");
     }
 }
 

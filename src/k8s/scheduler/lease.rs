@@ -8,7 +8,6 @@
 //! Every write carries the `resourceVersion` it read, so two candidates
 //! never both win: the API server rejects the slower one with a conflict.
 
-use crate::k8s::log;
 use ::kube::api::{Api, PostParams};
 use k8s_openapi::api::coordination::v1::{Lease, LeaseSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{MicroTime, ObjectMeta};
@@ -270,32 +269,32 @@ pub async fn run(
             Ok(Attempt::Held) => {
                 last_renew = Some(Instant::now());
                 if !is_leader {
-                    log::info(&format!(
+                    tracing::info!(
                         "became the leader: lease {lease} held by {}",
                         config.identity
-                    ));
+                    );
                     let _ = leading.send(true);
                     reported = None;
                 }
             }
             Ok(Attempt::Other(holder)) => {
                 if is_leader {
-                    log::warn(&format!("lost the lease {lease} to {holder}: standing by"));
+                    tracing::warn!("lost the lease {lease} to {holder}: standing by");
                     let _ = leading.send(false);
                     last_renew = None;
                 }
                 if reported.as_deref() != Some(holder.as_str()) {
-                    log::info(&format!("standing by: lease {lease} is held by {holder}"));
+                    tracing::info!("standing by: lease {lease} is held by {holder}");
                     reported = Some(holder);
                 }
             }
             Err(e) => {
-                log::warn(&format!("lease {lease}: {e} (retrying)"));
+                tracing::warn!("lease {lease}: {e} (retrying)");
                 if is_leader && last_renew.is_none_or(|t| t.elapsed() >= config.renew_deadline) {
-                    log::warn(&format!(
+                    tracing::warn!(
                         "could not renew the lease {lease} within {:?}: standing by",
                         config.renew_deadline
-                    ));
+                    );
                     let _ = leading.send(false);
                     last_renew = None;
                 }
@@ -316,11 +315,11 @@ pub async fn run(
     if *leading.borrow() {
         let _ = leading.send(false);
         match elector.release().await {
-            Ok(true) => log::info(&format!("released the lease {lease}")),
+            Ok(true) => tracing::info!("released the lease {lease}"),
             Ok(false) => {}
-            Err(e) => log::warn(&format!(
+            Err(e) => tracing::warn!(
                 "could not release the lease {lease}: {e} (a standby takes it once it expires)"
-            )),
+            ),
         }
     }
 }

@@ -24,7 +24,6 @@ pub mod lease;
 
 use super::client::{Connection, Target, connect};
 use super::control::{mark_handled, trigger_values};
-use super::log;
 use super::mapping;
 use super::now_ms;
 use super::world::{InFlight, build_world, queue_order};
@@ -176,7 +175,7 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
     pods.wait_until_ready()
         .await
         .map_err(|e| Error::Cluster(format!("pod watch ended: {e}")))?;
-    log::info(&format!(
+    tracing::info!(
         "watching {label} ({} namespaces), policy {}, {} mode",
         if options.all_namespaces {
             "all".to_string()
@@ -185,7 +184,7 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
         },
         options.policy,
         if options.manual { "manual" } else { "auto" }
-    ));
+    );
     let handled = if options.manual {
         trigger_values(&client, &namespace).await.1
     } else {
@@ -198,10 +197,12 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
         if config.namespace.is_empty() {
             config.namespace = namespace.clone();
         }
-        log::info(&format!(
+        tracing::info!(
             "leader election on lease {}/{} as {}",
-            config.namespace, config.name, config.identity
-        ));
+            config.namespace,
+            config.name,
+            config.identity
+        );
         tokio::spawn(lease::run(
             lease::Elector::new(client.clone(), config),
             leading_tx,
@@ -251,8 +252,8 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
                 scheduler.on_lease_change(now);
             }
             Some((kind, error)) = watch_errors.recv() => scheduler.on_watch_error(kind, &error),
-            _ = term.recv() => { log::info("SIGTERM: stopping"); break; }
-            _ = int.recv() => { log::info("SIGINT: stopping"); break; }
+            _ = term.recv() => { tracing::info!("SIGTERM: stopping"); break; }
+            _ = int.recv() => { tracing::info!("SIGINT: stopping"); break; }
         }
     }
     scheduler.drain().await;
@@ -261,14 +262,14 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
     if let Some(elector) = elector {
         let _ = elector.await;
     }
-    log::info("stopped");
+    tracing::info!("stopped");
     Ok(())
 }
 
 impl Scheduler {
     /// A watch failed (it retries with backoff on its own).
     fn on_watch_error(&mut self, kind: &str, error: &str) {
-        log::warn(&format!("{kind} watch: {error} (retrying)"));
+        tracing::warn!("{kind} watch: {error} (retrying)");
     }
 
     /// Leadership changed: a scheduler that lost it abandons its queued
@@ -282,10 +283,10 @@ impl Scheduler {
         if self.binding.is_empty() {
             return;
         }
-        log::warn(&format!(
+        tracing::warn!(
             "not the leader any more: abandoning {} queued bind(s)",
             self.binding.len()
-        ));
+        );
         self.binding.abort_all();
         // Forget them (this scheduler may lead again), or they would be
         // left out of every later pass, holding their resources, forever.
@@ -313,11 +314,11 @@ impl Scheduler {
                     wait = wait.max(*after);
                 }
                 self.backoffs.insert(uid, (failures, Instant::now() + wait));
-                log::warn(&format!(
+                tracing::warn!(
                     "{} (attempt {failures}; next in {:.1} s)",
                     failure.message(),
                     wait.as_secs_f64()
-                ));
+                );
             }
         }
     }
@@ -352,7 +353,7 @@ impl Scheduler {
             now,
         );
         for line in std::mem::take(&mut world.skipped) {
-            log::warn(&line);
+            tracing::warn!("{line}");
         }
         // Reports follow the pending pods: forget those bound elsewhere or
         // deleted, so the map does not grow with every pod ever reported.
@@ -470,16 +471,14 @@ impl Scheduler {
         let (current, _) = trigger_values(&self.client, &self.namespace).await;
         let Some(value) = current.filter(|c| Some(c) != self.handled.as_ref()) else {
             if pending > 0 && !self.waiting_logged {
-                log::info(&format!(
+                tracing::info!(
                     "manual mode: {pending} pod(s) pending, waiting for a trigger (synergai scheduler trigger, or p in the dashboard)"
-                ));
+                );
                 self.waiting_logged = true;
             }
             return false;
         };
-        log::info(&format!(
-            "triggered ({value}): placing {pending} pending pod(s)"
-        ));
+        tracing::info!("triggered ({value}): placing {pending} pending pod(s)");
         mark_handled(&self.client, &self.namespace, &value).await;
         self.handled = Some(value);
         self.waiting_logged = false;
@@ -492,10 +491,7 @@ impl Scheduler {
         if self.binding.is_empty() {
             return;
         }
-        log::info(&format!(
-            "waiting for {} bind(s) in flight",
-            self.binding.len()
-        ));
+        tracing::info!("waiting for {} bind(s) in flight", self.binding.len());
         let binding = &mut self.binding;
         if tokio::time::timeout(DRAIN, async {
             while binding.join_next().await.is_some() {}
@@ -503,10 +499,7 @@ impl Scheduler {
         .await
         .is_err()
         {
-            log::warn(&format!(
-                "abandoning {} bind(s) after {DRAIN:?}",
-                self.binding.len()
-            ));
+            tracing::warn!("abandoning {} bind(s) after {DRAIN:?}", self.binding.len());
             self.binding.abort_all();
         }
     }
