@@ -2,6 +2,7 @@
 //! --version` (`unknown` outside a git checkout, e.g. from a source
 //! tarball).
 
+use std::path::Path;
 use std::process::Command;
 
 fn git(args: &[&str]) -> Option<String> {
@@ -14,16 +15,19 @@ fn git(args: &[&str]) -> Option<String> {
 fn main() {
     let commit = git(&["rev-parse", "--short=12", "HEAD"]).unwrap_or_else(|| "unknown".into());
     println!("cargo:rustc-env=SYNERGAI_GIT_COMMIT={commit}");
-    // Rebuild when HEAD moves or a branch advances (worktrees included).
-    for path in [
-        git(&["rev-parse", "--git-path", "HEAD"]),
-        git(&["rev-parse", "--git-common-dir"]).map(|d| format!("{d}/refs")),
-        git(&["rev-parse", "--git-common-dir"]).map(|d| format!("{d}/packed-refs")),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        println!("cargo:rerun-if-changed={path}");
-    }
     println!("cargo:rerun-if-changed=build.rs");
+    // Rebuild when HEAD moves: HEAD itself (a checkout), the branch it
+    // names (a commit), packed refs (a gc). Only paths that exist: cargo
+    // reruns a build script whose watched path is missing on every build,
+    // which would recompile the crate every time.
+    let mut watched = vec![git(&["rev-parse", "--git-path", "HEAD"])];
+    if let Some(branch) = git(&["symbolic-ref", "-q", "HEAD"]) {
+        watched.push(git(&["rev-parse", "--git-path", &branch]));
+    }
+    watched.push(git(&["rev-parse", "--git-path", "packed-refs"]));
+    for path in watched.into_iter().flatten() {
+        if Path::new(&path).exists() {
+            println!("cargo:rerun-if-changed={path}");
+        }
+    }
 }

@@ -85,7 +85,7 @@ impl Scheduler {
             if line.contains("became the leader") {
                 leader = true;
             }
-            if let Some(rest) = line.split("synergai-scheduler: bound ").nth(1) {
+            if let Some(rest) = line.split(": bound ").nth(1) {
                 early |= !leader;
                 pods.push(rest.split(' ').next().unwrap().to_string());
             }

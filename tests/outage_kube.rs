@@ -122,7 +122,7 @@ fn scheduler_emulator_and_dashboard_ride_out_an_api_server_outage() {
     );
     let mut bound: Vec<&str> = text
         .lines()
-        .filter_map(|l| l.split("synergai-scheduler: bound ").nth(1))
+        .filter_map(|l| l.split(": bound ").nth(1))
         .filter_map(|rest| rest.split(' ').next())
         .collect();
     let all = bound.len();
