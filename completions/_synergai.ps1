@@ -415,6 +415,7 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             [CompletionResult]::new('--leader-elect-retry-period', '--leader-elect-retry-period', [CompletionResultType]::ParameterName, 'Time between attempts to take or renew the lease')
             [CompletionResult]::new('--leader-elect-resource-name', '--leader-elect-resource-name', [CompletionResultType]::ParameterName, 'Name of the Lease')
             [CompletionResult]::new('--leader-elect-resource-namespace', '--leader-elect-resource-namespace', [CompletionResultType]::ParameterName, 'Namespace of the Lease (default: the scheduler''s namespace)')
+            [CompletionResult]::new('--bind-address', '--bind-address', [CompletionResultType]::ParameterName, 'Serve /healthz, /readyz and /metrics (HTTP) on this address; port 0 picks a free one (logged at start)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'How log lines are written (to stderr; the dashboard''s to its file)')
             [CompletionResult]::new('--kube', '--kube', [CompletionResultType]::ParameterName, 'Use a cluster, found as kubectl finds it: --kubeconfig, else $KUBECONFIG, else ~/.kube/config, else the in-cluster service account')

@@ -1599,7 +1599,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__scheduler__subcmd__run)
-            opts="-n -A -v -h --kube --kubeconfig --context --namespace --policy --all-namespaces --interval --profile --mode --kube-api-qps --kube-api-burst --leader-elect --leader-elect-lease-duration --leader-elect-renew-deadline --leader-elect-retry-period --leader-elect-resource-name --leader-elect-resource-namespace --color --verbose --log-format --help"
+            opts="-n -A -v -h --kube --kubeconfig --context --namespace --policy --all-namespaces --interval --profile --mode --kube-api-qps --kube-api-burst --leader-elect --leader-elect-lease-duration --leader-elect-renew-deadline --leader-elect-retry-period --leader-elect-resource-name --leader-elect-resource-namespace --bind-address --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1666,6 +1666,10 @@ _synergai() {
                     return 0
                     ;;
                 --leader-elect-resource-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bind-address)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -374,6 +374,7 @@ complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l leader-elect-retry-period -d 'Time between attempts to take or renew the lease' -r
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l leader-elect-resource-name -d 'Name of the Lease' -r
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l leader-elect-resource-namespace -d 'Namespace of the Lease (default: the scheduler\'s namespace)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l bind-address -d 'Serve /healthz, /readyz and /metrics (HTTP) on this address; port 0 picks a free one (logged at start)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"

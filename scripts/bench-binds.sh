@@ -61,7 +61,7 @@ while :; do
 done
 echo "scheduling..." >&2
 start=$(date +%s.%N)
-"$BIN" scheduler run --kube -n default --interval 20ms "$@" 2>"$DIR/scheduler.err" &
+"$BIN" scheduler run --bind-address 127.0.0.1:0 --kube -n default --interval 20ms "$@" 2>"$DIR/scheduler.err" &
 SCHED=$!
 while :; do
   read -r total bound < <(count)

@@ -90,7 +90,7 @@ create_s=$(since "$t_create")
 echo "created in ${create_s} s; scheduling, dashboard watching..." >&2
 
 t_run=$(now)
-"$BIN" scheduler run --kube -n default --leader-elect=false \
+"$BIN" scheduler run --bind-address 127.0.0.1:0 --kube -n default --leader-elect=false \
   --kube-api-qps 1000 --kube-api-burst 2000 2>"$DIR/scheduler.err" &
 SCHED=$!
 tmux new-session -d -s "$SESSION" -x 160 -y 48 \

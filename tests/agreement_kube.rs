@@ -54,6 +54,7 @@ fn emulated_violations_agree_with_the_replay() {
         &[
             "scheduler",
             "run",
+            "--bind-address=127.0.0.1:0",
             "--kube",
             "-n",
             "default",

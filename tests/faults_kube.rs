@@ -147,6 +147,7 @@ fn scheduler_rides_out_injected_faults_and_real_conflicts() {
         &[
             "scheduler",
             "run",
+            "--bind-address=127.0.0.1:0",
             "--kube",
             "-n",
             "default",

@@ -53,7 +53,14 @@ impl Scheduler {
     fn start(kube: &Kube, name: &str) -> Scheduler {
         let log = kube.dir.join(format!("{name}.log"));
         let child = Command::new(env!("CARGO_BIN_EXE_synergai"))
-            .args(["scheduler", "run", "--kube", "-n", "default"])
+            .args([
+                "scheduler",
+                "run",
+                "--bind-address=127.0.0.1:0",
+                "--kube",
+                "-n",
+                "default",
+            ])
             .args(["--interval", "50ms"])
             .args(["--leader-elect-lease-duration", "8s"])
             .args(["--leader-elect-renew-deadline", "5s"])

@@ -137,6 +137,7 @@ fn the_scheduler_runs_in_cluster_as_the_deploy_service_account() {
             .args([
                 "scheduler",
                 "run",
+                "--bind-address=127.0.0.1:0",
                 "--kube",
                 "--all-namespaces",
                 "--interval",

@@ -160,6 +160,7 @@ fn memory_stays_flat_through_30_emulated_minutes() {
         &[
             "scheduler",
             "run",
+            "--bind-address=127.0.0.1:0",
             "--kube",
             "-n",
             "default",

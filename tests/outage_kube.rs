@@ -40,7 +40,14 @@ fn scheduler_emulator_and_dashboard_ride_out_an_api_server_outage() {
     let log = kube.dir.join("scheduler.log");
     let mut scheduler = common::start_logged(
         &kube.kubeconfig,
-        &["scheduler", "run", "--kube", "-n", "default"],
+        &[
+            "scheduler",
+            "run",
+            "--bind-address=127.0.0.1:0",
+            "--kube",
+            "-n",
+            "default",
+        ],
         &log,
     );
     let emulate = common::emulate(&kube.kubeconfig, &scenario, "4m");

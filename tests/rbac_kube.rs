@@ -96,9 +96,10 @@ fn synergai(kubeconfig: &Path, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
-const SCHEDULER: [&str; 10] = [
+const SCHEDULER: [&str; 11] = [
     "scheduler",
     "run",
+    "--bind-address=127.0.0.1:0",
     "--kube",
     "-n",
     "default",

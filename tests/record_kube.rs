@@ -58,7 +58,14 @@ fn a_live_session_is_recorded_and_played_back() {
     tui.wait_for("policy live");
     let _scheduler = start(
         &kube.kubeconfig,
-        &["scheduler", "run", "--kube", "-n", "default"],
+        &[
+            "scheduler",
+            "run",
+            "--bind-address=127.0.0.1:0",
+            "--kube",
+            "-n",
+            "default",
+        ],
         false,
     );
     let emulate = Command::new(env!("CARGO_BIN_EXE_synergai"))

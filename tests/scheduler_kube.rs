@@ -182,6 +182,7 @@ async fn scheduler_binds_with_annotations_events_pins_and_selectors() {
         &[
             "scheduler",
             "run",
+            "--bind-address=127.0.0.1:0",
             "--kube",
             "-n",
             "default",
@@ -329,6 +330,7 @@ async fn manual_mode_binds_nothing_until_triggered() {
         &[
             "scheduler",
             "run",
+            "--bind-address=127.0.0.1:0",
             "--kube",
             "-n",
             "default",

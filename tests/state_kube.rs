@@ -197,6 +197,7 @@ fn overrides_and_triggers_are_never_lost() {
         &[
             "scheduler",
             "run",
+            "--bind-address=127.0.0.1:0",
             "--kube",
             "-n",
             "default",
@@ -239,6 +240,7 @@ fn overrides_and_triggers_are_never_lost() {
         &[
             "scheduler",
             "run",
+            "--bind-address=127.0.0.1:0",
             "--kube",
             "-n",
             "default",

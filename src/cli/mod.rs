@@ -181,6 +181,10 @@ pub enum SchedulerCommand {
         kube_api_burst: u32,
         #[command(flatten)]
         leader: LeaderArgs,
+        /// Serve /healthz, /readyz and /metrics (HTTP) on this address;
+        /// port 0 picks a free one (logged at start).
+        #[arg(long, value_name = "ADDR:PORT", default_value = "0.0.0.0:10251")]
+        bind_address: std::net::SocketAddr,
     },
     /// Ask a manual-mode scheduler for one placement pass.
     Trigger {
@@ -522,13 +526,15 @@ pub fn run(cli: Cli) -> Result<()> {
             kube_api_qps,
             kube_api_burst,
             leader,
+            bind_address,
         }) => {
             if !kube.kube {
                 return Err(crate::Error::Usage(
                     "scheduler run needs --kube (it schedules pods of a live cluster)".into(),
                 ));
             }
-            let profile = std::sync::Arc::new(profile::load(profile.as_deref())?);
+            let (profile, text) = profile::load_with_text(profile.as_deref())?;
+            let profile = std::sync::Arc::new(profile);
             let options = crate::k8s::scheduler::Options {
                 target: kube.target(),
                 policy,
@@ -538,6 +544,8 @@ pub fn run(cli: Cli) -> Result<()> {
                 api_qps: kube_api_qps,
                 api_burst: kube_api_burst,
                 leader_elect: leader.config()?,
+                serve: Some(bind_address),
+                profile_digest: crate::k8s::scheduler::metrics::digest(&text),
             };
             runtime()?.block_on(crate::k8s::scheduler::run(options, profile))
         }

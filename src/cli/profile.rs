@@ -12,12 +12,22 @@ use std::path::PathBuf;
 
 /// A profile by file path or `builtin:NAME` (default: the embedded edge-cloud).
 pub fn load(reference: Option<&str>) -> Result<Profile> {
-    let origin = match reference {
+    fixture::load_profile(&origin(reference))
+}
+
+/// The profile and the text it was read from.
+pub fn load_with_text(reference: Option<&str>) -> Result<(Profile, String)> {
+    let origin = origin(reference);
+    let text = origin.read()?;
+    Ok((fixture::profile_from_text(&origin.display(), &text)?, text))
+}
+
+fn origin(reference: Option<&str>) -> Origin {
+    match reference {
         None => Origin::Embedded("profiles/edge-cloud.yaml".into()),
         Some(r) if r.starts_with("builtin:") => Origin::Embedded(String::new()).resolve(r),
         Some(path) => Origin::File(PathBuf::from(path)),
-    };
-    fixture::load_profile(&origin)
+    }
 }
 
 #[derive(Serialize)]

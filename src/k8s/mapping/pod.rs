@@ -98,6 +98,21 @@ pub fn timestamp_ms(t: Timestamp) -> f64 {
     t.as_nanosecond() as f64 / 1e6
 }
 
+/// When the pod was bound: the `PodScheduled=True` condition's
+/// `lastTransitionTime` (the API server sets it on the binding; whole
+/// seconds).
+pub fn scheduled_at(pod: &Pod) -> Option<Timestamp> {
+    pod.status
+        .as_ref()?
+        .conditions
+        .as_ref()?
+        .iter()
+        .find(|c| c.type_ == "PodScheduled" && c.status == "True")?
+        .last_transition_time
+        .as_ref()
+        .map(|t| t.0)
+}
+
 /// Whether the pod names synergai in `spec.schedulerName`.
 pub fn is_synergai_pod(pod: &Pod) -> bool {
     pod.spec.as_ref().and_then(|s| s.scheduler_name.as_deref()) == Some(SCHEDULER_NAME)

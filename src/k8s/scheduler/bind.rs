@@ -145,7 +145,7 @@ pub(super) async fn bind(
     node: &str,
     a: &crate::policy::Assignment,
     placed_by: &str,
-) -> std::result::Result<(), BindFailure> {
+) -> std::result::Result<bool, BindFailure> {
     let name = pod.name_any();
     let namespace = pod.namespace().unwrap_or_else(|| "default".into());
     let predicted = a.predicted_completion_ms - now_ms();
@@ -184,7 +184,7 @@ pub(super) async fn bind(
                 "skipping {namespace}/{name}: {} (already bound or deleted)",
                 s.message
             );
-            return Ok(());
+            return Ok(false);
         }
         Err(e) => {
             return Err(BindFailure::of(
@@ -219,21 +219,21 @@ pub(super) async fn bind(
     if let Err(e) = recorder.publish(&event, &pod.object_ref(&())).await {
         tracing::warn!("event for {namespace}/{name}: {e}");
     }
-    Ok(())
+    Ok(true)
 }
 
 /// `FailedScheduling` event and `PodScheduled=False, Unschedulable`, once
-/// per distinct message.
+/// per distinct message; whether this call reported.
 pub(super) async fn report_unschedulable(
     client: &::kube::Client,
     recorder: &Recorder,
     pod: &Pod,
     message: &str,
     reported: &mut HashMap<String, String>,
-) {
+) -> bool {
     let uid = pod.uid().unwrap_or_default();
     if reported.get(&uid).is_some_and(|m| m == message) {
-        return;
+        return false;
     }
     reported.insert(uid, message.to_string());
     let name = pod.name_any();
@@ -267,6 +267,7 @@ pub(super) async fn report_unschedulable(
     {
         tracing::warn!("condition for {namespace}/{name}: {e}");
     }
+    true
 }
 
 #[cfg(test)]

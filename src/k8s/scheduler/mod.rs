@@ -21,6 +21,8 @@
 pub mod access;
 mod bind;
 pub mod lease;
+pub mod metrics;
+pub mod serve;
 
 use super::client::{Connection, Target, connect};
 use super::control::{mark_handled, trigger_values};
@@ -39,8 +41,12 @@ use bind::{BINDS_AT_ONCE, BindFailure, backoff, bind, report_unschedulable};
 use futures_util::StreamExt;
 use k8s_openapi::api::core::v1::{Node, Pod};
 use lease::LeaseConfig;
+use metrics::{AttemptResult, Metrics, QosOutcome};
+use serve::Health;
 use std::collections::{HashMap, HashSet};
+use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
@@ -62,7 +68,14 @@ pub struct Options {
     /// Take part in leader election on this Lease (an empty namespace: the
     /// scheduler's); `None`: bind without one (a single scheduler).
     pub leader_elect: Option<LeaseConfig>,
+    /// Serve `/healthz`, `/readyz` and `/metrics` here.
+    pub serve: Option<SocketAddr>,
+    /// The profile's version: the digest of its text.
+    pub profile_digest: String,
 }
+
+/// How often counted pods that left the store are forgotten.
+const PRUNE_EVERY: Duration = Duration::from_secs(10);
 
 /// How long a stopping scheduler lets its in-flight binds finish.
 const DRAIN: Duration = Duration::from_secs(10);
@@ -70,7 +83,10 @@ const DRAIN: Duration = Duration::from_secs(10);
 /// A finished bind, reported back to the scheduler's loop.
 struct BindOutcome {
     uid: String,
-    result: std::result::Result<(), BindFailure>,
+    /// `Ok(true)`: bound; `Ok(false)`: bound or deleted by someone else.
+    result: std::result::Result<bool, BindFailure>,
+    /// When a pass first saw the pod pending.
+    seen: Instant,
 }
 
 /// The scheduler's state between events. Each event of the loop in [`run`]
@@ -106,10 +122,29 @@ struct Scheduler {
     waiting_logged: bool,
     /// Whether this scheduler holds the lease (always, without election).
     leading: bool,
+    metrics: Arc<Metrics>,
+    health: Arc<Health>,
+    /// When a pass first saw each pending pod (for the end-to-end latency).
+    first_seen: HashMap<String, Instant>,
+    /// Finished pods already counted (or finished before this scheduler
+    /// started), by uid; pruned to the pods still in the store.
+    finished: HashSet<String>,
+    pruned_at: Instant,
 }
 
 /// Runs until SIGTERM/SIGINT.
 pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
+    let metrics = Arc::new(Metrics::new(mapping::SCHEDULER_NAME));
+    metrics.profile(&profile.name, &options.profile_digest);
+    let health = Arc::new(Health::default());
+    health
+        .electing
+        .store(options.leader_elect.is_some(), Ordering::Relaxed);
+    // Probes answer from the start: live at once, ready after the sync.
+    if let Some(address) = options.serve {
+        let bound = serve::start(address, health.clone(), metrics.clone()).await?;
+        tracing::info!("serving /healthz, /readyz and /metrics on http://{bound}");
+    }
     let conn = connect(&options.target).await?;
     let Connection {
         client,
@@ -149,12 +184,14 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
     )
     .default_backoff()
     .touched_objects();
+    // Pods that finished come to the loop to be counted; the store alone
+    // could miss a pod deleted between two passes.
+    let (finished_tx, mut finished_pods) = mpsc::unbounded_channel::<Pod>();
     let pod_stream = reflector(
         pod_writer,
         watcher(pods_api, watcher::Config::default()).modify(crate::k8s::lean),
     )
-    .default_backoff()
-    .touched_objects();
+    .default_backoff();
     let tx = watch_tx.clone();
     tokio::spawn(node_stream.for_each(move |r| {
         if let Err(e) = r {
@@ -163,8 +200,16 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
         futures_util::future::ready(())
     }));
     tokio::spawn(pod_stream.for_each(move |r| {
-        if let Err(e) = r {
-            let _ = watch_tx.send(("pod", e.to_string()));
+        match r {
+            Ok(watcher::Event::Apply(pod) | watcher::Event::InitApply(pod))
+                if mapping::pod_is_terminal(&pod) && mapping::is_synergai_pod(&pod) =>
+            {
+                let _ = finished_tx.send(pod);
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let _ = watch_tx.send(("pod", e.to_string()));
+            }
         }
         futures_util::future::ready(())
     }));
@@ -175,6 +220,7 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
     pods.wait_until_ready()
         .await
         .map_err(|e| Error::Cluster(format!("pod watch ended: {e}")))?;
+    health.synced.store(true, Ordering::Relaxed);
     tracing::info!(
         "watching {label} ({} namespaces), policy {}, {} mode",
         if options.all_namespaces {
@@ -220,6 +266,15 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
         controller: "synergai".into(),
         instance: std::env::var("HOSTNAME").ok(),
     };
+    // Pods that finished before this scheduler started are not its to count.
+    let finished: HashSet<String> = pods
+        .state()
+        .iter()
+        .filter(|p| mapping::pod_is_terminal(p) && mapping::is_synergai_pod(p))
+        .filter_map(|p| p.uid())
+        .collect();
+    metrics.leading(*leading.borrow());
+    health.leading.store(*leading.borrow(), Ordering::Relaxed);
     let mut scheduler = Scheduler {
         plan: Arc::new(OfflinePlan::new(&profile, profile.knee_threshold)),
         policy: options.policy.build(0),
@@ -236,6 +291,11 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
         handled,
         waiting_logged: false,
         leading: *leading.borrow(),
+        metrics,
+        health,
+        first_seen: HashMap::new(),
+        finished,
+        pruned_at: Instant::now(),
         options,
         profile,
         client,
@@ -247,6 +307,7 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
         tokio::select! {
             _ = ticker.tick() => scheduler.on_tick().await,
             Some(outcome) = finished_binds.recv() => scheduler.on_bind_result(outcome),
+            Some(pod) = finished_pods.recv() => scheduler.on_pod_finished(&pod),
             Ok(()) = leading.changed() => {
                 let now = *leading.borrow_and_update();
                 scheduler.on_lease_change(now);
@@ -275,6 +336,8 @@ impl Scheduler {
     /// Leadership changed: a scheduler that lost it abandons its queued
     /// binds, whose pods are pending again for whoever leads next.
     fn on_lease_change(&mut self, leading: bool) {
+        self.metrics.leading(leading);
+        self.health.leading.store(leading, Ordering::Relaxed);
         let was_leading = std::mem::replace(&mut self.leading, leading);
         if !was_leading || leading {
             return;
@@ -297,15 +360,22 @@ impl Scheduler {
     /// shows it bound; on failure the pod backs off (and a 429 pauses
     /// every bind for as long as the server asked).
     fn on_bind_result(&mut self, outcome: BindOutcome) {
-        let BindOutcome { uid, result } = outcome;
+        let BindOutcome { uid, result, seen } = outcome;
         match result {
-            Ok(()) => {
+            Ok(bound) => {
                 if let Some(f) = self.in_flight.get_mut(&uid) {
                     f.bound_at = Some(Instant::now());
                 }
                 self.backoffs.remove(&uid);
+                if bound {
+                    self.metrics.attempt(AttemptResult::Scheduled);
+                    self.metrics.scheduled_after(seen.elapsed().as_secs_f64());
+                }
             }
             Err(failure) => {
+                self.metrics.attempt(AttemptResult::Error);
+                // Pending again: its wait goes on from when it began.
+                self.first_seen.insert(uid.clone(), seen);
                 self.in_flight.remove(&uid);
                 let failures = self.backoffs.get(&uid).map_or(0, |(n, _)| *n) + 1;
                 let mut wait = backoff(failures);
@@ -327,9 +397,14 @@ impl Scheduler {
     /// mode only when an operator triggered one).
     async fn on_tick(&mut self) {
         while self.binding.try_join_next().is_some() {}
+        self.metrics.binds_in_flight(self.binding.len());
+        if self.pruned_at.elapsed() >= PRUNE_EVERY {
+            self.prune();
+        }
         if !self.leading {
             return;
         }
+        let started = Instant::now();
         let pod_state = self.pods.state();
         // Forget binds the store has caught up with, or long done.
         let bound: HashSet<String> = pod_state
@@ -365,25 +440,30 @@ impl Scheduler {
             self.reported.retain(|uid, _| pending.contains(uid));
         }
         for (pod, message) in std::mem::take(&mut world.invalid) {
-            report_unschedulable(
-                &self.client,
-                &self.recorder,
-                &pod,
-                &message,
-                &mut self.reported,
-            )
-            .await;
+            self.report(&pod, &message).await;
+        }
+        let seen_now = Instant::now();
+        for p in &world.pending {
+            if let Some(uid) = p.pod.uid() {
+                self.first_seen.entry(uid).or_insert(seen_now);
+            }
         }
         if self.options.manual && !self.triggered(world.pending.len()).await {
+            self.metrics.pending(world.pending.len(), 0);
             return;
         }
         if world.pending.is_empty() {
+            self.metrics.pending(0, 0);
+            self.first_seen.clear();
             return;
         }
         let jobs: Vec<JobSpec> = world.pending.iter().map(|p| p.job.clone()).collect();
         let mut queue = queue_order(self.policy.order(), &jobs, &world.nodes, &self.plan);
         let pending: HashSet<String> = world.pending.iter().filter_map(|p| p.pod.uid()).collect();
         self.backoffs.retain(|uid, _| pending.contains(uid));
+        // Pods leave `first_seen` when their bind starts; these went
+        // another way (deleted, bound by someone else).
+        self.first_seen.retain(|uid, _| pending.contains(uid));
         let at = Instant::now();
         queue.retain(|&j| {
             let uid = world.pending[j as usize].pod.uid().unwrap_or_default();
@@ -395,6 +475,10 @@ impl Scheduler {
         let mut failures = Vec::new();
         let node_count = world.nodes.len();
         let policy_name = self.options.policy.name();
+        let metrics = &self.metrics;
+        let mut decided_at = Instant::now();
+        let active = queue.len();
+        let backing_off = world.pending.len() - active;
         run_pass(
             self.policy.as_mut(),
             &mut world.cluster,
@@ -405,6 +489,9 @@ impl Scheduler {
             now,
             Explain::None,
             |cluster, decision, _, _| {
+                let now = Instant::now();
+                metrics.decision(now.duration_since(decided_at).as_secs_f64());
+                decided_at = now;
                 let pending = &world.pending[decision.job as usize];
                 match decision.action {
                     Action::Assign(a) => {
@@ -428,15 +515,11 @@ impl Scheduler {
                 }
             },
         );
+        self.metrics
+            .pass(started.elapsed().as_secs_f64(), now_ms() / 1000.0);
+        self.metrics.pending(active, backing_off);
         for (pod, message) in failures {
-            report_unschedulable(
-                &self.client,
-                &self.recorder,
-                &pod,
-                &message,
-                &mut self.reported,
-            )
-            .await;
+            self.report(&pod, &message).await;
         }
         // Binds run concurrently; the next pass does not wait for them.
         for (pod, node, assignment, placed_by, queries) in binds {
@@ -456,11 +539,15 @@ impl Scheduler {
             let limiter = self.limiter.clone();
             let bind_slots = self.bind_slots.clone();
             let outcomes = self.outcomes.clone();
+            let metrics = self.metrics.clone();
+            let seen = self.first_seen.remove(&uid).unwrap_or_else(Instant::now);
             self.binding.spawn(async move {
                 let _slot = bind_slots.acquire().await;
                 limiter.acquire().await;
+                let sent = Instant::now();
                 let result = bind(&client, &reporter, &pod, &node, &assignment, placed_by).await;
-                let _ = outcomes.send(BindOutcome { uid, result });
+                metrics.bind(sent.elapsed().as_secs_f64());
+                let _ = outcomes.send(BindOutcome { uid, result, seen });
             });
         }
     }
@@ -483,6 +570,68 @@ impl Scheduler {
         self.handled = Some(value);
         self.waiting_logged = false;
         true
+    }
+
+    /// Reports a pod unschedulable (once per distinct message) and counts
+    /// the attempt.
+    async fn report(&mut self, pod: &Pod, message: &str) {
+        if report_unschedulable(
+            &self.client,
+            &self.recorder,
+            pod,
+            message,
+            &mut self.reported,
+        )
+        .await
+        {
+            self.metrics.attempt(AttemptResult::Unschedulable);
+        }
+    }
+
+    /// A pod of ours finished: the leader counts its QoS outcome and how
+    /// its measured run time compares with the prediction, once.
+    fn on_pod_finished(&mut self, pod: &Pod) {
+        let Some(uid) = pod.uid() else { return };
+        if !self.finished.insert(uid) || !self.leading {
+            return;
+        }
+        let Ok(job) = mapping::map_pod(pod, &self.profile).map(|m| m.value) else {
+            return;
+        };
+        let arch = job
+            .node_name
+            .as_deref()
+            .and_then(|n| self.nodes.get(&reflector::ObjectRef::new(n)))
+            .and_then(|node| mapping::map_node(&node, &self.profile, &self.arch_mapping).ok())
+            .map_or_else(
+                || "unknown".to_string(),
+                |m| self.profile.arch(m.value.arch).name.clone(),
+            );
+        if let Some(violated) = job.qos_violated() {
+            let outcome = if violated {
+                QosOutcome::Violated
+            } else {
+                QosOutcome::Met
+            };
+            self.metrics.qos(&arch, outcome);
+        }
+        let measured = mapping::scheduled_at(pod)
+            .zip(job.finished)
+            .map(|(from, to)| mapping::timestamp_ms(to) - mapping::timestamp_ms(from));
+        if let Some((measured, predicted)) = measured.zip(job.predicted_ms)
+            && predicted > 0.0
+        {
+            self.metrics.run_time_ratio(&arch, measured / predicted);
+        }
+    }
+
+    /// Forgets counted pods that left the store, and start times of pods
+    /// no longer pending.
+    fn prune(&mut self) {
+        self.pruned_at = Instant::now();
+        let present: HashSet<String> = self.pods.state().iter().filter_map(|p| p.uid()).collect();
+        self.finished.retain(|uid| present.contains(uid));
+        self.first_seen.retain(|uid, _| present.contains(uid));
     }
 
     /// Graceful stop: lets the binds in flight land, or abandons them after
