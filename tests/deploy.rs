@@ -1,11 +1,19 @@
 //! The manifests in `deploy/` parse as the Kubernetes objects they claim to
-//! be, and the profile ConfigMap is the shipped profile (regenerate with
-//! `scripts/gen-deploy-profile.sh`).
+//! be and make a working install (tests/common/deploy.rs), the
+//! kustomization lists all of them but the example job, the ClusterRole
+//! grants what the scheduler checks for, and the profile ConfigMap is the
+//! shipped profile (regenerate with `scripts/gen-deploy-profile.sh`).
+//! tests/deploy_kube.rs applies the kustomization to a real API server.
 
+mod common;
+
+use common::deploy;
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::batch::v1::Job;
-use k8s_openapi::api::core::v1::ConfigMap;
+use k8s_openapi::api::core::v1::{ConfigMap, Service};
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::api::rbac::v1::ClusterRole;
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 fn read(name: &str) -> String {
@@ -35,7 +43,9 @@ fn profile_configmap_is_the_shipped_profile() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("profile.yaml");
     std::fs::write(&path, &data["profile.yaml"]).unwrap();
-    synergai::fixture::load_profile(&synergai::fixture::Origin::File(path)).unwrap();
+    let loaded = synergai::fixture::load_profile(&synergai::fixture::Origin::File(path));
+    let _ = std::fs::remove_dir_all(&dir);
+    loaded.unwrap();
 }
 
 /// (group, resource[/subresource], verb, name) of every permission.
@@ -92,6 +102,11 @@ fn manifests_parse() {
         .clone()
         .unwrap();
     assert!(args.contains(&"--profile".to_string()));
+    let budget: PodDisruptionBudget =
+        serde_saphyr::from_str(&read("disruption-budget.yaml")).unwrap();
+    assert!(budget.spec.unwrap().min_available.is_some());
+    let service: Service = serde_saphyr::from_str(&read("metrics-service.yaml")).unwrap();
+    assert!(!service.spec.unwrap().ports.unwrap().is_empty());
     let job: Job = serde_saphyr::from_str(&read("example-job.yaml")).unwrap();
     let annotations = job
         .spec
@@ -108,4 +123,54 @@ fn manifests_parse() {
     ] {
         assert!(annotations.contains_key(key), "{key}");
     }
+}
+
+/// The manifests an operator applies are complete and consistent: the
+/// Deployment's invariants (replicas, probes, security context, leader
+/// election, image), and the names each object uses for the others.
+#[test]
+fn the_manifests_are_a_working_install() {
+    deploy::check_install(&deploy::sources());
+}
+
+#[test]
+fn the_kustomization_lists_every_manifest_but_the_example_job() {
+    let listed = deploy::resources();
+    let unique: BTreeSet<String> = listed.iter().cloned().collect();
+    assert_eq!(
+        unique.len(),
+        listed.len(),
+        "a file listed twice: {listed:?}"
+    );
+    let on_disk: BTreeSet<String> = std::fs::read_dir(deploy::dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|f| f.ends_with(".yaml") || f.ends_with(".yml"))
+        .filter(|f| f != "kustomization.yaml" && f != "example-job.yaml")
+        .collect();
+    assert_eq!(
+        unique, on_disk,
+        "deploy/kustomization.yaml's resources: must list every manifest in deploy/ but example-job.yaml"
+    );
+
+    // Only fields that kustomize v2.0.3 (kubectl 1.20) and v5 both accept;
+    // no `namespace:` (see the comment in the file).
+    let k = deploy::kustomization();
+    let fields: BTreeSet<&str> = k.as_object().unwrap().keys().map(String::as_str).collect();
+    let allowed = BTreeSet::from(["apiVersion", "kind", "resources", "images"]);
+    assert!(
+        fields.is_subset(&allowed),
+        "fields {fields:?}: only {allowed:?}"
+    );
+    assert_eq!(k["kind"], "Kustomization");
+    // The image an operator retargets with `kustomize edit set image`.
+    let images = k["images"].as_array().expect("images:");
+    assert_eq!(images.len(), 1);
+    assert_eq!(images[0]["name"], "synergai");
+    let image = format!(
+        "{}:{}",
+        images[0]["newName"].as_str().unwrap(),
+        images[0]["newTag"].as_str().unwrap()
+    );
+    assert_eq!(image, deploy::IMAGE);
 }

@@ -2,6 +2,8 @@
 //! (`scripts/kube-up.sh`, stopped on drop), users, clients.
 #![allow(dead_code)]
 
+pub mod deploy;
+
 use kube::Client;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -69,6 +71,22 @@ impl Drop for Kube {
             .stdin(Stdio::null())
             .output();
     }
+}
+
+/// kubectl v1.20.2, the test API server's version (`scripts/kubectl.sh`:
+/// built from the same source on first use and cached; never a kubectl
+/// on PATH).
+pub fn kubectl() -> PathBuf {
+    let out = Command::new(root().join("scripts/kubectl.sh"))
+        .stdin(Stdio::null())
+        .output()
+        .expect("run scripts/kubectl.sh");
+    assert!(
+        out.status.success(),
+        "kubectl.sh failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
 }
 
 pub async fn client(kubeconfig: &Path) -> Client {
