@@ -1599,7 +1599,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__scheduler__subcmd__run)
-            opts="-n -A -v -h --kube --kubeconfig --context --namespace --policy --all-namespaces --interval --profile --mode --kube-api-qps --kube-api-burst --leader-elect --leader-elect-lease-duration --leader-elect-renew-deadline --leader-elect-retry-period --leader-elect-resource-name --leader-elect-resource-namespace --bind-address --color --verbose --log-format --help"
+            opts="-n -A -v -h --kube --kubeconfig --context --namespace --config --policy --theta --all-namespaces --interval --profile --profile-reload-interval --mode --kube-api-qps --kube-api-burst --leader-elect --leader-elect-lease-duration --leader-elect-renew-deadline --leader-elect-retry-period --leader-elect-resource-name --leader-elect-resource-namespace --bind-address --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1621,8 +1621,16 @@ _synergai() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --policy)
                     COMPREPLY=($(compgen -W "synergai slo-energy edf-rightsize slo-aware k8s-default round-robin random" -- "${cur}"))
+                    return 0
+                    ;;
+                --theta)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --interval)
@@ -1630,6 +1638,10 @@ _synergai() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile-reload-interval)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -354,27 +354,30 @@ complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and not __f
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l kubeconfig -d 'Kubeconfig file (instead of $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l context -d 'Kubeconfig context (default: the current one)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s, in a pod its own)' -r
-complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l policy -d 'Policy that decides' -r -f -a "synergai\t''
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l config -d 'A SchedulerConfiguration file (synergai.io/v1alpha1) with any of the settings below; flags given here win over it' -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l policy -d 'Policy that decides [default: synergai]' -r -f -a "synergai\t''
 slo-energy\t''
 edf-rightsize\t''
 slo-aware\t''
 k8s-default\t''
 round-robin\t''
 random\t''"
-complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l interval -d 'Time between placement passes' -r
-complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l profile -d 'Profile file or builtin:NAME (default: builtin:edge-cloud)' -r
-complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l mode -d 'auto: bind as pods arrive; manual: plan, bind only when triggered' -r -f -a "auto\t'Place jobs as they arrive (what `scheduler run --mode auto` does)'
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l theta -d 'Knee threshold θ of the offline plan, in (0, 1] [default: the profile\'s kneeThreshold]' -r
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l interval -d 'Time between placement passes [default: 100ms]' -r
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l profile -d 'Profile: a file, builtin:NAME or configmap:[NAMESPACE/]NAME (key profile.yaml; the namespace defaults to the scheduler\'s); a file or ConfigMap is reloaded when it changes [default: builtin:edge-cloud]' -r
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l profile-reload-interval -d 'How often the profile is checked for changes [default: 5s]' -r
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l mode -d 'auto: bind as pods arrive; manual: plan, bind only when triggered [default: auto]' -r -f -a "auto\t'Place jobs as they arrive (what `scheduler run --mode auto` does)'
 manual\t'Hold every job until a pass is triggered (so `plan` shows the whole backlog)'"
-complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l kube-api-qps -d 'Binds per second to the API server (0: no client-side limit)' -r
-complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l kube-api-burst -d 'Binds that may go at once above --kube-api-qps' -r
-complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l leader-elect -d 'Elect a leader on a Lease before binding (run several replicas for high availability); `--leader-elect=false` for a lone scheduler' -r -f -a "true\t''
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l kube-api-qps -d 'Binds per second to the API server; 0: no client-side limit [default: 100]' -r
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l kube-api-burst -d 'Binds that may go at once above --kube-api-qps [default: 200]' -r
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l leader-elect -d 'Elect a leader on a Lease before binding (run several replicas for high availability); `--leader-elect=false` for a lone scheduler [default: true]' -r -f -a "true\t''
 false\t''"
-complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l leader-elect-lease-duration -d 'How long a standby waits after the holder\'s last renewal' -r
-complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l leader-elect-renew-deadline -d 'How long the holder tries to renew before it stops binding' -r
-complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l leader-elect-retry-period -d 'Time between attempts to take or renew the lease' -r
-complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l leader-elect-resource-name -d 'Name of the Lease' -r
-complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l leader-elect-resource-namespace -d 'Namespace of the Lease (default: the scheduler\'s namespace)' -r
-complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l bind-address -d 'Serve /healthz, /readyz and /metrics (HTTP) on this address; port 0 picks a free one (logged at start)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l leader-elect-lease-duration -d 'How long a standby waits after the holder\'s last renewal [default: 15s]' -r
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l leader-elect-renew-deadline -d 'How long the holder tries to renew before it stops binding [default: 10s]' -r
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l leader-elect-retry-period -d 'Time between attempts to take or renew the lease [default: 2s]' -r
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l leader-elect-resource-name -d 'Name of the Lease [default: synergai-scheduler]' -r
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l leader-elect-resource-namespace -d 'Namespace of the Lease [default: the scheduler\'s namespace]' -r
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l bind-address -d 'Serve /healthz, /readyz and /metrics (HTTP) on this address; port 0 picks a free one (logged at start) [default: 0.0.0.0:10251]' -r
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"

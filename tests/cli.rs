@@ -387,3 +387,48 @@ fn profile_show_and_plan() {
     let o = synergai(&["profile", "show", "--model", "gpt-9"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn a_bad_scheduler_configuration_is_a_usage_error_naming_line_column_and_field() {
+    // Checked before any connection: no cluster is needed to be told.
+    let dir = scratch("scheduler-config");
+    let file = dir.join("config.yaml");
+    let cases = [
+        (
+            "spec:\n  policy: fastest\n",
+            ":4:11: field `spec.policy`: unknown policy `fastest`",
+        ),
+        (
+            "spec:\n  leaderElection: {leaseDuration: forever}\n",
+            ":4:35: field `spec.leaderElection.leaseDuration`:",
+        ),
+        (
+            "spec:\n  profileConfigMap: {name: p, keys: x}\n",
+            ":4:31: field `spec.profileConfigMap`: unknown field `keys`",
+        ),
+        ("spec:\n  profile: nowhere.yaml\n", "nowhere.yaml"),
+    ];
+    for (spec, expected) in cases {
+        std::fs::write(
+            &file,
+            format!("apiVersion: synergai.io/v1alpha1\nkind: SchedulerConfiguration\n{spec}"),
+        )
+        .unwrap();
+        let o = synergai(&[
+            "scheduler",
+            "run",
+            "--kube",
+            "--config",
+            file.to_str().unwrap(),
+        ]);
+        let err = stderr(&o);
+        assert!(
+            o.status.code() == Some(2)
+                || (expected == "nowhere.yaml" && o.status.code() == Some(1)),
+            "{spec:?}: exit {:?}: {err}",
+            o.status.code()
+        );
+        assert!(err.contains(expected), "{spec:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}

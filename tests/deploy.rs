@@ -76,6 +76,7 @@ fn the_cluster_role_grants_exactly_what_the_scheduler_checks_for() {
         "synergai-system",
         true,
         Some(("synergai-system", "synergai-scheduler")),
+        Some(("synergai-system", "synergai-profile")),
     )
     .into_iter()
     .map(|n| {

@@ -2,7 +2,7 @@
 //! - the scheduler, as a user bound only to the `deploy/` ClusterRole, uses
 //!   every verb the role grants (binds, events and a repeated event's
 //!   series, the Unschedulable condition, the manual-mode trigger, the
-//!   leader-election Lease) and is refused nothing;
+//!   leader-election Lease, the profile ConfigMap) and is refused nothing;
 //! - with any one of those verbs removed it refuses to start, exit 3,
 //!   naming the missing permission;
 //! - a user who may only get/list/watch runs `tui --read-only --kube` (and
@@ -96,7 +96,7 @@ fn synergai(kubeconfig: &Path, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
-const SCHEDULER: [&str; 11] = [
+const SCHEDULER: [&str; 12] = [
     "scheduler",
     "run",
     "--bind-address=127.0.0.1:0",
@@ -108,6 +108,7 @@ const SCHEDULER: [&str; 11] = [
     "--interval",
     "50ms",
     "--leader-elect-retry-period=500ms",
+    "--profile=configmap:synergai-profile",
 ];
 
 #[test]
@@ -166,7 +167,21 @@ fn the_scheduler_role_is_the_minimum_and_read_only_never_writes() {
         .block_on(pods.create(&PostParams::default(), &bad))
         .unwrap();
 
-    // The scheduler as the deploy role's user: manual mode, leader election.
+    // The profile in the ConfigMap the deploy role lets it read.
+    let profile_map: k8s_openapi::api::core::v1::ConfigMap = serde_json::from_value(json!({
+        "metadata": {"name": "synergai-profile"},
+        "data": {"profile.yaml": std::fs::read_to_string(
+            common::root().join("fixtures/profiles/edge-cloud.yaml")).unwrap()}
+    }))
+    .unwrap();
+    runtime
+        .block_on(
+            Api::namespaced(admin.clone(), "default").create(&PostParams::default(), &profile_map),
+        )
+        .unwrap();
+
+    // The scheduler as the deploy role's user: manual mode, leader election,
+    // the profile from its ConfigMap.
     let log = kube.dir.join("scheduler.log");
     let mut scheduler = common::start_logged(&scheduler_config, &SCHEDULER, &log);
     let text = || std::fs::read_to_string(&log).unwrap_or_default();

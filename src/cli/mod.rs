@@ -8,6 +8,7 @@ pub mod output;
 mod place;
 pub mod profile;
 mod replay;
+mod scheduler;
 
 use crate::error::Result;
 use crate::policy::PolicyKind;
@@ -155,90 +156,12 @@ impl KubeArgs {
 #[derive(Debug, Subcommand)]
 pub enum SchedulerCommand {
     /// Watch pending pods with `schedulerName: synergai`, decide, bind.
-    Run {
-        #[command(flatten)]
-        kube: KubeArgs,
-        /// Policy that decides.
-        #[arg(long, value_parser = policy_parser(), default_value_t = PolicyKind::Synergai)]
-        policy: PolicyKind,
-        /// Watch pods of every namespace instead of one.
-        #[arg(long, short = 'A')]
-        all_namespaces: bool,
-        /// Time between placement passes.
-        #[arg(long, default_value = "100ms", value_parser = parse_duration_ms)]
-        interval: f64,
-        /// Profile file or builtin:NAME (default: builtin:edge-cloud).
-        #[arg(long)]
-        profile: Option<String>,
-        /// auto: bind as pods arrive; manual: plan, bind only when triggered.
-        #[arg(long, value_enum, default_value_t = Mode::Auto)]
-        mode: Mode,
-        /// Binds per second to the API server (0: no client-side limit).
-        #[arg(long, default_value_t = 100.0)]
-        kube_api_qps: f64,
-        /// Binds that may go at once above --kube-api-qps.
-        #[arg(long, default_value_t = 200)]
-        kube_api_burst: u32,
-        #[command(flatten)]
-        leader: LeaderArgs,
-        /// Serve /healthz, /readyz and /metrics (HTTP) on this address;
-        /// port 0 picks a free one (logged at start).
-        #[arg(long, value_name = "ADDR:PORT", default_value = "0.0.0.0:10251")]
-        bind_address: std::net::SocketAddr,
-    },
+    Run(Box<scheduler::RunArgs>),
     /// Ask a manual-mode scheduler for one placement pass.
     Trigger {
         #[command(flatten)]
         kube: KubeArgs,
     },
-}
-
-/// Leader election, with kube-scheduler's flags and defaults.
-#[derive(Debug, Clone, Args)]
-pub struct LeaderArgs {
-    /// Elect a leader on a Lease before binding (run several replicas for
-    /// high availability); `--leader-elect=false` for a lone scheduler.
-    #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
-    pub leader_elect: bool,
-    /// How long a standby waits after the holder's last renewal.
-    #[arg(long, default_value = "15s", value_parser = parse_duration_ms)]
-    pub leader_elect_lease_duration: f64,
-    /// How long the holder tries to renew before it stops binding.
-    #[arg(long, default_value = "10s", value_parser = parse_duration_ms)]
-    pub leader_elect_renew_deadline: f64,
-    /// Time between attempts to take or renew the lease.
-    #[arg(long, default_value = "2s", value_parser = parse_duration_ms)]
-    pub leader_elect_retry_period: f64,
-    /// Name of the Lease.
-    #[arg(long, default_value = "synergai-scheduler")]
-    pub leader_elect_resource_name: String,
-    /// Namespace of the Lease (default: the scheduler's namespace).
-    #[arg(long)]
-    pub leader_elect_resource_namespace: Option<String>,
-}
-
-impl LeaderArgs {
-    pub fn config(
-        &self,
-    ) -> crate::error::Result<Option<crate::k8s::scheduler::lease::LeaseConfig>> {
-        if !self.leader_elect {
-            return Ok(None);
-        }
-        let ms = |v: f64| std::time::Duration::from_secs_f64(v / 1000.0);
-        let config = crate::k8s::scheduler::lease::LeaseConfig {
-            name: self.leader_elect_resource_name.clone(),
-            namespace: self
-                .leader_elect_resource_namespace
-                .clone()
-                .unwrap_or_default(),
-            identity: crate::k8s::scheduler::lease::identity(),
-            lease_duration: ms(self.leader_elect_lease_duration),
-            renew_deadline: ms(self.leader_elect_renew_deadline),
-            retry_period: ms(self.leader_elect_retry_period),
-        };
-        config.check().map_err(crate::Error::Usage)?;
-        Ok(Some(config))
-    }
 }
 
 /// Which policies to run.
@@ -516,39 +439,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 .timeout
                 .map(|ms| std::time::Duration::from_secs_f64(ms / 1000.0)),
         }),
-        Command::Scheduler(SchedulerCommand::Run {
-            kube,
-            policy,
-            all_namespaces,
-            interval,
-            profile,
-            mode,
-            kube_api_qps,
-            kube_api_burst,
-            leader,
-            bind_address,
-        }) => {
-            if !kube.kube {
-                return Err(crate::Error::Usage(
-                    "scheduler run needs --kube (it schedules pods of a live cluster)".into(),
-                ));
-            }
-            let (profile, text) = profile::load_with_text(profile.as_deref())?;
-            let profile = std::sync::Arc::new(profile);
-            let options = crate::k8s::scheduler::Options {
-                target: kube.target(),
-                policy,
-                all_namespaces,
-                interval: std::time::Duration::from_secs_f64(interval.max(1.0) / 1000.0),
-                manual: mode == Mode::Manual,
-                api_qps: kube_api_qps,
-                api_burst: kube_api_burst,
-                leader_elect: leader.config()?,
-                serve: Some(bind_address),
-                profile_digest: crate::k8s::scheduler::metrics::digest(&text),
-            };
-            runtime()?.block_on(crate::k8s::scheduler::run(options, profile))
-        }
+        Command::Scheduler(SchedulerCommand::Run(args)) => scheduler::run(*args),
         Command::Scheduler(SchedulerCommand::Trigger { kube }) => runtime()?.block_on(async {
             let conn = crate::k8s::client::connect(&kube.target()).await?;
             let value = crate::k8s::control::trigger(&conn.client, &conn.namespace).await?;

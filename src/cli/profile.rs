@@ -15,13 +15,6 @@ pub fn load(reference: Option<&str>) -> Result<Profile> {
     fixture::load_profile(&origin(reference))
 }
 
-/// The profile and the text it was read from.
-pub fn load_with_text(reference: Option<&str>) -> Result<(Profile, String)> {
-    let origin = origin(reference);
-    let text = origin.read()?;
-    Ok((fixture::profile_from_text(&origin.display(), &text)?, text))
-}
-
 fn origin(reference: Option<&str>) -> Origin {
     match reference {
         None => Origin::Embedded("profiles/edge-cloud.yaml".into()),

@@ -124,9 +124,27 @@ pub fn check_install(objects: &[Value]) {
     let pod = &value["spec"]["template"];
     assert_eq!(pod["spec"]["serviceAccountName"], NAME);
     let profile = only(objects, "ConfigMap");
+    let args: Vec<&str> = pod["spec"]["containers"][0]["args"]
+        .as_array()
+        .expect("args")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let reference = args
+        .iter()
+        .position(|a| *a == "--profile")
+        .and_then(|i| args.get(i + 1))
+        .expect("--profile");
     assert_eq!(
-        pod["spec"]["volumes"][0]["configMap"]["name"], profile["metadata"]["name"],
-        "the Deployment mounts the profile ConfigMap"
+        reference.split_whitespace().next(),
+        Some(
+            format!(
+                "configmap:{}",
+                profile["metadata"]["name"].as_str().unwrap()
+            )
+            .as_str()
+        ),
+        "the scheduler reads the profile ConfigMap of its namespace"
     );
     assert!(profile["data"]["profile.yaml"].is_string());
     let pod_labels = labels(&pod["metadata"]["labels"]);
@@ -305,11 +323,8 @@ pub fn check_scheduler(deployment: &Deployment) {
         "--bind-address {bind} serves the probes on port {PORT} outside the pod"
     );
     let profile = value("--profile").expect("--profile");
-    let mounts = c.volume_mounts.clone().unwrap_or_default();
     assert!(
-        mounts.iter().any(
-            |m| profile.starts_with(&format!("{}/", m.mount_path)) && m.read_only == Some(true)
-        ),
-        "--profile {profile} is in a read-only mount"
+        profile.starts_with("configmap:") && !profile.contains('/'),
+        "--profile {profile} is a ConfigMap of the scheduler's namespace (reloaded on change)"
     );
 }

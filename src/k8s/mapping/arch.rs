@@ -112,9 +112,10 @@ struct RawArchMappingSpec {
     rules: Vec<RawArchRule>,
 }
 
+/// A rule as written (in an `ArchMapping` or a `SchedulerConfiguration`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawArchRule {
+pub(crate) struct RawArchRule {
     label: Spanned<String>,
     #[serde(default)]
     contains: Option<Spanned<String>>,
@@ -123,7 +124,7 @@ struct RawArchRule {
     arch: Spanned<String>,
 }
 
-fn position(loc: &Location) -> Option<Position> {
+pub(crate) fn position(loc: &Location) -> Option<Position> {
     (*loc != Location::UNKNOWN).then(|| Position {
         line: loc.line(),
         column: loc.column(),
@@ -178,43 +179,55 @@ impl ArchMapping {
                 ),
             ));
         }
-        let mut rules = Vec::with_capacity(doc.spec.rules.len());
-        for (i, r) in doc.spec.rules.into_iter().enumerate() {
-            let err = |loc: &Location, field: &str, message: String| {
-                Error::invalid(
-                    file,
-                    position(loc),
-                    Some(format!("spec.rules[{i}]{field}")),
-                    message,
-                )
-            };
-            for (name, v) in [("label", &r.label), ("arch", &r.arch)] {
-                if v.value.trim().is_empty() {
-                    return Err(err(&v.referenced, &format!(".{name}"), "is empty".into()));
-                }
-            }
-            let matcher = match (r.contains, r.equals) {
-                (Some(c), None) if c.value.trim().is_empty() => {
-                    return Err(err(&c.referenced, ".contains", "is empty".into()));
-                }
-                (Some(c), None) => LabelMatch::Contains(c.value),
-                (None, Some(e)) => LabelMatch::Equals(e.value),
-                _ => {
-                    return Err(err(
-                        &r.label.referenced,
-                        "",
-                        "a rule needs exactly one of `contains` or `equals`".into(),
-                    ));
-                }
-            };
-            rules.push(ArchRule {
-                label: r.label.value,
-                matcher,
-                arch: r.arch.value,
-            });
-        }
-        Ok(ArchMapping { rules })
+        Ok(ArchMapping {
+            rules: rules(file, doc.spec.rules, "spec.rules")?,
+        })
     }
+}
+
+/// Checks written rules; errors name `file`, the position and the field
+/// under `path` (e.g. `spec.rules`).
+pub(crate) fn rules(
+    file: &str,
+    raw: Vec<RawArchRule>,
+    path: &str,
+) -> crate::error::Result<Vec<ArchRule>> {
+    let mut rules = Vec::with_capacity(raw.len());
+    for (i, r) in raw.into_iter().enumerate() {
+        let err = |loc: &Location, field: &str, message: String| {
+            Error::invalid(
+                file,
+                position(loc),
+                Some(format!("{path}[{i}]{field}")),
+                message,
+            )
+        };
+        for (name, v) in [("label", &r.label), ("arch", &r.arch)] {
+            if v.value.trim().is_empty() {
+                return Err(err(&v.referenced, &format!(".{name}"), "is empty".into()));
+            }
+        }
+        let matcher = match (r.contains, r.equals) {
+            (Some(c), None) if c.value.trim().is_empty() => {
+                return Err(err(&c.referenced, ".contains", "is empty".into()));
+            }
+            (Some(c), None) => LabelMatch::Contains(c.value),
+            (None, Some(e)) => LabelMatch::Equals(e.value),
+            _ => {
+                return Err(err(
+                    &r.label.referenced,
+                    "",
+                    "a rule needs exactly one of `contains` or `equals`".into(),
+                ));
+            }
+        };
+        rules.push(ArchRule {
+            label: r.label.value,
+            matcher,
+            arch: r.arch.value,
+        });
+    }
+    Ok(rules)
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@
 //! `requests` accounts for resources and `filter` applies kube-scheduler's
 //! filters. Their public items are re-exported from this module.
 
-mod arch;
+pub(crate) mod arch;
 mod filter;
 mod node;
 mod pod;

@@ -3,7 +3,8 @@
 //! ask), so a missing RBAC rule is a clear error naming every missing verb
 //! and resource (exit 3) instead of a reflector retrying a 403 forever or
 //! binds failing one by one. `deploy/rbac.yaml` grants exactly
-//! [`scheduler_needs`] with every option on (a test keeps them equal, and
+//! [`scheduler_needs`] with every option on (the profile read from the
+//! ConfigMap `synergai-profile`) (a test keeps them equal, and
 //! another proves, from the API server's audit log, that each is used).
 
 use crate::error::{Error, Result};
@@ -56,6 +57,7 @@ pub fn scheduler_needs(
     own_namespace: &str,
     manual: bool,
     lease: Option<(&str, &str)>,
+    profile_map: Option<(&str, &str)>,
 ) -> Vec<Need> {
     let need = |group, resource, subresource, verb, namespace: Option<&str>, why| Need {
         group,
@@ -112,6 +114,19 @@ pub fn scheduler_needs(
                 )
             });
         }
+    }
+    if let Some((namespace, name)) = profile_map {
+        needs.push(Need {
+            name: Some(name.to_string()),
+            ..need(
+                "",
+                "configmaps",
+                None,
+                "get",
+                Some(namespace),
+                "the profile (read again when it changes)",
+            )
+        });
     }
     if let Some((namespace, name)) = lease {
         needs.push(need(
@@ -190,15 +205,16 @@ mod tests {
 
     #[test]
     fn needs_follow_the_options_and_read_well() {
-        let base = scheduler_needs(Some("default"), "default", false, None);
+        let base = scheduler_needs(Some("default"), "default", false, None, None);
         assert_eq!(base.len(), 8);
         let all = scheduler_needs(
             None,
             "synergai-system",
             true,
             Some(("synergai-system", "synergai-scheduler")),
+            Some(("synergai-system", "synergai-profile")),
         );
-        assert_eq!(all.len(), 13);
+        assert_eq!(all.len(), 14);
         let texts: Vec<String> = all.iter().map(Need::to_string).collect();
         assert!(
             texts.contains(&"create pods/binding (binding pods)".to_string()),

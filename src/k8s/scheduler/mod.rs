@@ -20,8 +20,10 @@
 
 pub mod access;
 mod bind;
+pub mod config;
 pub mod lease;
 pub mod metrics;
+pub mod profile;
 pub mod serve;
 
 use super::client::{Connection, Target, connect};
@@ -70,8 +72,14 @@ pub struct Options {
     pub leader_elect: Option<LeaseConfig>,
     /// Serve `/healthz`, `/readyz` and `/metrics` here.
     pub serve: Option<SocketAddr>,
-    /// The profile's version: the digest of its text.
-    pub profile_digest: String,
+    /// Where the profile comes from, and how often it is checked for
+    /// changes.
+    pub profile: config::ProfileSource,
+    pub profile_reload: Duration,
+    /// Knee threshold of the offline plan (default: the profile's).
+    pub theta: Option<f64>,
+    /// Architectures of nodes without the `synergai.io/arch` label.
+    pub arch_mapping: mapping::ArchMapping,
 }
 
 /// How often counted pods that left the store are forgotten.
@@ -133,9 +141,16 @@ struct Scheduler {
 }
 
 /// Runs until SIGTERM/SIGINT.
-pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
+pub async fn run(options: Options) -> Result<()> {
+    // A profile that does not validate stops the start, before any
+    // connection when it is a file.
+    let mut reader = profile::Reader::new(options.profile.clone());
+    let mut loaded = if reader.needs_client() {
+        None
+    } else {
+        Some(reader.load().await?)
+    };
     let metrics = Arc::new(Metrics::new(mapping::SCHEDULER_NAME));
-    metrics.profile(&profile.name, &options.profile_digest);
     let health = Arc::new(Health::default());
     health
         .electing
@@ -152,6 +167,7 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
         label,
         ..
     } = conn;
+    reader.connect(&namespace, &client);
     // Every permission up front: a missing RBAC rule is one clear error.
     let lease_namespace = options.leader_elect.as_ref().map(|c| {
         if c.namespace.is_empty() {
@@ -161,13 +177,33 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
         }
     });
     let lease_name = options.leader_elect.as_ref().map(|c| c.name.as_str());
+    let profile_map = reader.config_map();
     let needs = access::scheduler_needs(
         (!options.all_namespaces).then_some(namespace.as_str()),
         &namespace,
         options.manual,
         lease_namespace.as_deref().zip(lease_name),
+        profile_map
+            .as_ref()
+            .map(|(ns, name)| (ns.as_str(), name.as_str())),
     );
     access::require(&client, &needs).await?;
+    let loaded = match loaded.take() {
+        Some(l) => l,
+        None => reader.load().await?,
+    };
+    metrics.profile(&loaded.profile.name, &loaded.digest);
+    tracing::info!(
+        "profile {} ({}) from {}",
+        loaded.profile.name,
+        loaded.digest,
+        options.profile.display()
+    );
+    let (profile_tx, mut profile_changes) = mpsc::channel::<profile::Change>(1);
+    if reader.changes() {
+        tokio::spawn(reader.watch(loaded.digest.clone(), options.profile_reload, profile_tx));
+    }
+    let profile = Arc::new(loaded.profile);
     let nodes_api: Api<Node> = Api::all(client.clone());
     let pods_api: Api<Pod> = if options.all_namespaces {
         Api::all(client.clone())
@@ -276,9 +312,12 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
     metrics.leading(*leading.borrow());
     health.leading.store(*leading.borrow(), Ordering::Relaxed);
     let mut scheduler = Scheduler {
-        plan: Arc::new(OfflinePlan::new(&profile, profile.knee_threshold)),
+        plan: Arc::new(OfflinePlan::new(
+            &profile,
+            options.theta.unwrap_or(profile.knee_threshold),
+        )),
         policy: options.policy.build(0),
-        arch_mapping: mapping::ArchMapping::default(),
+        arch_mapping: options.arch_mapping.clone(),
         recorder: Recorder::new(client.clone(), reporter.clone()),
         reporter,
         limiter: Arc::new(RateLimiter::new(options.api_qps, options.api_burst)),
@@ -308,6 +347,7 @@ pub async fn run(options: Options, profile: Arc<Profile>) -> Result<()> {
             _ = ticker.tick() => scheduler.on_tick().await,
             Some(outcome) = finished_binds.recv() => scheduler.on_bind_result(outcome),
             Some(pod) = finished_pods.recv() => scheduler.on_pod_finished(&pod),
+            Some(change) = profile_changes.recv() => scheduler.on_profile_change(change),
             Ok(()) = leading.changed() => {
                 let now = *leading.borrow_and_update();
                 scheduler.on_lease_change(now);
@@ -570,6 +610,36 @@ impl Scheduler {
         self.handled = Some(value);
         self.waiting_logged = false;
         true
+    }
+
+    /// The profile's text changed: a valid one replaces the profile (and
+    /// the offline plan) from the next pass on; an invalid one is logged
+    /// and counted, and the profile stays.
+    fn on_profile_change(&mut self, change: profile::Change) {
+        match change {
+            profile::Change::Valid(loaded) => {
+                let profile::Loaded { profile, digest } = *loaded;
+                let theta = self.options.theta.unwrap_or(profile.knee_threshold);
+                self.plan = Arc::new(OfflinePlan::new(&profile, theta));
+                tracing::info!(
+                    "profile reloaded: {} ({}, was {}) from {}",
+                    profile.name,
+                    digest,
+                    self.profile.name,
+                    self.options.profile.display()
+                );
+                self.metrics.profile(&profile.name, &digest);
+                self.metrics.profile_reload(metrics::ReloadResult::Success);
+                self.profile = Arc::new(profile);
+            }
+            profile::Change::Invalid(error) => {
+                tracing::error!(
+                    "profile not reloaded, keeping {}: {error}",
+                    self.profile.name
+                );
+                self.metrics.profile_reload(metrics::ReloadResult::Error);
+            }
+        }
     }
 
     /// Reports a pod unschedulable (once per distinct message) and counts
