@@ -20,12 +20,25 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/src/target \
     SYNERGAI_GIT_COMMIT="$GIT_COMMIT" cargo build --release --locked \
     && objcopy --strip-debug target/release/synergai /synergai
+# The runtime root file system, as scripts/build-image.sh assembles it: the
+# binary, the shared libraries ldd names (with the loader, for any
+# architecture), the nonroot user 65532, /tmp and its home.
+RUN set -eu; r=/rootfs; \
+    install -D -m 0755 /synergai "$r/usr/local/bin/synergai"; \
+    for lib in $(ldd /synergai | grep -o '/[^ ]*'); do cp -L --parents "$lib" "$r"; done; \
+    install -d -m 0755 "$r/etc" "$r/home"; \
+    printf 'root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' >"$r/etc/passwd"; \
+    printf 'root:x:0:\nnobody:x:65534:\nnonroot:x:65532:\n' >"$r/etc/group"; \
+    printf 'passwd: files\ngroup: files\nhosts: files dns\n' >"$r/etc/nsswitch.conf"; \
+    install -d -m 1777 "$r/tmp"; \
+    install -d -m 0700 -o 65532 -g 65532 "$r/home/nonroot"
 
-# glibc, libgcc and the nonroot user (65532), nothing else.
-FROM gcr.io/distroless/cc-debian12:nonroot
+# Nothing but that root file system: no shell, no package manager.
+FROM scratch
 ARG GIT_COMMIT=unknown
 ARG CREATED=
-COPY --from=build /synergai /usr/local/bin/synergai
+COPY --from=build /rootfs/ /
+WORKDIR /home/nonroot
 USER 65532:65532
 # /healthz, /readyz and /metrics over HTTP.
 EXPOSE 10251/tcp
