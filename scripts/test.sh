@@ -29,6 +29,13 @@ cargo test --no-fail-fast --lib --bins --tests 2>&1 | tee "$log" || status=$?
 echo "== cargo test --release --test quality"
 cargo test --release --test quality 2>&1 | tee -a "$log" || status=1
 
+# The container image, built offline from that release binary by
+# scripts/build-image.sh (umoci, skopeo and runc are installed with apt-get
+# if missing): its config against Cargo.toml, the commit and the Dockerfile,
+# and the binary run inside, under runc or chrooted (the output says which).
+echo "== cargo test --release --test image"
+cargo test --release --test image -- --show-output 2>&1 | tee -a "$log" || status=1
+
 # Without an LP solver `synergai bound` exits 2 and says how to build it.
 echo "== cargo test --no-default-features --test bound"
 cargo test --no-default-features --test bound 2>&1 | tee -a "$log" || status=1
