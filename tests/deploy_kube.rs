@@ -298,4 +298,41 @@ fn the_kustomization_applies_to_a_real_api_server() {
         applied.len(),
         started.elapsed().as_secs_f64()
     );
+
+    // The README's next step: label the nodes with their architecture and
+    // tier (`kubectl label node`), and the scheduler's mapping reads them.
+    let node: k8s_openapi::api::core::v1::Node = serde_json::from_value(serde_json::json!({
+        "metadata": {"name": "jetson-nx-1"},
+        "status": {"allocatable": {"cpu": "8", "memory": "16Gi", "nvidia.com/gpu": "1"}}
+    }))
+    .unwrap();
+    let nodes = Api::<k8s_openapi::api::core::v1::Node>::all(admin.clone());
+    runtime
+        .block_on(nodes.create(&Default::default(), &node))
+        .unwrap();
+    let out = kubectl.ok(
+        &[
+            "label",
+            "node",
+            "jetson-nx-1",
+            "synergai.io/arch=orin-nx",
+            "synergai.io/tier=edge",
+        ],
+        "",
+    );
+    assert_eq!(out.trim(), "node/jetson-nx-1 labeled", "{out}");
+    let labeled = runtime.block_on(nodes.get("jetson-nx-1")).unwrap();
+    let profile = synergai::fixture::load_profile(&synergai::fixture::Origin::Embedded(
+        "profiles/edge-cloud.yaml".into(),
+    ))
+    .unwrap();
+    let mapped = synergai::k8s::mapping::map_node(
+        &labeled,
+        &profile,
+        &synergai::k8s::mapping::ArchMapping::default(),
+    )
+    .expect("a labeled node maps")
+    .value;
+    assert_eq!(profile.arch(mapped.arch).name, "orin-nx");
+    assert_eq!((mapped.cores, mapped.gpus), (8, 1));
 }

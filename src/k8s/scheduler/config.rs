@@ -448,6 +448,18 @@ spec:
     }
 
     #[test]
+    fn the_shipped_example_parses_and_names_the_built_in_rules() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/config/scheduler.yaml"
+        );
+        let c = load(std::path::Path::new(path)).unwrap();
+        assert_eq!(c.arch_mapping, Some(ArchMapping::default()));
+        assert_eq!(c.policy, Some(PolicyKind::Synergai));
+        assert_eq!(c.profile_reload_ms, Some(5000.0));
+    }
+
+    #[test]
     fn an_empty_spec_sets_nothing() {
         let c = parse(
             "c.yaml",

@@ -207,9 +207,10 @@ impl Metrics {
             "Reloads of the profile after it changed, by result (an invalid profile keeps the previous one)",
             m.profile_reloads.clone(),
         );
-        m.registry.register(
+        m.registry.register_with_unit(
             "last_pass_timestamp",
-            "Unix time of the last placement pass (seconds)",
+            "Unix time of the last placement pass",
+            Unit::Seconds,
             m.last_pass.clone(),
         );
         let build: Family<BuildLabels, Gauge> = Family::default();
@@ -370,7 +371,7 @@ mod tests {
             "synergai_leader",
             "synergai_profile_info",
             "synergai_profile_reloads_total",
-            "synergai_last_pass_timestamp",
+            "synergai_last_pass_timestamp_seconds",
             "synergai_build_info",
         ] {
             assert_eq!(
