@@ -248,7 +248,7 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log detail: -v adds debug lines and kube-rs''s diagnostics, -vv everything (RUST_LOG, when set, decides instead)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The characterization table')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The characterization table; SOURCE says where each row comes from (measured, derived, estimate, calibrated)')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -260,6 +260,7 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'output')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'How log lines are written (to stderr; the dashboard''s to its file)')
+            [CompletionResult]::new('--provenance', '--provenance', [CompletionResultType]::ParameterName, 'Show how the rows were measured (host, engine versions, tool, date, settings per architecture) instead of the rows')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log detail: -v adds debug lines and kube-rs''s diagnostics, -vv everything (RUST_LOG, when set, decides instead)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log detail: -v adds debug lines and kube-rs''s diagnostics, -vv everything (RUST_LOG, when set, decides instead)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -279,7 +280,7 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             break
         }
         'synergai;profile;help' {
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The characterization table')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The characterization table; SOURCE says where each row comes from (measured, derived, estimate, calibrated)')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -514,7 +515,7 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             break
         }
         'synergai;help;profile' {
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The characterization table')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The characterization table; SOURCE says where each row comes from (measured, derived, estimate, calibrated)')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model')
             break
         }

@@ -1445,7 +1445,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__profile__subcmd__show)
-            opts="-o -v -h --model --arch --output --color --verbose --log-format --help"
+            opts="-o -v -h --model --arch --provenance --output --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

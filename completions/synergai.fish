@@ -239,7 +239,7 @@ complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fis
 json\t'One JSON object per line (timestamp, level, target, fields)'"
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show plan help" -s v -l verbose -d 'More log detail: -v adds debug lines and kube-rs\'s diagnostics, -vv everything (RUST_LOG, when set, decides instead)'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show plan help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show plan help" -f -a "show" -d 'The characterization table'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show plan help" -f -a "show" -d 'The characterization table; SOURCE says where each row comes from (measured, derived, estimate, calibrated)'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show plan help" -f -a "plan" -d 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show plan help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from show" -l model -d 'Only this model' -r
@@ -253,6 +253,7 @@ always\t''
 never\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from show" -l log-format -d 'How log lines are written (to stderr; the dashboard\'s to its file)' -r -f -a "text\t'`2026-11-30T03:20:00.123Z  INFO synergai::k8s::scheduler: bound …`'
 json\t'One JSON object per line (timestamp, level, target, fields)'"
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from show" -l provenance -d 'Show how the rows were measured (host, engine versions, tool, date, settings per architecture) instead of the rows'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More log detail: -v adds debug lines and kube-rs\'s diagnostics, -vv everything (RUST_LOG, when set, decides instead)'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from plan" -l theta -d 'Knee threshold θ (default: the profile\'s)' -r
@@ -267,7 +268,7 @@ complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_se
 json\t'One JSON object per line (timestamp, level, target, fields)'"
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from plan" -s v -l verbose -d 'More log detail: -v adds debug lines and kube-rs\'s diagnostics, -vv everything (RUST_LOG, when set, decides instead)'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from plan" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "show" -d 'The characterization table'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "show" -d 'The characterization table; SOURCE says where each row comes from (measured, derived, estimate, calibrated)'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "plan" -d 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and not __fish_seen_subcommand_from validate generate import-trace help" -l color -d 'When to colour output' -r -f -a "auto\t''
@@ -423,7 +424,7 @@ complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from place" -f -a "override" -d 'Pin a job to a node or an architecture'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from place" -f -a "release" -d 'Remove a job\'s pin'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from place" -f -a "apply" -d 'Run the replay with the overrides applied and print the bindings made'
-complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "show" -d 'The characterization table'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "show" -d 'The characterization table; SOURCE says where each row comes from (measured, derived, estimate, calibrated)'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "plan" -d 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from fixture" -f -a "validate" -d 'Check fixtures; exit 2 with file:line:column and field on the first error'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from fixture" -f -a "generate" -d 'Write a random valid scenario'

@@ -344,7 +344,8 @@ pub enum PlaceCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum ProfileCommand {
-    /// The characterization table.
+    /// The characterization table; SOURCE says where each row comes from
+    /// (measured, derived, estimate, calibrated).
     Show {
         /// Profile file or builtin:NAME (default: builtin:edge-cloud).
         profile: Option<String>,
@@ -354,6 +355,10 @@ pub enum ProfileCommand {
         /// Only this architecture.
         #[arg(long)]
         arch: Option<String>,
+        /// Show how the rows were measured (host, engine versions, tool,
+        /// date, settings per architecture) instead of the rows.
+        #[arg(long)]
+        provenance: bool,
         #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
         output: OutputFormat,
     },

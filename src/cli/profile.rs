@@ -5,7 +5,7 @@ use super::ProfileCommand;
 use super::output::{OutputFormat, print_document, print_table, table};
 use crate::error::{Error, Result};
 use crate::fixture::{self, Origin};
-use crate::model::Profile;
+use crate::model::{Profile, Provenance};
 use crate::policy::{ArchRank, ModelArchPlan, OfflinePlan};
 use serde::Serialize;
 use std::path::PathBuf;
@@ -44,6 +44,15 @@ struct ProfileView<'a> {
     name: &'a str,
     knee_threshold: f64,
     rows: Vec<RowView<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    provenance: Vec<&'a Provenance>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ProvenanceView<'a> {
+    name: &'a str,
+    provenance: Vec<&'a Provenance>,
 }
 
 #[derive(Serialize)]
@@ -62,12 +71,80 @@ struct PlanView<'a> {
     rankings: Vec<RankingView<'a>>,
 }
 
+/// `profile show --provenance`: how each architecture's rows were measured.
+fn show_provenance(
+    name: &str,
+    entries: Vec<&Provenance>,
+    output: OutputFormat,
+    color: bool,
+) -> Result<()> {
+    if matches!(output, OutputFormat::Json | OutputFormat::Yaml) {
+        return print_document(
+            output,
+            "ProfileProvenance",
+            &ProvenanceView {
+                name,
+                provenance: entries,
+            },
+        );
+    }
+    if entries.is_empty() {
+        return super::output::write_stdout(&format!(
+            "profile {name} has no provenance: none of its rows says how it was measured"
+        ));
+    }
+    let wide = output == OutputFormat::Wide;
+    let mut headers = vec![
+        "arch", "date", "engines", "settings", "cpu", "cores", "memory", "os", "kernel", "tool",
+    ];
+    if wide {
+        headers.push("note");
+    }
+    let mut t = table(&headers, color);
+    for e in entries {
+        let engines: Vec<String> = e.engines.iter().map(|(n, v)| format!("{n} {v}")).collect();
+        let s = &e.settings;
+        let threads: Vec<String> = s.threads.iter().map(u32::to_string).collect();
+        let mut settings = vec![format!("threads {}", threads.join(","))];
+        if let Some(ms) = s.duration_ms {
+            settings.push(format!("{} each", fixture::emit::duration(ms)));
+        }
+        if let Some(q) = s.queries {
+            settings.push(format!("{q} queries each"));
+        }
+        if let Some(ms) = s.warmup_ms {
+            settings.push(format!("warm-up {}", fixture::emit::duration(ms)));
+        }
+        if let Some(q) = s.warmup_queries {
+            settings.push(format!("warm-up {q} queries"));
+        }
+        let mut cells = vec![
+            e.arch.clone(),
+            e.date.clone(),
+            engines.join(", "),
+            settings.join(", "),
+            e.host.cpu.clone(),
+            e.host.cores.to_string(),
+            format!("{}Mi", e.host.memory_mib),
+            e.host.os.clone(),
+            e.host.kernel.clone(),
+            e.tool.clone(),
+        ];
+        if wide {
+            cells.push(e.note.clone());
+        }
+        t.add_row(cells);
+    }
+    print_table(&t)
+}
+
 pub fn run(cmd: ProfileCommand, color: bool) -> Result<()> {
     match cmd {
         ProfileCommand::Show {
             profile,
             model,
             arch,
+            provenance,
             output,
         } => {
             let p = load(profile.as_deref())?;
@@ -105,6 +182,14 @@ pub fn run(cmd: ProfileCommand, color: bool) -> Result<()> {
                     note: &r.note,
                 })
                 .collect();
+            let measured: Vec<&Provenance> = p
+                .provenance
+                .iter()
+                .filter(|e| arch.as_deref().is_none_or(|a| e.arch == a))
+                .collect();
+            if provenance {
+                return show_provenance(&p.name, measured, output, color);
+            }
             match output {
                 OutputFormat::Json | OutputFormat::Yaml => print_document(
                     output,
@@ -113,6 +198,7 @@ pub fn run(cmd: ProfileCommand, color: bool) -> Result<()> {
                         name: &p.name,
                         knee_threshold: p.knee_threshold,
                         rows,
+                        provenance: measured,
                     },
                 ),
                 f => {
