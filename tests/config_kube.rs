@@ -8,13 +8,11 @@
 
 mod common;
 
-use common::{Kube, client, emulate, root, start_logged, wait_until};
+use common::{Kube, client, emulate, root, served_address, start_logged, wait_until};
 use k8s_openapi::api::core::v1::ConfigMap;
 use kube::api::{Api, Patch, PatchParams, PostParams};
 use serde_json::json;
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
-use std::path::Path;
+use std::net::SocketAddr;
 use std::time::Duration;
 use synergai::k8s::scheduler::metrics::digest;
 
@@ -32,26 +30,7 @@ spec:
 ";
 
 fn metrics(address: SocketAddr) -> String {
-    let mut stream = TcpStream::connect_timeout(&address, Duration::from_secs(5)).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    write!(
-        stream,
-        "GET /metrics HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    response
-}
-
-fn served_address(log: &Path) -> SocketAddr {
-    wait_until("the scheduler to serve", Duration::from_secs(30), || {
-        let text = std::fs::read_to_string(log).ok()?;
-        let line = text.lines().find(|l| l.contains("serving /healthz"))?;
-        line.rsplit("http://").next()?.trim().parse().ok()
-    })
+    common::http_get(address, "/metrics", "text/plain").1
 }
 
 /// A profile text that differs from the shipped one only in its

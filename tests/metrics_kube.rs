@@ -10,11 +10,11 @@
 
 mod common;
 
-use common::{Kube, Running, client, emulate, root, start_logged, wait_until};
+use common::{Kube, Running, client, emulate, root, served_address, start_logged, wait_until};
 use k8s_openapi::api::core::v1::Event;
 use kube::api::{Api, ListParams};
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::io::Write;
+use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
 
@@ -40,42 +40,8 @@ spec:
       - {name: m-8, arrival: 2s, model: mobilenet-v2, queries: 100, qos: 60s}
 ";
 
-/// One HTTP/1.1 GET; (status, body).
 fn get(address: SocketAddr, path: &str, accept: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect_timeout(&address, Duration::from_secs(5)).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {address}\r\nAccept: {accept}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    let status = response
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("not an HTTP response: {response:?}"));
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    (status, body)
-}
-
-/// The address a scheduler logged that it serves on.
-fn served_address(log: &Path) -> SocketAddr {
-    wait_until(
-        "the scheduler to log its address",
-        Duration::from_secs(30),
-        || {
-            let text = std::fs::read_to_string(log).ok()?;
-            let line = text.lines().find(|l| l.contains("serving /healthz"))?;
-            line.rsplit("http://").next()?.trim().parse().ok()
-        },
-    )
+    common::http_get(address, path, accept)
 }
 
 fn start(kubeconfig: &Path, log: &Path, extra: &[&str]) -> Running {
@@ -178,12 +144,11 @@ fn metrics_count_what_the_cluster_saw_and_probes_tell_leader_from_standby() {
     let leader_log = kube.dir.join("leader.log");
     let _leader = start(&kube.kubeconfig, &leader_log, &[]);
     let leader = served_address(&leader_log);
-    let (status, body) = wait_until("the leader to be ready", Duration::from_secs(30), || {
+    // Ready at once (synced), leading once it takes the lease.
+    wait_until("the leader to lead", Duration::from_secs(30), || {
         let (status, body) = get(leader, "/readyz", "*/*");
-        (status == 200 && body.contains("leading")).then_some((status, body))
+        (status == 200 && body.trim() == "ok: leading").then_some(())
     });
-    assert_eq!(status, 200);
-    assert_eq!(body.trim(), "ok: leading", "{body}");
     let standby_log = kube.dir.join("standby.log");
     let _standby = start(&kube.kubeconfig, &standby_log, &[]);
     let standby = served_address(&standby_log);

@@ -120,3 +120,75 @@ fn live_dashboard_shows_the_cluster_and_overrides_write_annotations() {
     tui.send("q");
     assert_eq!(tui.wait_exit(Duration::from_secs(10)), 0);
 }
+
+const FINISHING: &str = "apiVersion: synergai.io/v1alpha1
+kind: Scenario
+metadata: {name: live-drift}
+spec:
+  profile: builtin:edge-cloud
+  nodes:
+    - {name: xeon, replicas: 1, arch: xeon-vm, tier: cloud, cores: 16, memory: 32Gi, network: 40ms}
+  workload:
+    jobs:
+      - {name: drift-1, arrival: 0s, model: mobilenet-v2, queries: 100, qos: 60s}
+      - {name: drift-2, arrival: 0s, model: resnet50, queries: 50, qos: 60s}
+";
+
+/// Once jobs have finished on a live cluster, the architectures view shows
+/// how measured run times compare with the profile's predictions.
+#[test]
+fn live_dashboard_shows_the_profile_drift_of_finished_jobs() {
+    let kube = Kube::up("tui-drift");
+    let scenario = kube.dir.join("drift.yaml");
+    std::fs::write(&scenario, FINISHING).unwrap();
+    let _emulate = start(
+        &kube.kubeconfig,
+        &[
+            "emulate",
+            "--kube",
+            "-n",
+            "default",
+            "-f",
+            scenario.to_str().unwrap(),
+        ],
+        false,
+    );
+    let _scheduler = start(
+        &kube.kubeconfig,
+        &[
+            "scheduler",
+            "run",
+            "--bind-address=127.0.0.1:0",
+            "--kube",
+            "-n",
+            "default",
+            "--leader-elect=false",
+        ],
+        false,
+    );
+    let mut tui = Pty::spawn(
+        &["tui", "--kube", "-n", "default"],
+        &[
+            ("KUBECONFIG", kube.kubeconfig.as_path()),
+            ("XDG_STATE_HOME", kube.dir.as_path()),
+            ("XDG_CONFIG_HOME", kube.dir.as_path()),
+        ],
+        40,
+        140,
+    );
+    tui.wait_for("RUN/PRED");
+    let screen = tui.screen();
+    let row = screen
+        .lines()
+        .find(|l| l.contains("xeon-vm") && l.contains('×'))
+        .unwrap_or_else(|| panic!("no ratio on the xeon-vm row:\n{screen}"));
+    // The emulator runs the profile's own model (whole-second timestamps
+    // round it), so the ratio is near 1.
+    let ratio: f64 = row
+        .split_whitespace()
+        .find_map(|w| w.strip_suffix('×')?.parse().ok())
+        .unwrap_or_else(|| panic!("{row}"));
+    assert!((0.5..2.0).contains(&ratio), "{row}");
+    tui.send("q");
+    assert_eq!(tui.wait_exit(Duration::from_secs(10)), 0);
+}

@@ -76,6 +76,10 @@ pub struct JobSnapshot {
     pub placed_by: Option<PlacedBy>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pin: Option<String>,
+    /// Done on a live cluster: measured run time (bound to finished) over
+    /// the one predicted at the bind.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run_time_ratio: Option<f64>,
 }
 
 /// One node at the snapshot's time.
@@ -120,6 +124,10 @@ pub struct ArchSummary {
     pub mean_slack_ms: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub worst_slack_ms: Option<f64>,
+    /// Live clusters: the median measured ÷ predicted run time of the
+    /// architecture's most recently finished jobs (drift of the profile).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run_time_ratio: Option<f64>,
 }
 
 /// The whole cluster at one moment.

@@ -684,6 +684,7 @@ impl Simulator {
                 slack_ms: None,
                 placed_by: None,
                 pin,
+                run_time_ratio: None,
             };
             let place = |snap: &mut JobSnapshot,
                          node: NodeId,
@@ -787,6 +788,8 @@ impl Simulator {
                         .count() as u32,
                     mean_slack_ms: (slack_n[a] > 0).then(|| slack_sum[a] / f64::from(slack_n[a])),
                     worst_slack_ms: slack_min[a].is_finite().then_some(slack_min[a]),
+                    // The simulator runs the profile itself: no drift.
+                    run_time_ratio: None,
                 })
             })
             .collect();

@@ -369,7 +369,36 @@ fn job_snapshot(
             }
         }),
         pin: job.pin.as_ref().map(|p| p.to_string()),
+        run_time_ratio: (state == JobState::Done)
+            .then(|| job.run_time_ratio())
+            .flatten(),
     }
+}
+
+/// How many of an architecture's most recently finished jobs its drift
+/// (measured over predicted run time) is the median of.
+pub const DRIFT_WINDOW: usize = 20;
+
+/// The median run-time ratio of the architecture's most recently finished
+/// jobs that have one.
+fn recent_ratio(jobs: &[JobSnapshot], arch: &str) -> Option<f64> {
+    let mut done: Vec<(f64, f64)> = jobs
+        .iter()
+        .filter(|j| j.state == JobState::Done && j.arch.as_deref() == Some(arch))
+        .filter_map(|j| Some((j.completion_ms?, j.run_time_ratio?)))
+        .collect();
+    done.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut ratios: Vec<f64> = done.iter().take(DRIFT_WINDOW).map(|d| d.1).collect();
+    if ratios.is_empty() {
+        return None;
+    }
+    ratios.sort_by(f64::total_cmp);
+    let mid = ratios.len() / 2;
+    Some(if ratios.len() % 2 == 1 {
+        ratios[mid]
+    } else {
+        (ratios[mid - 1] + ratios[mid]) / 2.0
+    })
 }
 
 fn arch_summaries(nodes: &[NodeSnapshot], jobs: &[JobSnapshot]) -> Vec<ArchSummary> {
@@ -388,6 +417,7 @@ fn arch_summaries(nodes: &[NodeSnapshot], jobs: &[JobSnapshot]) -> Vec<ArchSumma
                     running_jobs: 0,
                     mean_slack_ms: None,
                     worst_slack_ms: None,
+                    run_time_ratio: None,
                 });
                 out.len() - 1
             }
@@ -413,6 +443,7 @@ fn arch_summaries(nodes: &[NodeSnapshot], jobs: &[JobSnapshot]) -> Vec<ArchSumma
             a.mean_slack_ms = Some(slacks.iter().sum::<f64>() / slacks.len() as f64);
             a.worst_slack_ms = slacks.iter().copied().reduce(f64::min);
         }
+        a.run_time_ratio = recent_ratio(jobs, &a.arch);
     }
     out.sort_by(|a, b| a.arch.cmp(&b.arch));
     out
@@ -423,6 +454,37 @@ mod tests {
     use super::*;
     use crate::fixture::load_default;
     use k8s_openapi::jiff::Timestamp;
+
+    #[test]
+    fn the_drift_is_the_median_of_the_most_recent_finished_jobs() {
+        let done = |i: usize, ratio: f64, arch: &str| JobSnapshot {
+            name: format!("j{i}"),
+            model: "m".into(),
+            state: JobState::Done,
+            arrival_ms: 0.0,
+            qos_ms: 1.0,
+            queries: 1,
+            node: None,
+            arch: Some(arch.into()),
+            engine: None,
+            threads: None,
+            completion_ms: Some(i as f64),
+            latency_ms: None,
+            slack_ms: None,
+            placed_by: None,
+            pin: None,
+            run_time_ratio: Some(ratio),
+        };
+        // 30 old jobs at 3.0, then the 20 most recent: 10 at 1.0, 10 at 1.2.
+        let mut jobs: Vec<JobSnapshot> = (0..30).map(|i| done(i, 3.0, "a")).collect();
+        jobs.extend((30..40).map(|i| done(i, 1.0, "a")));
+        jobs.extend((40..50).map(|i| done(i, 1.2, "a")));
+        jobs.push(done(50, 9.0, "b"));
+        let r = recent_ratio(&jobs, "a").unwrap();
+        assert!((r - 1.1).abs() < 1e-9, "{r}");
+        assert_eq!(recent_ratio(&jobs, "b"), Some(9.0));
+        assert_eq!(recent_ratio(&jobs, "c"), None);
+    }
 
     /// A Unix time on the live sampling grid.
     const T0: f64 = 1_780_000_000_000.0;
@@ -453,6 +515,7 @@ mod tests {
             phase: if node.is_some() { "Running" } else { "Pending" }.into(),
             started: None,
             finished: None,
+            scheduled: None,
             deleting: false,
             engine: None,
             threads: None,

@@ -346,6 +346,7 @@ impl Player {
                         phase: "Pending".into(),
                         started: None,
                         finished: None,
+                        scheduled: None,
                         deleting: false,
                         engine: None,
                         threads: None,
@@ -366,6 +367,7 @@ impl Player {
                             predicted_ms,
                         } => {
                             job.node_name = Some(scenario.nodes[*node as usize].name.clone());
+                            job.scheduled = at;
                             job.engine = *engine;
                             job.threads = *threads;
                             job.placed_by = placed_by.clone();
@@ -607,6 +609,7 @@ mod tests {
             phase: "Pending".into(),
             started: None,
             finished: None,
+            scheduled: None,
             deleting: false,
             engine: None,
             threads: None,

@@ -310,8 +310,31 @@ fn slack_cell<'a>(slack: Option<f64>, qos: f64, st: &Styles) -> Cell<'a> {
     }
 }
 
+/// How far measured run times drift from the profile before the ratio is
+/// flagged: within 10 % is fine, within 25 % tight, beyond that the profile
+/// misleads the scheduler (recalibrate it).
+pub fn drift_band(ratio: f64) -> Band {
+    let off = (ratio - 1.0).abs();
+    if off <= 0.10 {
+        Band::Ok
+    } else if off <= 0.25 {
+        Band::Tight
+    } else {
+        Band::Negative
+    }
+}
+
+fn drift_cell<'a>(ratio: Option<f64>, st: &Styles) -> Cell<'a> {
+    match ratio {
+        Some(r) => Cell::from(Span::styled(format!("{r:.2}×"), st.slack(drift_band(r)))),
+        None => Cell::from(Span::styled("-", st.muted())),
+    }
+}
+
 fn draw_archs(frame: &mut Frame, app: &App, st: &Styles, area: Rect, focused: bool) {
     let v = &app.view;
+    // A live cluster's drift of the profile, once a job has finished there.
+    let drift = v.snapshot.archs.iter().any(|a| a.run_time_ratio.is_some());
     let wide = area.width >= 120;
     let gauge_w = if wide { 12 } else { 6 };
     let spark_w = if wide { 30 } else { 10 };
@@ -353,11 +376,14 @@ fn draw_archs(frame: &mut Frame, app: &App, st: &Styles, area: Rect, focused: bo
             let qos_guess = 1.0; // bands of a mean/worst slack: sign only
             cells.push(slack_cell(a.mean_slack_ms, qos_guess, st));
             cells.push(slack_cell(a.worst_slack_ms, qos_guess, st));
+            if drift {
+                cells.push(drift_cell(a.run_time_ratio, st));
+            }
             Row::new(cells)
         })
         .collect();
     let counts = if wide { 9 } else { 0 };
-    let widths = [
+    let mut widths = vec![
         Constraint::Length(9),
         Constraint::Length(5),
         Constraint::Length(gauge_w as u16 + 5 + counts),
@@ -367,7 +393,7 @@ fn draw_archs(frame: &mut Frame, app: &App, st: &Styles, area: Rect, focused: bo
         Constraint::Length(8),
         Constraint::Length(8),
     ];
-    let header = Row::new([
+    let mut titles = vec![
         "ARCH",
         "NODES",
         "CORES",
@@ -376,8 +402,13 @@ fn draw_archs(frame: &mut Frame, app: &App, st: &Styles, area: Rect, focused: bo
         "JOBS",
         "MEAN SLK",
         "WORST",
-    ])
-    .style(st.header());
+    ];
+    if drift {
+        // Median measured ÷ predicted run time of the last finished jobs.
+        widths.push(Constraint::Length(8));
+        titles.push("RUN/PRED");
+    }
+    let header = Row::new(titles).style(st.header());
     let mut table = Table::new(rows, widths)
         .header(header)
         .block(st.block("architectures", focused))
@@ -861,6 +892,13 @@ fn draw_picker(frame: &mut Frame, app: &App, st: &Styles, area: Rect) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn drift_bands() {
+        assert_eq!(drift_band(1.05), Band::Ok);
+        assert_eq!(drift_band(0.85), Band::Tight);
+        assert_eq!(drift_band(1.4), Band::Negative);
+    }
 
     #[test]
     fn bands() {

@@ -316,3 +316,44 @@ pub fn start_logged(kubeconfig: &Path, args: &[&str], log: &Path) -> Running {
             .expect("start synergai"),
     )
 }
+
+/// The address a `scheduler run` logged that it serves `/healthz`,
+/// `/readyz` and `/metrics` on (`--bind-address=127.0.0.1:0`).
+pub fn served_address(log: &Path) -> std::net::SocketAddr {
+    wait_until(
+        "the scheduler to log its address",
+        std::time::Duration::from_secs(30),
+        || {
+            let text = std::fs::read_to_string(log).ok()?;
+            let line = text.lines().find(|l| l.contains("serving /healthz"))?;
+            line.rsplit("http://").next()?.trim().parse().ok()
+        },
+    )
+}
+
+/// One HTTP/1.1 GET with an `Accept` header: (status, body).
+pub fn http_get(address: std::net::SocketAddr, path: &str, accept: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut stream =
+        std::net::TcpStream::connect_timeout(&address, std::time::Duration::from_secs(5)).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nAccept: {accept}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("not an HTTP response: {response:?}"));
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}

@@ -58,6 +58,8 @@ pub struct PodJob {
     /// The latest container `terminated.finishedAt`, once every container
     /// has terminated.
     pub finished: Option<Timestamp>,
+    /// When it was bound: `PodScheduled=True`'s `lastTransitionTime`.
+    pub scheduled: Option<Timestamp>,
     /// `metadata.deletionTimestamp` is set: the pod is going away.
     pub deleting: bool,
     /// Decision annotations, if present and well-formed.
@@ -76,6 +78,15 @@ impl PodJob {
     /// Measured latency: last container `finishedAt` minus pod creation.
     pub fn latency_ms(&self) -> Option<f64> {
         Some(timestamp_ms(self.finished?) - timestamp_ms(self.created?))
+    }
+
+    /// Measured run time (bound to finished) over the predicted one
+    /// (`synergai.io/predicted-ms`, from the bind): how far the profile is
+    /// from what ran; `None` until finished or without a prediction.
+    pub fn run_time_ratio(&self) -> Option<f64> {
+        let measured = timestamp_ms(self.finished?) - timestamp_ms(self.scheduled?);
+        let predicted = self.predicted_ms.filter(|p| *p > 0.0)?;
+        Some(measured / predicted)
     }
 
     /// Whether the measured latency exceeded the QoS target (once finished).
@@ -314,6 +325,7 @@ pub fn map_pod(pod: &Pod, profile: &Profile) -> Result<Mapped<PodJob>, MappingEr
                 .unwrap_or_else(|| "Pending".into()),
             started,
             finished,
+            scheduled: scheduled_at(pod),
             deleting: pod.metadata.deletion_timestamp.is_some(),
             engine,
             threads,

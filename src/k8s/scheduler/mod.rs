@@ -685,13 +685,8 @@ impl Scheduler {
             };
             self.metrics.qos(&arch, outcome);
         }
-        let measured = mapping::scheduled_at(pod)
-            .zip(job.finished)
-            .map(|(from, to)| mapping::timestamp_ms(to) - mapping::timestamp_ms(from));
-        if let Some((measured, predicted)) = measured.zip(job.predicted_ms)
-            && predicted > 0.0
-        {
-            self.metrics.run_time_ratio(&arch, measured / predicted);
+        if let Some(ratio) = job.run_time_ratio() {
+            self.metrics.run_time_ratio(&arch, ratio);
         }
     }
 
