@@ -249,6 +249,7 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The characterization table; SOURCE says where each row comes from (measured, derived, estimate, calibrated)')
+            [CompletionResult]::new('calibrate', 'calibrate', [CompletionResultType]::ParameterValue, 'Correct a profile from the run times of jobs that ran (a recording): per configuration, the throughput that explains them; prints the prediction error before and after')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -261,6 +262,21 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'How log lines are written (to stderr; the dashboard''s to its file)')
             [CompletionResult]::new('--provenance', '--provenance', [CompletionResultType]::ParameterName, 'Show how the rows were measured (host, engine versions, tool, date, settings per architecture) instead of the rows')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log detail: -v adds debug lines and kube-rs''s diagnostics, -vv everything (RUST_LOG, when set, decides instead)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log detail: -v adds debug lines and kube-rs''s diagnostics, -vv everything (RUST_LOG, when set, decides instead)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'synergai;profile;calibrate' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'A recording (`synergai tui --kube --record FILE`) whose finished jobs give the measured run times')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile to correct, a file or builtin:NAME [default: the one the recording names]')
+            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Also report the prediction error on these recordings (e.g. one not calibrated from), before and after')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the calibrated profile here (atomically); without it only the report is printed')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'o')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'output')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'How log lines are written (to stderr; the dashboard''s to its file)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log detail: -v adds debug lines and kube-rs''s diagnostics, -vv everything (RUST_LOG, when set, decides instead)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log detail: -v adds debug lines and kube-rs''s diagnostics, -vv everything (RUST_LOG, when set, decides instead)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -281,11 +297,15 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
         }
         'synergai;profile;help' {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The characterization table; SOURCE says where each row comes from (measured, derived, estimate, calibrated)')
+            [CompletionResult]::new('calibrate', 'calibrate', [CompletionResultType]::ParameterValue, 'Correct a profile from the run times of jobs that ran (a recording): per configuration, the throughput that explains them; prints the prediction error before and after')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'synergai;profile;help;show' {
+            break
+        }
+        'synergai;profile;help;calibrate' {
             break
         }
         'synergai;profile;help;plan' {
@@ -516,10 +536,14 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
         }
         'synergai;help;profile' {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The characterization table; SOURCE says where each row comes from (measured, derived, estimate, calibrated)')
+            [CompletionResult]::new('calibrate', 'calibrate', [CompletionResultType]::ParameterValue, 'Correct a profile from the run times of jobs that ran (a recording): per configuration, the throughput that explains them; prints the prediction error before and after')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model')
             break
         }
         'synergai;help;profile;show' {
+            break
+        }
+        'synergai;help;profile;calibrate' {
             break
         }
         'synergai;help;profile;plan' {

@@ -124,6 +124,9 @@ _synergai() {
             synergai__subcmd__help__subcmd__place,release)
                 cmd="synergai__subcmd__help__subcmd__place__subcmd__release"
                 ;;
+            synergai__subcmd__help__subcmd__profile,calibrate)
+                cmd="synergai__subcmd__help__subcmd__profile__subcmd__calibrate"
+                ;;
             synergai__subcmd__help__subcmd__profile,plan)
                 cmd="synergai__subcmd__help__subcmd__profile__subcmd__plan"
                 ;;
@@ -172,6 +175,9 @@ _synergai() {
             synergai__subcmd__place__subcmd__help,release)
                 cmd="synergai__subcmd__place__subcmd__help__subcmd__release"
                 ;;
+            synergai__subcmd__profile,calibrate)
+                cmd="synergai__subcmd__profile__subcmd__calibrate"
+                ;;
             synergai__subcmd__profile,help)
                 cmd="synergai__subcmd__profile__subcmd__help"
                 ;;
@@ -180,6 +186,9 @@ _synergai() {
                 ;;
             synergai__subcmd__profile,show)
                 cmd="synergai__subcmd__profile__subcmd__show"
+                ;;
+            synergai__subcmd__profile__subcmd__help,calibrate)
+                cmd="synergai__subcmd__profile__subcmd__help__subcmd__calibrate"
                 ;;
             synergai__subcmd__profile__subcmd__help,help)
                 cmd="synergai__subcmd__profile__subcmd__help__subcmd__help"
@@ -787,8 +796,22 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__help__subcmd__profile)
-            opts="show plan"
+            opts="show calibrate plan"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        synergai__subcmd__help__subcmd__profile__subcmd__calibrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1333,7 +1356,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__profile)
-            opts="-v -h --color --verbose --log-format --help show plan help"
+            opts="-v -h --color --verbose --log-format --help show calibrate plan help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1354,9 +1377,69 @@ _synergai() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        synergai__subcmd__profile__subcmd__help)
-            opts="show plan help"
+        synergai__subcmd__profile__subcmd__calibrate)
+            opts="-o -v -h --from --profile --check --out --output --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --check)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        synergai__subcmd__profile__subcmd__help)
+            opts="show calibrate plan help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        synergai__subcmd__profile__subcmd__help__subcmd__calibrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -2,6 +2,7 @@
 //! subcommand lives in its own module; output formatting in [`output`].
 
 mod bound;
+mod calibrate;
 mod fixture;
 pub mod logging;
 pub mod output;
@@ -362,6 +363,10 @@ pub enum ProfileCommand {
         #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
         output: OutputFormat,
     },
+    /// Correct a profile from the run times of jobs that ran (a
+    /// recording): per configuration, the throughput that explains them;
+    /// prints the prediction error before and after.
+    Calibrate(calibrate::CalibrateArgs),
     /// The offline plan: best engine per thread count, knee, efficiency,
     /// and the ranking of architectures per model.
     Plan {

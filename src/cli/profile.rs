@@ -235,6 +235,7 @@ pub fn run(cmd: ProfileCommand, color: bool) -> Result<()> {
                 }
             }
         }
+        ProfileCommand::Calibrate(args) => super::calibrate::run(args, color),
         ProfileCommand::Plan {
             profile,
             theta,
