@@ -144,8 +144,8 @@ pub fn run(args: CalibrateArgs, color: bool) -> Result<()> {
                     r.runs.to_string(),
                     format!(
                         "{} -> {} ({:+.1}%)",
-                        fixture::emit::number(r.qps_before),
-                        fixture::emit::number(r.qps_after),
+                        calibrate::short(r.qps_before),
+                        calibrate::short(r.qps_after),
                         (r.qps_after / r.qps_before - 1.0) * 100.0
                     ),
                     format!("{} -> {}", percent(r.error_before), percent(r.error_after)),
