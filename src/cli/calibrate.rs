@@ -50,6 +50,17 @@ struct RowReport {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
+struct AlphaReport {
+    arch: String,
+    runs: usize,
+    alpha_before: f64,
+    alpha_after: f64,
+    error_before: f64,
+    error_after: f64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct ErrorReport {
     recording: String,
     jobs: usize,
@@ -63,6 +74,7 @@ struct ErrorReport {
 struct Report {
     profile: String,
     rows: Vec<RowReport>,
+    alphas: Vec<AlphaReport>,
     errors: Vec<ErrorReport>,
     #[serde(skip_serializing_if = "Option::is_none")]
     written: Option<String>,
@@ -90,7 +102,11 @@ pub fn run(args: CalibrateArgs, color: bool) -> Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| args.from.display().to_string());
-    let (calibrated, changes) = calibrate::calibrate(&profile, &runs, &source);
+    let calibrate::Calibration {
+        profile: calibrated,
+        rows: changes,
+        alphas,
+    } = calibrate::calibrate(&profile, &runs, &source);
     let mut errors = vec![error_report(&args.from, &profile, &calibrated, &runs)];
     for check in &args.check {
         let other = fixture::recording::load(&Origin::File(check.clone()))?;
@@ -123,6 +139,17 @@ pub fn run(args: CalibrateArgs, color: bool) -> Result<()> {
                 }
             })
             .collect(),
+        alphas: alphas
+            .iter()
+            .map(|a| AlphaReport {
+                arch: profile.arch(a.arch).name.clone(),
+                runs: a.runs,
+                alpha_before: a.before,
+                alpha_after: a.after,
+                error_before: a.error_before,
+                error_after: a.error_after,
+            })
+            .collect(),
         errors,
         written,
     };
@@ -152,6 +179,18 @@ pub fn run(args: CalibrateArgs, color: bool) -> Result<()> {
                 ]);
             }
             print_table(&t)?;
+            if !report.alphas.is_empty() {
+                let mut t = table(&["arch", "runs", "interference alpha", "error"], color);
+                for a in &report.alphas {
+                    t.add_row(vec![
+                        a.arch.clone(),
+                        a.runs.to_string(),
+                        format!("{} -> {}", a.alpha_before, a.alpha_after),
+                        format!("{} -> {}", percent(a.error_before), percent(a.error_after)),
+                    ]);
+                }
+                print_table(&t)?;
+            }
             let mut t = table(&["recording", "jobs", "prediction error"], color);
             for e in &report.errors {
                 t.add_row(vec![
