@@ -249,6 +249,7 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The characterization table; SOURCE says where each row comes from (measured, derived, estimate, calibrated)')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Combine per-architecture profiles into one: the union of their architectures, models, rows and provenance. A value two files give differently (a row, an architecture''s interference α or startup, a model''s default threads, the knee threshold, a description) is an error naming both files and lines, unless --prefer decides; the same architecture must have the same isa and accelerator, the same model the same task. Exit 2 on a conflict or an invalid profile, 1 when a file cannot be read or written')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -261,6 +262,20 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'How log lines are written (to stderr; the dashboard''s to its file)')
             [CompletionResult]::new('--provenance', '--provenance', [CompletionResultType]::ParameterName, 'Show how the rows were measured (host, engine versions, tool, date, settings per architecture) instead of the rows')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log detail: -v adds debug lines and kube-rs''s diagnostics, -vv everything (RUST_LOG, when set, decides instead)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log detail: -v adds debug lines and kube-rs''s diagnostics, -vv everything (RUST_LOG, when set, decides instead)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'synergai;profile;merge' {
+            [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Decide conflicts: `newer` takes the file whose provenance date for the architecture concerned (its latest date, for models and the knee threshold) is later; FILE (one of the inputs) takes that file''s values')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Name of the merged profile (default: the inputs'' common name, else their names joined with `+`)')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the merged profile to FILE (atomically) instead of stdout')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'YAML, or the same document as JSON (also a valid profile file)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'YAML, or the same document as JSON (also a valid profile file)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'How log lines are written (to stderr; the dashboard''s to its file)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log detail: -v adds debug lines and kube-rs''s diagnostics, -vv everything (RUST_LOG, when set, decides instead)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log detail: -v adds debug lines and kube-rs''s diagnostics, -vv everything (RUST_LOG, when set, decides instead)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -281,11 +296,15 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
         }
         'synergai;profile;help' {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The characterization table; SOURCE says where each row comes from (measured, derived, estimate, calibrated)')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Combine per-architecture profiles into one: the union of their architectures, models, rows and provenance. A value two files give differently (a row, an architecture''s interference α or startup, a model''s default threads, the knee threshold, a description) is an error naming both files and lines, unless --prefer decides; the same architecture must have the same isa and accelerator, the same model the same task. Exit 2 on a conflict or an invalid profile, 1 when a file cannot be read or written')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'synergai;profile;help;show' {
+            break
+        }
+        'synergai;profile;help;merge' {
             break
         }
         'synergai;profile;help;plan' {
@@ -516,10 +535,14 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
         }
         'synergai;help;profile' {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The characterization table; SOURCE says where each row comes from (measured, derived, estimate, calibrated)')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Combine per-architecture profiles into one: the union of their architectures, models, rows and provenance. A value two files give differently (a row, an architecture''s interference α or startup, a model''s default threads, the knee threshold, a description) is an error naming both files and lines, unless --prefer decides; the same architecture must have the same isa and accelerator, the same model the same task. Exit 2 on a conflict or an invalid profile, 1 when a file cannot be read or written')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model')
             break
         }
         'synergai;help;profile;show' {
+            break
+        }
+        'synergai;help;profile;merge' {
             break
         }
         'synergai;help;profile;plan' {

@@ -124,6 +124,9 @@ _synergai() {
             synergai__subcmd__help__subcmd__place,release)
                 cmd="synergai__subcmd__help__subcmd__place__subcmd__release"
                 ;;
+            synergai__subcmd__help__subcmd__profile,merge)
+                cmd="synergai__subcmd__help__subcmd__profile__subcmd__merge"
+                ;;
             synergai__subcmd__help__subcmd__profile,plan)
                 cmd="synergai__subcmd__help__subcmd__profile__subcmd__plan"
                 ;;
@@ -175,6 +178,9 @@ _synergai() {
             synergai__subcmd__profile,help)
                 cmd="synergai__subcmd__profile__subcmd__help"
                 ;;
+            synergai__subcmd__profile,merge)
+                cmd="synergai__subcmd__profile__subcmd__merge"
+                ;;
             synergai__subcmd__profile,plan)
                 cmd="synergai__subcmd__profile__subcmd__plan"
                 ;;
@@ -183,6 +189,9 @@ _synergai() {
                 ;;
             synergai__subcmd__profile__subcmd__help,help)
                 cmd="synergai__subcmd__profile__subcmd__help__subcmd__help"
+                ;;
+            synergai__subcmd__profile__subcmd__help,merge)
+                cmd="synergai__subcmd__profile__subcmd__help__subcmd__merge"
                 ;;
             synergai__subcmd__profile__subcmd__help,plan)
                 cmd="synergai__subcmd__profile__subcmd__help__subcmd__plan"
@@ -787,8 +796,22 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__help__subcmd__profile)
-            opts="show plan"
+            opts="show merge plan"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        synergai__subcmd__help__subcmd__profile__subcmd__merge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1333,7 +1356,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__profile)
-            opts="-v -h --color --verbose --log-format --help show plan help"
+            opts="-v -h --color --verbose --log-format --help show merge plan help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1355,7 +1378,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__profile__subcmd__help)
-            opts="show plan help"
+            opts="show merge plan help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1369,6 +1392,20 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__profile__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        synergai__subcmd__profile__subcmd__help__subcmd__merge)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1403,6 +1440,48 @@ _synergai() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        synergai__subcmd__profile__subcmd__merge)
+            opts="-o -v -h --prefer --name --out --output --color --verbose --log-format --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --prefer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "yaml json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "yaml json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -1,14 +1,22 @@
-//! `synergai profile show|plan`: the offline characterization and the
-//! offline decisions derived from it.
+//! `synergai profile show|plan|merge`: the offline characterization, the
+//! offline decisions derived from it, and combining profiles.
 
 use super::ProfileCommand;
 use super::output::{OutputFormat, print_document, print_table, table};
 use crate::error::{Error, Result};
+use crate::fixture::merge::{self, Input, Prefer};
 use crate::fixture::{self, Origin};
 use crate::model::{Profile, Provenance};
 use crate::policy::{ArchRank, ModelArchPlan, OfflinePlan};
 use serde::Serialize;
 use std::path::PathBuf;
+
+/// How a profile document is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DocumentFormat {
+    Yaml,
+    Json,
+}
 
 /// A profile by file path or `builtin:NAME` (default: the embedded edge-cloud).
 pub fn load(reference: Option<&str>) -> Result<Profile> {
@@ -138,8 +146,91 @@ fn show_provenance(
     print_table(&t)
 }
 
+/// `profile merge`: the inputs read and validated, merged, written.
+fn merge(
+    references: &[String],
+    prefer: Option<&str>,
+    name: Option<&str>,
+    out: Option<&std::path::Path>,
+    format: DocumentFormat,
+) -> Result<()> {
+    let mut inputs = Vec::with_capacity(references.len());
+    for reference in references {
+        let origin = origin(Some(reference));
+        let text = origin.read()?;
+        inputs.push(Input::from_text(&origin.display(), &text)?);
+    }
+    let prefer = match prefer {
+        None => Prefer::Nothing,
+        Some("newer") => Prefer::Newer,
+        Some(file) => Prefer::File(preferred(references, file)?),
+    };
+    let merged = merge::merge(&inputs, prefer, name)?;
+    let files: Vec<String> = inputs.iter().map(|i| i.file.clone()).collect();
+    let comments = [format!(
+        "Merged by `synergai profile merge` from {}.",
+        files.join(", ")
+    )];
+    let yaml = fixture::emit::profile_with_comments(&merged, &comments);
+    let file = out.map_or_else(|| "<merged>".to_string(), |p| p.display().to_string());
+    // What is written must load as what was merged.
+    let check = fixture::profile_from_text(&file, &yaml)?;
+    if check != merged {
+        return Err(Error::Internal(
+            "the merged profile does not read back as merged".into(),
+        ));
+    }
+    let text = match format {
+        DocumentFormat::Yaml => yaml,
+        DocumentFormat::Json => {
+            let value: serde_json::Value = serde_saphyr::from_str(&yaml)
+                .map_err(|e| Error::Internal(format!("merged profile as JSON: {e}")))?;
+            serde_json::to_string_pretty(&value)
+                .map_err(|e| Error::Internal(format!("merged profile as JSON: {e}")))?
+                + "\n"
+        }
+    };
+    match out {
+        Some(path) => fixture::write_atomic(path, &text),
+        None => super::output::write_stdout(text.trim_end()),
+    }
+}
+
+/// The index of `--prefer FILE` among the inputs: the same text, or the
+/// same file.
+fn preferred(references: &[String], file: &str) -> Result<usize> {
+    if let Some(i) = references.iter().position(|r| r == file) {
+        return Ok(i);
+    }
+    let canonical = |r: &str| std::fs::canonicalize(r).ok();
+    if let Some(wanted) = canonical(file)
+        && let Some(i) = references
+            .iter()
+            .position(|r| canonical(r).as_ref() == Some(&wanted))
+    {
+        return Ok(i);
+    }
+    Err(Error::Usage(format!(
+        "--prefer {file}: not one of the profiles merged ({}); use `newer` or one of them",
+        references.join(", ")
+    )))
+}
+
 pub fn run(cmd: ProfileCommand, color: bool) -> Result<()> {
     match cmd {
+        ProfileCommand::Merge {
+            profiles,
+            prefer,
+            name,
+            out,
+            output,
+        } => merge(
+            &profiles,
+            prefer.as_deref(),
+            name.as_deref(),
+            out.as_deref(),
+            output,
+        ),
         ProfileCommand::Show {
             profile,
             model,
