@@ -124,6 +124,9 @@ _synergai() {
             synergai__subcmd__help__subcmd__place,release)
                 cmd="synergai__subcmd__help__subcmd__place__subcmd__release"
                 ;;
+            synergai__subcmd__help__subcmd__profile,diff)
+                cmd="synergai__subcmd__help__subcmd__profile__subcmd__diff"
+                ;;
             synergai__subcmd__help__subcmd__profile,merge)
                 cmd="synergai__subcmd__help__subcmd__profile__subcmd__merge"
                 ;;
@@ -175,6 +178,9 @@ _synergai() {
             synergai__subcmd__place__subcmd__help,release)
                 cmd="synergai__subcmd__place__subcmd__help__subcmd__release"
                 ;;
+            synergai__subcmd__profile,diff)
+                cmd="synergai__subcmd__profile__subcmd__diff"
+                ;;
             synergai__subcmd__profile,help)
                 cmd="synergai__subcmd__profile__subcmd__help"
                 ;;
@@ -186,6 +192,9 @@ _synergai() {
                 ;;
             synergai__subcmd__profile,show)
                 cmd="synergai__subcmd__profile__subcmd__show"
+                ;;
+            synergai__subcmd__profile__subcmd__help,diff)
+                cmd="synergai__subcmd__profile__subcmd__help__subcmd__diff"
                 ;;
             synergai__subcmd__profile__subcmd__help,help)
                 cmd="synergai__subcmd__profile__subcmd__help__subcmd__help"
@@ -796,8 +805,22 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__help__subcmd__profile)
-            opts="show merge plan"
+            opts="show merge diff plan"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        synergai__subcmd__help__subcmd__profile__subcmd__diff)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1356,7 +1379,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__profile)
-            opts="-v -h --color --verbose --log-format --help show merge plan help"
+            opts="-v -h --color --verbose --log-format --help show merge diff plan help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1377,9 +1400,53 @@ _synergai() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        synergai__subcmd__profile__subcmd__help)
-            opts="show merge plan help"
+        synergai__subcmd__profile__subcmd__diff)
+            opts="-o -v -h --output --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        synergai__subcmd__profile__subcmd__help)
+            opts="show merge diff plan help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        synergai__subcmd__profile__subcmd__help__subcmd__diff)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

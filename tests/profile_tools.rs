@@ -336,3 +336,104 @@ fn merge_conflicts_name_both_files_and_rows() {
     assert_exit(&o, 1);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+// ------------------------------------------------------------ diff
+
+#[test]
+fn diff_shows_what_changed_and_exits_as_diff_does() {
+    let dir = temp_dir("diff");
+    let a = data("rpi5.yaml");
+    let b = edited_rpi5(
+        &dir,
+        "rpi5-new.yaml",
+        &[
+            ("qps: 12.9", "qps: 13.4"),
+            ("interferenceAlpha: 0.1", "interferenceAlpha: 0.12"),
+        ],
+    );
+    let o = synergai(&["profile", "diff", s(&a), s(&b)]);
+    assert_exit(&o, 1);
+    assert!(o.stderr.is_empty(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0],
+        format!(
+            "{} → {}: 1 architecture changed, 1 row changed",
+            s(&a),
+            s(&b)
+        )
+    );
+    let words = |l: &str| l.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+    assert_eq!(
+        words(lines[1]),
+        ["CHANGE", "WHAT", "NAME", "FIELD", "OLD", "NEW", "DELTA"]
+    );
+    assert_eq!(
+        words(lines[2]),
+        [
+            "changed",
+            "architecture",
+            "rpi5",
+            "interferenceAlpha",
+            "0.1",
+            "0.12",
+            "+20.0%"
+        ]
+    );
+    assert_eq!(
+        words(lines[3]),
+        [
+            "changed",
+            "row",
+            "resnet50",
+            "rpi5",
+            "onnxruntime×4",
+            "qps",
+            "12.9",
+            "13.4",
+            "+3.9%"
+        ]
+    );
+    assert_eq!(lines.len(), 4, "{out}");
+
+    let o = synergai(&["profile", "diff", s(&a), s(&b), "-o", "json"]);
+    assert_exit(&o, 1);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(doc["kind"], "ProfileDiff");
+    assert_eq!(doc["identical"], false);
+    let row = &doc["changes"][1];
+    assert_eq!(row["row"]["threads"], 4);
+    assert_eq!(row["fields"][0]["old"], 12.9);
+    assert_eq!(row["fields"][0]["new"], 13.4);
+
+    // Added and removed, from the merge of two architectures.
+    let o = synergai(&["profile", "diff", s(&data("lab.yaml")), s(&a), "-o", "yaml"]);
+    assert_exit(&o, 1);
+    let out = stdout(&o);
+    assert!(
+        out.contains("1 architecture removed, 4 rows removed, 1 provenance entry removed"),
+        "{out}"
+    );
+
+    // The same profile, however written: exit 0.
+    let rewritten = dir.join("same.yaml");
+    synergai::fixture::write_atomic(&rewritten, &synergai::fixture::emit::profile(&load(&a)))
+        .expect("write");
+    let o = synergai(&["profile", "diff", s(&a), s(&rewritten)]);
+    assert_exit(&o, 0);
+    assert_eq!(
+        stdout(&o),
+        format!("{} and {} are the same profile\n", s(&a), s(&rewritten))
+    );
+
+    // Trouble is 2, a missing file included.
+    let o = synergai(&["profile", "diff", s(&a), s(&dir.join("missing.yaml"))]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("missing.yaml"));
+    let bad = edited_rpi5(&dir, "bad.yaml", &[("qps: 12.9", "qps: -1")]);
+    let o = synergai(&["profile", "diff", s(&a), s(&bad)]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("qps must be a positive number"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

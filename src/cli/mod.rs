@@ -391,6 +391,23 @@ pub enum ProfileCommand {
         #[arg(short, long, value_enum, default_value_t = profile::DocumentFormat::Yaml)]
         output: profile::DocumentFormat,
     },
+    /// What changed from profile A to profile B: architectures, models,
+    /// rows and provenance entries added, removed or changed, each changed
+    /// value old → new with its relative change.
+    #[command(after_help = "\
+Exit codes (as diff(1)):
+  0  the profiles say the same (comments, layout and order aside)
+  1  they differ
+  2  trouble: a profile cannot be read or is invalid, a bad flag")]
+    Diff {
+        /// The old profile (file or builtin:NAME).
+        a: String,
+        /// The new profile (file or builtin:NAME).
+        b: String,
+        /// `table` shortens long texts (descriptions, notes); `wide` shows them whole.
+        #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
+        output: OutputFormat,
+    },
     /// The offline plan: best engine per thread count, knee, efficiency,
     /// and the ranking of architectures per model.
     Plan {

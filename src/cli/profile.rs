@@ -1,9 +1,10 @@
-//! `synergai profile show|plan|merge`: the offline characterization, the
-//! offline decisions derived from it, and combining profiles.
+//! `synergai profile show|plan|merge|diff`: the offline characterization,
+//! the offline decisions derived from it, combining and comparing profiles.
 
 use super::ProfileCommand;
 use super::output::{OutputFormat, print_document, print_table, table};
 use crate::error::{Error, Result};
+use crate::fixture::diff;
 use crate::fixture::merge::{self, Input, Prefer};
 use crate::fixture::{self, Origin};
 use crate::model::{Profile, Provenance};
@@ -216,8 +217,95 @@ fn preferred(references: &[String], file: &str) -> Result<usize> {
     )))
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DiffView<'a> {
+    old: &'a str,
+    new: &'a str,
+    identical: bool,
+    summary: String,
+    changes: &'a [diff::Change],
+}
+
+/// `profile diff A B`: exit 0 when the same, 1 when different, 2 on trouble.
+fn diff_profiles(a: &str, b: &str, output: OutputFormat, color: bool) -> Result<()> {
+    // Trouble is exit 2, as diff(1) has it, I/O included.
+    let trouble = |e: Error| match e {
+        Error::Io { .. } | Error::NotFound(_) | Error::Internal(_) => Error::Usage(e.to_string()),
+        other => other,
+    };
+    let (a_origin, b_origin) = (origin(Some(a)), origin(Some(b)));
+    let old = fixture::load_profile(&a_origin).map_err(trouble)?;
+    let new = fixture::load_profile(&b_origin).map_err(trouble)?;
+    let (a_name, b_name) = (a_origin.display(), b_origin.display());
+    let changes = diff::diff(&old, &new);
+    let summary = if changes.is_empty() {
+        format!("{a_name} and {b_name} are the same profile")
+    } else {
+        format!("{a_name} → {b_name}: {}", diff::summary(&changes))
+    };
+    match output {
+        OutputFormat::Json | OutputFormat::Yaml => print_document(
+            output,
+            "ProfileDiff",
+            &DiffView {
+                old: &a_name,
+                new: &b_name,
+                identical: changes.is_empty(),
+                summary,
+                changes: &changes,
+            },
+        )
+        .map_err(trouble)?,
+        f => {
+            super::output::write_stdout(&summary).map_err(trouble)?;
+            if !changes.is_empty() {
+                let wide = f == OutputFormat::Wide;
+                let shorten = |v: &diff::Value| {
+                    let t = v.to_string().replace('\n', "\\n");
+                    if wide || t.chars().count() <= 40 {
+                        t
+                    } else {
+                        t.chars().take(39).collect::<String>() + "…"
+                    }
+                };
+                let mut t = table(
+                    &["change", "what", "name", "field", "old", "new", "delta"],
+                    color,
+                );
+                for c in &changes {
+                    let kind = format!("{:?}", c.change).to_lowercase();
+                    if c.fields.is_empty() {
+                        t.add_row(vec![kind.clone(), c.what.to_string(), c.name.clone()]);
+                    }
+                    for f in &c.fields {
+                        t.add_row(vec![
+                            kind.clone(),
+                            c.what.to_string(),
+                            c.name.clone(),
+                            f.field.clone(),
+                            shorten(&f.old),
+                            shorten(&f.new),
+                            f.relative
+                                .map(|r| format!("{:+.1}%", r * 100.0))
+                                .unwrap_or_default(),
+                        ]);
+                    }
+                }
+                print_table(&t).map_err(trouble)?;
+            }
+        }
+    }
+    if changes.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Answer(crate::error::ExitCode::Failure))
+    }
+}
+
 pub fn run(cmd: ProfileCommand, color: bool) -> Result<()> {
     match cmd {
+        ProfileCommand::Diff { a, b, output } => diff_profiles(&a, &b, output, color),
         ProfileCommand::Merge {
             profiles,
             prefer,
