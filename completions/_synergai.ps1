@@ -250,6 +250,8 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The characterization table; SOURCE says where each row comes from (measured, derived, estimate, calibrated)')
             [CompletionResult]::new('calibrate', 'calibrate', [CompletionResultType]::ParameterValue, 'Correct a profile from the run times of jobs that ran (a recording): per configuration, the throughput that explains them; prints the prediction error before and after')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Combine per-architecture profiles into one: the union of their architectures, models, rows and provenance. A value two files give differently (a row, an architecture''s interference α or startup, a model''s default threads, the knee threshold, a description) is an error naming both files and lines, unless --prefer decides; the same architecture must have the same isa and accelerator, the same model the same task. Exit 2 on a conflict or an invalid profile, 1 when a file cannot be read or written')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'What changed from profile A to profile B: architectures, models, rows and provenance entries added, removed or changed, each changed value old → new with its relative change')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -283,6 +285,31 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'synergai;profile;merge' {
+            [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Decide conflicts: `newer` takes the file whose provenance date for the architecture concerned (its latest date, for models and the knee threshold) is later; FILE (one of the inputs) takes that file''s values')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Name of the merged profile (default: the inputs'' common name, else their names joined with `+`)')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the merged profile to FILE (atomically) instead of stdout')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'YAML, or the same document as JSON (also a valid profile file)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'YAML, or the same document as JSON (also a valid profile file)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'How log lines are written (to stderr; the dashboard''s to its file)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log detail: -v adds debug lines and kube-rs''s diagnostics, -vv everything (RUST_LOG, when set, decides instead)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log detail: -v adds debug lines and kube-rs''s diagnostics, -vv everything (RUST_LOG, when set, decides instead)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'synergai;profile;diff' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, '`table` shortens long texts (descriptions, notes); `wide` shows them whole')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, '`table` shortens long texts (descriptions, notes); `wide` shows them whole')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'How log lines are written (to stderr; the dashboard''s to its file)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log detail: -v adds debug lines and kube-rs''s diagnostics, -vv everything (RUST_LOG, when set, decides instead)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log detail: -v adds debug lines and kube-rs''s diagnostics, -vv everything (RUST_LOG, when set, decides instead)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'synergai;profile;plan' {
             [CompletionResult]::new('--theta', '--theta', [CompletionResultType]::ParameterName, 'Knee threshold θ (default: the profile''s)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'o')
@@ -298,6 +325,8 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
         'synergai;profile;help' {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The characterization table; SOURCE says where each row comes from (measured, derived, estimate, calibrated)')
             [CompletionResult]::new('calibrate', 'calibrate', [CompletionResultType]::ParameterValue, 'Correct a profile from the run times of jobs that ran (a recording): per configuration, the throughput that explains them; prints the prediction error before and after')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Combine per-architecture profiles into one: the union of their architectures, models, rows and provenance. A value two files give differently (a row, an architecture''s interference α or startup, a model''s default threads, the knee threshold, a description) is an error naming both files and lines, unless --prefer decides; the same architecture must have the same isa and accelerator, the same model the same task. Exit 2 on a conflict or an invalid profile, 1 when a file cannot be read or written')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'What changed from profile A to profile B: architectures, models, rows and provenance entries added, removed or changed, each changed value old → new with its relative change')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -306,6 +335,12 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             break
         }
         'synergai;profile;help;calibrate' {
+            break
+        }
+        'synergai;profile;help;merge' {
+            break
+        }
+        'synergai;profile;help;diff' {
             break
         }
         'synergai;profile;help;plan' {
@@ -537,6 +572,8 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
         'synergai;help;profile' {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The characterization table; SOURCE says where each row comes from (measured, derived, estimate, calibrated)')
             [CompletionResult]::new('calibrate', 'calibrate', [CompletionResultType]::ParameterValue, 'Correct a profile from the run times of jobs that ran (a recording): per configuration, the throughput that explains them; prints the prediction error before and after')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Combine per-architecture profiles into one: the union of their architectures, models, rows and provenance. A value two files give differently (a row, an architecture''s interference α or startup, a model''s default threads, the knee threshold, a description) is an error naming both files and lines, unless --prefer decides; the same architecture must have the same isa and accelerator, the same model the same task. Exit 2 on a conflict or an invalid profile, 1 when a file cannot be read or written')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'What changed from profile A to profile B: architectures, models, rows and provenance entries added, removed or changed, each changed value old → new with its relative change')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model')
             break
         }
@@ -544,6 +581,12 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             break
         }
         'synergai;help;profile;calibrate' {
+            break
+        }
+        'synergai;help;profile;merge' {
+            break
+        }
+        'synergai;help;profile;diff' {
             break
         }
         'synergai;help;profile;plan' {

@@ -127,6 +127,12 @@ _synergai() {
             synergai__subcmd__help__subcmd__profile,calibrate)
                 cmd="synergai__subcmd__help__subcmd__profile__subcmd__calibrate"
                 ;;
+            synergai__subcmd__help__subcmd__profile,diff)
+                cmd="synergai__subcmd__help__subcmd__profile__subcmd__diff"
+                ;;
+            synergai__subcmd__help__subcmd__profile,merge)
+                cmd="synergai__subcmd__help__subcmd__profile__subcmd__merge"
+                ;;
             synergai__subcmd__help__subcmd__profile,plan)
                 cmd="synergai__subcmd__help__subcmd__profile__subcmd__plan"
                 ;;
@@ -178,8 +184,14 @@ _synergai() {
             synergai__subcmd__profile,calibrate)
                 cmd="synergai__subcmd__profile__subcmd__calibrate"
                 ;;
+            synergai__subcmd__profile,diff)
+                cmd="synergai__subcmd__profile__subcmd__diff"
+                ;;
             synergai__subcmd__profile,help)
                 cmd="synergai__subcmd__profile__subcmd__help"
+                ;;
+            synergai__subcmd__profile,merge)
+                cmd="synergai__subcmd__profile__subcmd__merge"
                 ;;
             synergai__subcmd__profile,plan)
                 cmd="synergai__subcmd__profile__subcmd__plan"
@@ -190,8 +202,14 @@ _synergai() {
             synergai__subcmd__profile__subcmd__help,calibrate)
                 cmd="synergai__subcmd__profile__subcmd__help__subcmd__calibrate"
                 ;;
+            synergai__subcmd__profile__subcmd__help,diff)
+                cmd="synergai__subcmd__profile__subcmd__help__subcmd__diff"
+                ;;
             synergai__subcmd__profile__subcmd__help,help)
                 cmd="synergai__subcmd__profile__subcmd__help__subcmd__help"
+                ;;
+            synergai__subcmd__profile__subcmd__help,merge)
+                cmd="synergai__subcmd__profile__subcmd__help__subcmd__merge"
                 ;;
             synergai__subcmd__profile__subcmd__help,plan)
                 cmd="synergai__subcmd__profile__subcmd__help__subcmd__plan"
@@ -796,7 +814,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__help__subcmd__profile)
-            opts="show calibrate plan"
+            opts="show calibrate merge diff plan"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -810,6 +828,34 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__help__subcmd__profile__subcmd__calibrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        synergai__subcmd__help__subcmd__profile__subcmd__diff)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        synergai__subcmd__help__subcmd__profile__subcmd__merge)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1356,7 +1402,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__profile)
-            opts="-v -h --color --verbose --log-format --help show calibrate plan help"
+            opts="-v -h --color --verbose --log-format --help show calibrate merge diff plan help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1423,8 +1469,38 @@ _synergai() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        synergai__subcmd__profile__subcmd__diff)
+            opts="-o -v -h --output --color --verbose --log-format --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         synergai__subcmd__profile__subcmd__help)
-            opts="show calibrate plan help"
+            opts="show calibrate merge diff plan help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1451,7 +1527,35 @@ _synergai() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        synergai__subcmd__profile__subcmd__help__subcmd__diff)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         synergai__subcmd__profile__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        synergai__subcmd__profile__subcmd__help__subcmd__merge)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1486,6 +1590,48 @@ _synergai() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        synergai__subcmd__profile__subcmd__merge)
+            opts="-o -v -h --prefer --name --out --output --color --verbose --log-format --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --prefer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "yaml json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "yaml json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

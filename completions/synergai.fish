@@ -232,17 +232,19 @@ complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from help" -f -a "release" -d 'Remove a job\'s pin'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from help" -f -a "apply" -d 'Run the replay with the overrides applied and print the bindings made'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show calibrate plan help" -l color -d 'When to colour output' -r -f -a "auto\t''
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show calibrate merge diff plan help" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show calibrate plan help" -l log-format -d 'How log lines are written (to stderr; the dashboard\'s to its file)' -r -f -a "text\t'`2026-11-30T03:20:00.123Z  INFO synergai::k8s::scheduler: bound …`'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show calibrate merge diff plan help" -l log-format -d 'How log lines are written (to stderr; the dashboard\'s to its file)' -r -f -a "text\t'`2026-11-30T03:20:00.123Z  INFO synergai::k8s::scheduler: bound …`'
 json\t'One JSON object per line (timestamp, level, target, fields)'"
-complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show calibrate plan help" -s v -l verbose -d 'More log detail: -v adds debug lines and kube-rs\'s diagnostics, -vv everything (RUST_LOG, when set, decides instead)'
-complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show calibrate plan help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show calibrate plan help" -f -a "show" -d 'The characterization table; SOURCE says where each row comes from (measured, derived, estimate, calibrated)'
-complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show calibrate plan help" -f -a "calibrate" -d 'Correct a profile from the run times of jobs that ran (a recording): per configuration, the throughput that explains them; prints the prediction error before and after'
-complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show calibrate plan help" -f -a "plan" -d 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model'
-complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show calibrate plan help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show calibrate merge diff plan help" -s v -l verbose -d 'More log detail: -v adds debug lines and kube-rs\'s diagnostics, -vv everything (RUST_LOG, when set, decides instead)'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show calibrate merge diff plan help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show calibrate merge diff plan help" -f -a "show" -d 'The characterization table; SOURCE says where each row comes from (measured, derived, estimate, calibrated)'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show calibrate merge diff plan help" -f -a "calibrate" -d 'Correct a profile from the run times of jobs that ran (a recording): per configuration, the throughput that explains them; prints the prediction error before and after'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show calibrate merge diff plan help" -f -a "merge" -d 'Combine per-architecture profiles into one: the union of their architectures, models, rows and provenance. A value two files give differently (a row, an architecture\'s interference α or startup, a model\'s default threads, the knee threshold, a description) is an error naming both files and lines, unless --prefer decides; the same architecture must have the same isa and accelerator, the same model the same task. Exit 2 on a conflict or an invalid profile, 1 when a file cannot be read or written'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show calibrate merge diff plan help" -f -a "diff" -d 'What changed from profile A to profile B: architectures, models, rows and provenance entries added, removed or changed, each changed value old → new with its relative change'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show calibrate merge diff plan help" -f -a "plan" -d 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show calibrate merge diff plan help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from show" -l model -d 'Only this model' -r
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from show" -l arch -d 'Only this architecture' -r
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from show" -s o -l output -r -f -a "table\t''
@@ -272,6 +274,29 @@ complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_se
 json\t'One JSON object per line (timestamp, level, target, fields)'"
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from calibrate" -s v -l verbose -d 'More log detail: -v adds debug lines and kube-rs\'s diagnostics, -vv everything (RUST_LOG, when set, decides instead)'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from calibrate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from merge" -l prefer -d 'Decide conflicts: `newer` takes the file whose provenance date for the architecture concerned (its latest date, for models and the knee threshold) is later; FILE (one of the inputs) takes that file\'s values' -r
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from merge" -l name -d 'Name of the merged profile (default: the inputs\' common name, else their names joined with `+`)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from merge" -l out -d 'Write the merged profile to FILE (atomically) instead of stdout' -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from merge" -s o -l output -d 'YAML, or the same document as JSON (also a valid profile file)' -r -f -a "yaml\t''
+json\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from merge" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from merge" -l log-format -d 'How log lines are written (to stderr; the dashboard\'s to its file)' -r -f -a "text\t'`2026-11-30T03:20:00.123Z  INFO synergai::k8s::scheduler: bound …`'
+json\t'One JSON object per line (timestamp, level, target, fields)'"
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from merge" -s v -l verbose -d 'More log detail: -v adds debug lines and kube-rs\'s diagnostics, -vv everything (RUST_LOG, when set, decides instead)'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from merge" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from diff" -s o -l output -d '`table` shortens long texts (descriptions, notes); `wide` shows them whole' -r -f -a "table\t''
+wide\t'A table with more columns'
+json\t''
+yaml\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from diff" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from diff" -l log-format -d 'How log lines are written (to stderr; the dashboard\'s to its file)' -r -f -a "text\t'`2026-11-30T03:20:00.123Z  INFO synergai::k8s::scheduler: bound …`'
+json\t'One JSON object per line (timestamp, level, target, fields)'"
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from diff" -s v -l verbose -d 'More log detail: -v adds debug lines and kube-rs\'s diagnostics, -vv everything (RUST_LOG, when set, decides instead)'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from plan" -l theta -d 'Knee threshold θ (default: the profile\'s)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from plan" -s o -l output -r -f -a "table\t''
 wide\t'A table with more columns'
@@ -286,6 +311,8 @@ complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_se
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from plan" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "show" -d 'The characterization table; SOURCE says where each row comes from (measured, derived, estimate, calibrated)'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "calibrate" -d 'Correct a profile from the run times of jobs that ran (a recording): per configuration, the throughput that explains them; prints the prediction error before and after'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "merge" -d 'Combine per-architecture profiles into one: the union of their architectures, models, rows and provenance. A value two files give differently (a row, an architecture\'s interference α or startup, a model\'s default threads, the knee threshold, a description) is an error naming both files and lines, unless --prefer decides; the same architecture must have the same isa and accelerator, the same model the same task. Exit 2 on a conflict or an invalid profile, 1 when a file cannot be read or written'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "diff" -d 'What changed from profile A to profile B: architectures, models, rows and provenance entries added, removed or changed, each changed value old → new with its relative change'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "plan" -d 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and not __fish_seen_subcommand_from validate generate import-trace help" -l color -d 'When to colour output' -r -f -a "auto\t''
@@ -443,6 +470,8 @@ complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from place" -f -a "apply" -d 'Run the replay with the overrides applied and print the bindings made'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "show" -d 'The characterization table; SOURCE says where each row comes from (measured, derived, estimate, calibrated)'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "calibrate" -d 'Correct a profile from the run times of jobs that ran (a recording): per configuration, the throughput that explains them; prints the prediction error before and after'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "merge" -d 'Combine per-architecture profiles into one: the union of their architectures, models, rows and provenance. A value two files give differently (a row, an architecture\'s interference α or startup, a model\'s default threads, the knee threshold, a description) is an error naming both files and lines, unless --prefer decides; the same architecture must have the same isa and accelerator, the same model the same task. Exit 2 on a conflict or an invalid profile, 1 when a file cannot be read or written'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "diff" -d 'What changed from profile A to profile B: architectures, models, rows and provenance entries added, removed or changed, each changed value old → new with its relative change'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "plan" -d 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from fixture" -f -a "validate" -d 'Check fixtures; exit 2 with file:line:column and field on the first error'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from fixture" -f -a "generate" -d 'Write a random valid scenario'

@@ -57,6 +57,10 @@ pub enum Error {
     /// The cluster answered but refused or failed a request.
     #[error("cluster: {0}")]
     Cluster(String),
+    /// Not a failure: the command's answer is its exit code (`profile
+    /// diff`: 1 when the profiles differ), and it has printed everything.
+    #[error("")]
+    Answer(ExitCode),
     /// The process could not set itself up (an async runtime, a thread, a
     /// signal handler): not the user's input, so not a usage error.
     #[error("internal error: {0}")]
@@ -90,6 +94,7 @@ impl Error {
                 ExitCode::Failure
             }
             Error::Unreachable(_) | Error::Forbidden(_) => ExitCode::Unreachable,
+            Error::Answer(code) => *code,
         }
     }
 

@@ -16,7 +16,9 @@ fn main() -> std::process::ExitCode {
     match run(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            if !matches!(e, synergai::Error::Answer(_)) {
+                eprintln!("error: {e}");
+            }
             std::process::ExitCode::from(e.exit_code() as u8)
         }
     }

@@ -133,3 +133,307 @@ fn written_profiles_validate_and_read_back_equal() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+// ------------------------------------------------------------ merge
+
+#[test]
+fn merge_of_two_per_arch_profiles_is_the_expected_profile() {
+    let dir = temp_dir("merge");
+    let out = dir.join("merged.yaml");
+    let o = synergai(&[
+        "profile",
+        "merge",
+        s(&data("xeon-vm.yaml")),
+        s(&data("rpi5.yaml")),
+        "--out",
+        s(&out),
+    ]);
+    assert_exit(&o, 0);
+    assert!(o.stdout.is_empty() && o.stderr.is_empty());
+    let o = synergai(&["fixture", "validate", s(&out)]);
+    assert_exit(&o, 0);
+    assert!(stdout(&o).contains("2 architectures, 2 models, 7 rows"));
+    let mut merged = load(&out);
+    let expected = load(&data("lab.yaml"));
+    // The description names the inputs as given on the command line.
+    assert!(merged.description.starts_with("merged from /"));
+    merged.description = expected.description.clone();
+    assert_eq!(merged, expected);
+    assert_eq!(merged.provenance.len(), 2);
+
+    // Byte for byte the committed file, made by the README's command.
+    let o = Command::new(env!("CARGO_BIN_EXE_synergai"))
+        .args(["profile", "merge", "xeon-vm.yaml", "rpi5.yaml"])
+        .current_dir(data(""))
+        .output()
+        .expect("run synergai");
+    assert_exit(&o, 0);
+    let committed = std::fs::read_to_string(data("lab.yaml")).expect("read lab.yaml");
+    assert_eq!(stdout(&o), committed);
+
+    // The same document as JSON is a profile too; stdout without --out.
+    let o = synergai(&[
+        "profile",
+        "merge",
+        s(&data("xeon-vm.yaml")),
+        s(&data("rpi5.yaml")),
+        "-o",
+        "json",
+    ]);
+    assert_exit(&o, 0);
+    let json = stdout(&o);
+    assert!(json.starts_with("{\n"));
+    let mut from_json = synergai::fixture::profile_from_text("merged.json", &json).expect("json");
+    from_json.description = expected.description.clone();
+    assert_eq!(from_json, expected);
+
+    // A scenario on the merged profile replays.
+    let scenario = "\
+apiVersion: synergai.io/v1alpha1
+kind: Scenario
+metadata:
+  name: lab
+spec:
+  profile: merged.yaml
+  nodes:
+    - {name: vm, arch: xeon-vm, tier: cloud, cores: 2, memory: 8Gi}
+    - {name: pi, arch: rpi5, tier: edge, cores: 4, memory: 8Gi}
+  workload:
+    jobs:
+      - {name: a, arrival: 0s, model: resnet50, queries: 100, qos: 30s}
+      - {name: b, arrival: 1s, model: mobilenet-v2, queries: 500, qos: 30s}
+";
+    std::fs::write(dir.join("lab.yaml"), scenario).expect("write scenario");
+    let o = synergai(&["replay", s(&dir.join("lab.yaml")), "--policy", "synergai"]);
+    assert_exit(&o, 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `rpi5.yaml` with `old` replaced by `new`, written to `dir/name`.
+fn edited_rpi5(dir: &Path, name: &str, edits: &[(&str, &str)]) -> PathBuf {
+    let mut text = std::fs::read_to_string(data("rpi5.yaml")).expect("read");
+    for (old, new) in edits {
+        assert_eq!(text.matches(old).count(), 1, "`{old}`");
+        text = text.replacen(old, new, 1);
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+#[test]
+fn merge_conflicts_name_both_files_and_rows() {
+    let dir = temp_dir("conflict");
+    let b = edited_rpi5(&dir, "rpi5-again.yaml", &[("qps: 12.9", "qps: 13.4")]);
+    let a = data("rpi5.yaml");
+    let out = dir.join("never.yaml");
+    let o = synergai(&["profile", "merge", s(&a), s(&b), "--out", s(&out)]);
+    assert_exit(&o, 2);
+    assert!(o.stdout.is_empty());
+    assert!(!out.exists(), "nothing written on a conflict");
+    let err = stderr(&o);
+    let expected = format!(
+        "error: {}:56:14: row (resnet50, rpi5, onnxruntime, 4 threads) differs from {}:56:14: qps 12.9 vs 13.4 (decide with --prefer newer or --prefer FILE)\n",
+        s(&a),
+        s(&b)
+    );
+    assert_eq!(err, expected);
+
+    // --prefer FILE takes that file's row.
+    let o = synergai(&[
+        "profile",
+        "merge",
+        s(&a),
+        s(&b),
+        "--prefer",
+        s(&b),
+        "--out",
+        s(&out),
+    ]);
+    assert_exit(&o, 0);
+    let p = load(&out);
+    let row = |p: &synergai::model::Profile| {
+        let (m, a) = (p.model_id("resnet50").unwrap(), p.arch_id("rpi5").unwrap());
+        p.row(m, a, synergai::model::Engine::Onnxruntime, 4)
+            .unwrap()
+            .qps
+    };
+    assert_eq!(row(&p), 13.4);
+    let o = synergai(&[
+        "profile",
+        "merge",
+        s(&a),
+        s(&b),
+        "--prefer",
+        s(&a),
+        "--out",
+        s(&out),
+    ]);
+    assert_exit(&o, 0);
+    assert_eq!(row(&load(&out)), 12.9);
+
+    // --prefer newer: by the provenance date of that architecture; the
+    // same date cannot decide.
+    let o = synergai(&["profile", "merge", s(&a), s(&b), "--prefer", "newer"]);
+    assert_exit(&o, 2);
+    assert!(
+        stderr(&o).contains("--prefer newer: both were measured at"),
+        "{}",
+        stderr(&o)
+    );
+    let later = edited_rpi5(
+        &dir,
+        "rpi5-later.yaml",
+        &[
+            ("qps: 12.9", "qps: 13.4"),
+            ("2026-11-29T12:00:00+01:00", "2026-11-30T09:00:00Z"),
+        ],
+    );
+    for order in [[&a, &later], [&later, &a]] {
+        let o = synergai(&[
+            "profile",
+            "merge",
+            s(order[0]),
+            s(order[1]),
+            "--prefer",
+            "newer",
+            "--out",
+            s(&out),
+        ]);
+        assert_exit(&o, 0);
+        let p = load(&out);
+        assert_eq!(row(&p), 13.4);
+        assert_eq!(p.provenance.len(), 2, "both measurements are carried");
+    }
+    let o = synergai(&[
+        "profile",
+        "merge",
+        "builtin:edge-cloud",
+        s(&a),
+        "--prefer",
+        "newer",
+    ]);
+    assert_exit(&o, 2);
+    assert!(
+        stderr(&o).contains("--prefer newer: embedded:profiles/edge-cloud.yaml has no provenance date for architecture `rpi5`"),
+        "{}",
+        stderr(&o)
+    );
+
+    // An architecture must mean the same hardware in every file.
+    let arm = edited_rpi5(&dir, "rpi5-x86.yaml", &[("isa: arm64", "isa: x86_64")]);
+    let o = synergai(&["profile", "merge", s(&a), s(&arm), "--prefer", s(&arm)]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("isa/accelerator arm64/no accelerator vs x86_64/no accelerator"));
+
+    // Usage and I/O trouble.
+    let o = synergai(&["profile", "merge", s(&a), s(&b), "--prefer", "other.yaml"]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("--prefer other.yaml: not one of the profiles merged"));
+    let o = synergai(&["profile", "merge", s(&a)]);
+    assert_exit(&o, 2);
+    let o = synergai(&["profile", "merge", s(&a), s(&dir.join("missing.yaml"))]);
+    assert_exit(&o, 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+// ------------------------------------------------------------ diff
+
+#[test]
+fn diff_shows_what_changed_and_exits_as_diff_does() {
+    let dir = temp_dir("diff");
+    let a = data("rpi5.yaml");
+    let b = edited_rpi5(
+        &dir,
+        "rpi5-new.yaml",
+        &[
+            ("qps: 12.9", "qps: 13.4"),
+            ("interferenceAlpha: 0.1", "interferenceAlpha: 0.12"),
+        ],
+    );
+    let o = synergai(&["profile", "diff", s(&a), s(&b)]);
+    assert_exit(&o, 1);
+    assert!(o.stderr.is_empty(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0],
+        format!(
+            "{} → {}: 1 architecture changed, 1 row changed",
+            s(&a),
+            s(&b)
+        )
+    );
+    let words = |l: &str| l.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+    assert_eq!(
+        words(lines[1]),
+        ["CHANGE", "WHAT", "NAME", "FIELD", "OLD", "NEW", "DELTA"]
+    );
+    assert_eq!(
+        words(lines[2]),
+        [
+            "changed",
+            "architecture",
+            "rpi5",
+            "interferenceAlpha",
+            "0.1",
+            "0.12",
+            "+20.0%"
+        ]
+    );
+    assert_eq!(
+        words(lines[3]),
+        [
+            "changed",
+            "row",
+            "resnet50",
+            "rpi5",
+            "onnxruntime×4",
+            "qps",
+            "12.9",
+            "13.4",
+            "+3.9%"
+        ]
+    );
+    assert_eq!(lines.len(), 4, "{out}");
+
+    let o = synergai(&["profile", "diff", s(&a), s(&b), "-o", "json"]);
+    assert_exit(&o, 1);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(doc["kind"], "ProfileDiff");
+    assert_eq!(doc["identical"], false);
+    let row = &doc["changes"][1];
+    assert_eq!(row["row"]["threads"], 4);
+    assert_eq!(row["fields"][0]["old"], 12.9);
+    assert_eq!(row["fields"][0]["new"], 13.4);
+
+    // Added and removed, from the merge of two architectures.
+    let o = synergai(&["profile", "diff", s(&data("lab.yaml")), s(&a), "-o", "yaml"]);
+    assert_exit(&o, 1);
+    let out = stdout(&o);
+    assert!(
+        out.contains("1 architecture removed, 4 rows removed, 1 provenance entry removed"),
+        "{out}"
+    );
+
+    // The same profile, however written: exit 0.
+    let rewritten = dir.join("same.yaml");
+    synergai::fixture::write_atomic(&rewritten, &synergai::fixture::emit::profile(&load(&a)))
+        .expect("write");
+    let o = synergai(&["profile", "diff", s(&a), s(&rewritten)]);
+    assert_exit(&o, 0);
+    assert_eq!(
+        stdout(&o),
+        format!("{} and {} are the same profile\n", s(&a), s(&rewritten))
+    );
+
+    // Trouble is 2, a missing file included.
+    let o = synergai(&["profile", "diff", s(&a), s(&dir.join("missing.yaml"))]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("missing.yaml"));
+    let bad = edited_rpi5(&dir, "bad.yaml", &[("qps: 12.9", "qps: -1")]);
+    let o = synergai(&["profile", "diff", s(&a), s(&bad)]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("qps must be a positive number"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

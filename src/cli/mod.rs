@@ -367,6 +367,52 @@ pub enum ProfileCommand {
     /// recording): per configuration, the throughput that explains them;
     /// prints the prediction error before and after.
     Calibrate(calibrate::CalibrateArgs),
+    /// Combine per-architecture profiles into one: the union of their
+    /// architectures, models, rows and provenance. A value two files give
+    /// differently (a row, an architecture's interference α or startup, a
+    /// model's default threads, the knee threshold, a description) is an
+    /// error naming both files and lines, unless --prefer decides; the same
+    /// architecture must have the same isa and accelerator, the same model
+    /// the same task. Exit 2 on a conflict or an invalid profile, 1 when a
+    /// file cannot be read or written.
+    Merge {
+        /// Profile files (or builtin:NAME), at least two.
+        #[arg(required = true, num_args = 2..)]
+        profiles: Vec<String>,
+        /// Decide conflicts: `newer` takes the file whose provenance date
+        /// for the architecture concerned (its latest date, for models and
+        /// the knee threshold) is later; FILE (one of the inputs) takes
+        /// that file's values.
+        #[arg(long, value_name = "newer|FILE")]
+        prefer: Option<String>,
+        /// Name of the merged profile (default: the inputs' common name,
+        /// else their names joined with `+`).
+        #[arg(long)]
+        name: Option<String>,
+        /// Write the merged profile to FILE (atomically) instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// YAML, or the same document as JSON (also a valid profile file).
+        #[arg(short, long, value_enum, default_value_t = profile::DocumentFormat::Yaml)]
+        output: profile::DocumentFormat,
+    },
+    /// What changed from profile A to profile B: architectures, models,
+    /// rows and provenance entries added, removed or changed, each changed
+    /// value old → new with its relative change.
+    #[command(after_help = "\
+Exit codes (as diff(1)):
+  0  the profiles say the same (comments, layout and order aside)
+  1  they differ
+  2  trouble: a profile cannot be read or is invalid, a bad flag")]
+    Diff {
+        /// The old profile (file or builtin:NAME).
+        a: String,
+        /// The new profile (file or builtin:NAME).
+        b: String,
+        /// `table` shortens long texts (descriptions, notes); `wide` shows them whole.
+        #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
+        output: OutputFormat,
+    },
     /// The offline plan: best engine per thread count, knee, efficiency,
     /// and the ranking of architectures per model.
     Plan {
@@ -434,6 +480,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Replay(args) => replay::run(args, color),
         Command::Bound(args) => bound::run(args, color),
         Command::Place(cmd) => place::run(cmd, color),
+        // calibrate.rs reads profiles through profile.rs, so it is
+        // dispatched here rather than from there.
+        Command::Profile(ProfileCommand::Calibrate(args)) => calibrate::run(args, color),
         Command::Profile(cmd) => profile::run(cmd, color),
         Command::Fixture(cmd) => fixture::run(cmd),
         Command::Emulate(args) => crate::k8s::emulate::run(crate::k8s::emulate::Options {

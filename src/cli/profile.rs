@@ -1,14 +1,23 @@
-//! `synergai profile show|plan`: the offline characterization and the
-//! offline decisions derived from it.
+//! `synergai profile show|plan|merge|diff`: the offline characterization,
+//! the offline decisions derived from it, combining and comparing profiles.
 
 use super::ProfileCommand;
 use super::output::{OutputFormat, print_document, print_table, table};
 use crate::error::{Error, Result};
+use crate::fixture::diff;
+use crate::fixture::merge::{self, Input, Prefer};
 use crate::fixture::{self, Origin};
 use crate::model::{Profile, Provenance};
 use crate::policy::{ArchRank, ModelArchPlan, OfflinePlan};
 use serde::Serialize;
 use std::path::PathBuf;
+
+/// How a profile document is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DocumentFormat {
+    Yaml,
+    Json,
+}
 
 /// A profile by file path or `builtin:NAME` (default: the embedded edge-cloud).
 pub fn load(reference: Option<&str>) -> Result<Profile> {
@@ -138,8 +147,178 @@ fn show_provenance(
     print_table(&t)
 }
 
+/// `profile merge`: the inputs read and validated, merged, written.
+fn merge(
+    references: &[String],
+    prefer: Option<&str>,
+    name: Option<&str>,
+    out: Option<&std::path::Path>,
+    format: DocumentFormat,
+) -> Result<()> {
+    let mut inputs = Vec::with_capacity(references.len());
+    for reference in references {
+        let origin = origin(Some(reference));
+        let text = origin.read()?;
+        inputs.push(Input::from_text(&origin.display(), &text)?);
+    }
+    let prefer = match prefer {
+        None => Prefer::Nothing,
+        Some("newer") => Prefer::Newer,
+        Some(file) => Prefer::File(preferred(references, file)?),
+    };
+    let merged = merge::merge(&inputs, prefer, name)?;
+    let files: Vec<String> = inputs.iter().map(|i| i.file.clone()).collect();
+    let comments = [format!(
+        "Merged by `synergai profile merge` from {}.",
+        files.join(", ")
+    )];
+    let yaml = fixture::emit::profile_with_comments(&merged, &comments);
+    let file = out.map_or_else(|| "<merged>".to_string(), |p| p.display().to_string());
+    // What is written must load as what was merged.
+    let check = fixture::profile_from_text(&file, &yaml)?;
+    if check != merged {
+        return Err(Error::Internal(
+            "the merged profile does not read back as merged".into(),
+        ));
+    }
+    let text = match format {
+        DocumentFormat::Yaml => yaml,
+        DocumentFormat::Json => {
+            let value: serde_json::Value = serde_saphyr::from_str(&yaml)
+                .map_err(|e| Error::Internal(format!("merged profile as JSON: {e}")))?;
+            serde_json::to_string_pretty(&value)
+                .map_err(|e| Error::Internal(format!("merged profile as JSON: {e}")))?
+                + "\n"
+        }
+    };
+    match out {
+        Some(path) => fixture::write_atomic(path, &text),
+        None => super::output::write_stdout(text.trim_end()),
+    }
+}
+
+/// The index of `--prefer FILE` among the inputs: the same text, or the
+/// same file.
+fn preferred(references: &[String], file: &str) -> Result<usize> {
+    if let Some(i) = references.iter().position(|r| r == file) {
+        return Ok(i);
+    }
+    let canonical = |r: &str| std::fs::canonicalize(r).ok();
+    if let Some(wanted) = canonical(file)
+        && let Some(i) = references
+            .iter()
+            .position(|r| canonical(r).as_ref() == Some(&wanted))
+    {
+        return Ok(i);
+    }
+    Err(Error::Usage(format!(
+        "--prefer {file}: not one of the profiles merged ({}); use `newer` or one of them",
+        references.join(", ")
+    )))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DiffView<'a> {
+    old: &'a str,
+    new: &'a str,
+    identical: bool,
+    summary: String,
+    changes: &'a [diff::Change],
+}
+
+/// `profile diff A B`: exit 0 when the same, 1 when different, 2 on trouble.
+fn diff_profiles(a: &str, b: &str, output: OutputFormat, color: bool) -> Result<()> {
+    // Trouble is exit 2, as diff(1) has it, I/O included.
+    let trouble = |e: Error| match e {
+        Error::Io { .. } | Error::NotFound(_) | Error::Internal(_) => Error::Usage(e.to_string()),
+        other => other,
+    };
+    let (a_origin, b_origin) = (origin(Some(a)), origin(Some(b)));
+    let old = fixture::load_profile(&a_origin).map_err(trouble)?;
+    let new = fixture::load_profile(&b_origin).map_err(trouble)?;
+    let (a_name, b_name) = (a_origin.display(), b_origin.display());
+    let changes = diff::diff(&old, &new);
+    let summary = if changes.is_empty() {
+        format!("{a_name} and {b_name} are the same profile")
+    } else {
+        format!("{a_name} → {b_name}: {}", diff::summary(&changes))
+    };
+    match output {
+        OutputFormat::Json | OutputFormat::Yaml => print_document(
+            output,
+            "ProfileDiff",
+            &DiffView {
+                old: &a_name,
+                new: &b_name,
+                identical: changes.is_empty(),
+                summary,
+                changes: &changes,
+            },
+        )
+        .map_err(trouble)?,
+        f => {
+            super::output::write_stdout(&summary).map_err(trouble)?;
+            if !changes.is_empty() {
+                let wide = f == OutputFormat::Wide;
+                let shorten = |v: &diff::Value| {
+                    let t = v.to_string().replace('\n', "\\n");
+                    if wide || t.chars().count() <= 40 {
+                        t
+                    } else {
+                        t.chars().take(39).collect::<String>() + "…"
+                    }
+                };
+                let mut t = table(
+                    &["change", "what", "name", "field", "old", "new", "delta"],
+                    color,
+                );
+                for c in &changes {
+                    let kind = format!("{:?}", c.change).to_lowercase();
+                    if c.fields.is_empty() {
+                        t.add_row(vec![kind.clone(), c.what.to_string(), c.name.clone()]);
+                    }
+                    for f in &c.fields {
+                        t.add_row(vec![
+                            kind.clone(),
+                            c.what.to_string(),
+                            c.name.clone(),
+                            f.field.clone(),
+                            shorten(&f.old),
+                            shorten(&f.new),
+                            f.relative
+                                .map(|r| format!("{:+.1}%", r * 100.0))
+                                .unwrap_or_default(),
+                        ]);
+                    }
+                }
+                print_table(&t).map_err(trouble)?;
+            }
+        }
+    }
+    if changes.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Answer(crate::error::ExitCode::Failure))
+    }
+}
+
 pub fn run(cmd: ProfileCommand, color: bool) -> Result<()> {
     match cmd {
+        ProfileCommand::Diff { a, b, output } => diff_profiles(&a, &b, output, color),
+        ProfileCommand::Merge {
+            profiles,
+            prefer,
+            name,
+            out,
+            output,
+        } => merge(
+            &profiles,
+            prefer.as_deref(),
+            name.as_deref(),
+            out.as_deref(),
+            output,
+        ),
         ProfileCommand::Show {
             profile,
             model,
@@ -235,7 +414,7 @@ pub fn run(cmd: ProfileCommand, color: bool) -> Result<()> {
                 }
             }
         }
-        ProfileCommand::Calibrate(args) => super::calibrate::run(args, color),
+        ProfileCommand::Calibrate(_) => unreachable!("dispatched by cli::run"),
         ProfileCommand::Plan {
             profile,
             theta,

@@ -304,6 +304,12 @@ impl Profile {
         self
     }
 
+    /// The profile under another name.
+    pub fn renamed(mut self, name: impl Into<String>) -> Profile {
+        self.name = name.into();
+        self
+    }
+
     /// The provenance entries of one architecture.
     pub fn provenance_of<'a>(&'a self, arch: &'a str) -> impl Iterator<Item = &'a Provenance> {
         self.provenance.iter().filter(move |p| p.arch == arch)
