@@ -232,16 +232,18 @@ complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from help" -f -a "release" -d 'Remove a job\'s pin'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from help" -f -a "apply" -d 'Run the replay with the overrides applied and print the bindings made'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show plan help" -l color -d 'When to colour output' -r -f -a "auto\t''
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show plan measure measure-one help" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show plan help" -l log-format -d 'How log lines are written (to stderr; the dashboard\'s to its file)' -r -f -a "text\t'`2026-11-30T03:20:00.123Z  INFO synergai::k8s::scheduler: bound …`'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show plan measure measure-one help" -l log-format -d 'How log lines are written (to stderr; the dashboard\'s to its file)' -r -f -a "text\t'`2026-11-30T03:20:00.123Z  INFO synergai::k8s::scheduler: bound …`'
 json\t'One JSON object per line (timestamp, level, target, fields)'"
-complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show plan help" -s v -l verbose -d 'More log detail: -v adds debug lines and kube-rs\'s diagnostics, -vv everything (RUST_LOG, when set, decides instead)'
-complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show plan help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show plan help" -f -a "show" -d 'The characterization table'
-complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show plan help" -f -a "plan" -d 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model'
-complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show plan help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show plan measure measure-one help" -s v -l verbose -d 'More log detail: -v adds debug lines and kube-rs\'s diagnostics, -vv everything (RUST_LOG, when set, decides instead)'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show plan measure measure-one help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show plan measure measure-one help" -f -a "show" -d 'The characterization table'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show plan measure measure-one help" -f -a "plan" -d 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show plan measure measure-one help" -f -a "measure" -d 'Characterize this machine: run real inference engines (onnxruntime, tract) on ONNX models at each thread count and write a profile whose rows are `source: measured`. Exit 1 when an engine is not installed (scripts/engines.sh installs it) or a configuration fails; 2 for a bad model file, an unpinned dynamic shape or threads above the cores'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show plan measure measure-one help" -f -a "measure-one" -d 'One configuration of `measure`, in a child process (internal)'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show plan measure measure-one help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from show" -l model -d 'Only this model' -r
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from show" -l arch -d 'Only this architecture' -r
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from show" -s o -l output -r -f -a "table\t''
@@ -267,8 +269,51 @@ complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_se
 json\t'One JSON object per line (timestamp, level, target, fields)'"
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from plan" -s v -l verbose -d 'More log detail: -v adds debug lines and kube-rs\'s diagnostics, -vv everything (RUST_LOG, when set, decides instead)'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from plan" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure" -l model -d 'A model: NAME=FILE (an ONNX file), or NAME of a model the onnx wheel ships (resnet50, squeezenet, densenet121, inception_v1, inception_v2, shufflenet, vgg19, zfnet512, bvlc_alexnet; installed by scripts/engines.sh). Repeatable; default resnet50' -r
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure" -l shape -d 'Pin a dynamic input: INPUT=1x3x224x224 (repeatable)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure" -l engine -d 'Engines to measure (default: onnxruntime,tract)' -r -f -a "onnxruntime\t''
+tract\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure" -l engine-lib -d 'An engine\'s library: onnxruntime=/path/to/libonnxruntime.so (default: ORT_DYLIB_PATH, then ~/.cache/synergai/engines)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure" -l threads -d 'Thread counts (default: powers of two up to the cores)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure" -l duration -d 'How long to run each configuration' -r
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure" -l queries -d 'Run each configuration for this many queries instead of --duration' -r
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure" -l warmup -d 'Queries run before measuring' -r
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure" -l arch -d 'The architecture\'s name (default: derived from the machine, e.g. x86_64-intel)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure" -l power-cmd -d 'A shell command that prints the machine\'s power in watts (when no RAPL or INA3221 sensor is readable)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure" -l out -d 'Write the profile to FILE (atomically) instead of stdout' -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure" -l name -d 'Profile name (default: measured-ARCH)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure" -s o -l output -r -f -a "yaml\t''
+json\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure" -l log-format -d 'How log lines are written (to stderr; the dashboard\'s to its file)' -r -f -a "text\t'`2026-11-30T03:20:00.123Z  INFO synergai::k8s::scheduler: bound …`'
+json\t'One JSON object per line (timestamp, level, target, fields)'"
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure" -s v -l verbose -d 'More log detail: -v adds debug lines and kube-rs\'s diagnostics, -vv everything (RUST_LOG, when set, decides instead)'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure-one" -l model -r
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure-one" -l file -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure-one" -l shape -r
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure-one" -l engine -r -f -a "onnxruntime\t''
+tract\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure-one" -l engine-lib -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure-one" -l threads -r
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure-one" -l duration-ms -r
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure-one" -l queries -r
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure-one" -l warmup -r
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure-one" -l power-cmd -r
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure-one" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure-one" -l log-format -d 'How log lines are written (to stderr; the dashboard\'s to its file)' -r -f -a "text\t'`2026-11-30T03:20:00.123Z  INFO synergai::k8s::scheduler: bound …`'
+json\t'One JSON object per line (timestamp, level, target, fields)'"
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure-one" -l power
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure-one" -s v -l verbose -d 'More log detail: -v adds debug lines and kube-rs\'s diagnostics, -vv everything (RUST_LOG, when set, decides instead)'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure-one" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "show" -d 'The characterization table'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "plan" -d 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "measure" -d 'Characterize this machine: run real inference engines (onnxruntime, tract) on ONNX models at each thread count and write a profile whose rows are `source: measured`. Exit 1 when an engine is not installed (scripts/engines.sh installs it) or a configuration fails; 2 for a bad model file, an unpinned dynamic shape or threads above the cores'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "measure-one" -d 'One configuration of `measure`, in a child process (internal)'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and not __fish_seen_subcommand_from validate generate import-trace help" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
@@ -425,6 +470,8 @@ complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from place" -f -a "apply" -d 'Run the replay with the overrides applied and print the bindings made'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "show" -d 'The characterization table'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "plan" -d 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "measure" -d 'Characterize this machine: run real inference engines (onnxruntime, tract) on ONNX models at each thread count and write a profile whose rows are `source: measured`. Exit 1 when an engine is not installed (scripts/engines.sh installs it) or a configuration fails; 2 for a bad model file, an unpinned dynamic shape or threads above the cores'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "measure-one" -d 'One configuration of `measure`, in a child process (internal)'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from fixture" -f -a "validate" -d 'Check fixtures; exit 2 with file:line:column and field on the first error'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from fixture" -f -a "generate" -d 'Write a random valid scenario'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from fixture" -f -a "import-trace" -d 'Turn a request trace (CSV: TIMESTAMP,ContextTokens,GeneratedTokens) into a scenario whose arrivals and job sizes come from it'

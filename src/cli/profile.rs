@@ -64,6 +64,8 @@ struct PlanView<'a> {
 
 pub fn run(cmd: ProfileCommand, color: bool) -> Result<()> {
     match cmd {
+        ProfileCommand::Measure(args) => super::measure::run(*args),
+        ProfileCommand::MeasureOne(args) => super::measure::run_one(*args),
         ProfileCommand::Show {
             profile,
             model,
