@@ -248,7 +248,8 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log detail: -v adds debug lines and kube-rs''s diagnostics, -vv everything (RUST_LOG, when set, decides instead)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The characterization table')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The characterization table; SOURCE says where each row comes from (measured, derived, estimate, calibrated)')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Combine per-architecture profiles into one: the union of their architectures, models, rows and provenance. A value two files give differently (a row, an architecture''s interference α or startup, a model''s default threads, the knee threshold, a description) is an error naming both files and lines, unless --prefer decides; the same architecture must have the same isa and accelerator, the same model the same task. Exit 2 on a conflict or an invalid profile, 1 when a file cannot be read or written')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model')
             [CompletionResult]::new('measure', 'measure', [CompletionResultType]::ParameterValue, 'Characterize this machine: run real inference engines (onnxruntime, tract) on ONNX models at each thread count and write a profile whose rows are `source: measured`. Exit 1 when an engine is not installed (scripts/engines.sh installs it) or a configuration fails; 2 for a bad model file, an unpinned dynamic shape or threads above the cores')
             [CompletionResult]::new('measure-one', 'measure-one', [CompletionResultType]::ParameterValue, 'One configuration of `measure`, in a child process (internal)')
@@ -260,6 +261,21 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             [CompletionResult]::new('--arch', '--arch', [CompletionResultType]::ParameterName, 'Only this architecture')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'o')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'output')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'How log lines are written (to stderr; the dashboard''s to its file)')
+            [CompletionResult]::new('--provenance', '--provenance', [CompletionResultType]::ParameterName, 'Show how the rows were measured (host, engine versions, tool, date, settings per architecture) instead of the rows')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log detail: -v adds debug lines and kube-rs''s diagnostics, -vv everything (RUST_LOG, when set, decides instead)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log detail: -v adds debug lines and kube-rs''s diagnostics, -vv everything (RUST_LOG, when set, decides instead)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'synergai;profile;merge' {
+            [CompletionResult]::new('--prefer', '--prefer', [CompletionResultType]::ParameterName, 'Decide conflicts: `newer` takes the file whose provenance date for the architecture concerned (its latest date, for models and the knee threshold) is later; FILE (one of the inputs) takes that file''s values')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Name of the merged profile (default: the inputs'' common name, else their names joined with `+`)')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the merged profile to FILE (atomically) instead of stdout')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'YAML, or the same document as JSON (also a valid profile file)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'YAML, or the same document as JSON (also a valid profile file)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'How log lines are written (to stderr; the dashboard''s to its file)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log detail: -v adds debug lines and kube-rs''s diagnostics, -vv everything (RUST_LOG, when set, decides instead)')
@@ -324,7 +340,8 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             break
         }
         'synergai;profile;help' {
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The characterization table')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The characterization table; SOURCE says where each row comes from (measured, derived, estimate, calibrated)')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Combine per-architecture profiles into one: the union of their architectures, models, rows and provenance. A value two files give differently (a row, an architecture''s interference α or startup, a model''s default threads, the knee threshold, a description) is an error naming both files and lines, unless --prefer decides; the same architecture must have the same isa and accelerator, the same model the same task. Exit 2 on a conflict or an invalid profile, 1 when a file cannot be read or written')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model')
             [CompletionResult]::new('measure', 'measure', [CompletionResultType]::ParameterValue, 'Characterize this machine: run real inference engines (onnxruntime, tract) on ONNX models at each thread count and write a profile whose rows are `source: measured`. Exit 1 when an engine is not installed (scripts/engines.sh installs it) or a configuration fails; 2 for a bad model file, an unpinned dynamic shape or threads above the cores')
             [CompletionResult]::new('measure-one', 'measure-one', [CompletionResultType]::ParameterValue, 'One configuration of `measure`, in a child process (internal)')
@@ -332,6 +349,9 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             break
         }
         'synergai;profile;help;show' {
+            break
+        }
+        'synergai;profile;help;merge' {
             break
         }
         'synergai;profile;help;plan' {
@@ -567,13 +587,17 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             break
         }
         'synergai;help;profile' {
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The characterization table')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The characterization table; SOURCE says where each row comes from (measured, derived, estimate, calibrated)')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Combine per-architecture profiles into one: the union of their architectures, models, rows and provenance. A value two files give differently (a row, an architecture''s interference α or startup, a model''s default threads, the knee threshold, a description) is an error naming both files and lines, unless --prefer decides; the same architecture must have the same isa and accelerator, the same model the same task. Exit 2 on a conflict or an invalid profile, 1 when a file cannot be read or written')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model')
             [CompletionResult]::new('measure', 'measure', [CompletionResultType]::ParameterValue, 'Characterize this machine: run real inference engines (onnxruntime, tract) on ONNX models at each thread count and write a profile whose rows are `source: measured`. Exit 1 when an engine is not installed (scripts/engines.sh installs it) or a configuration fails; 2 for a bad model file, an unpinned dynamic shape or threads above the cores')
             [CompletionResult]::new('measure-one', 'measure-one', [CompletionResultType]::ParameterValue, 'One configuration of `measure`, in a child process (internal)')
             break
         }
         'synergai;help;profile;show' {
+            break
+        }
+        'synergai;help;profile;merge' {
             break
         }
         'synergai;help;profile;plan' {

@@ -130,6 +130,9 @@ _synergai() {
             synergai__subcmd__help__subcmd__profile,measure-one)
                 cmd="synergai__subcmd__help__subcmd__profile__subcmd__measure__subcmd__one"
                 ;;
+            synergai__subcmd__help__subcmd__profile,merge)
+                cmd="synergai__subcmd__help__subcmd__profile__subcmd__merge"
+                ;;
             synergai__subcmd__help__subcmd__profile,plan)
                 cmd="synergai__subcmd__help__subcmd__profile__subcmd__plan"
                 ;;
@@ -187,6 +190,9 @@ _synergai() {
             synergai__subcmd__profile,measure-one)
                 cmd="synergai__subcmd__profile__subcmd__measure__subcmd__one"
                 ;;
+            synergai__subcmd__profile,merge)
+                cmd="synergai__subcmd__profile__subcmd__merge"
+                ;;
             synergai__subcmd__profile,plan)
                 cmd="synergai__subcmd__profile__subcmd__plan"
                 ;;
@@ -201,6 +207,9 @@ _synergai() {
                 ;;
             synergai__subcmd__profile__subcmd__help,measure-one)
                 cmd="synergai__subcmd__profile__subcmd__help__subcmd__measure__subcmd__one"
+                ;;
+            synergai__subcmd__profile__subcmd__help,merge)
+                cmd="synergai__subcmd__profile__subcmd__help__subcmd__merge"
                 ;;
             synergai__subcmd__profile__subcmd__help,plan)
                 cmd="synergai__subcmd__profile__subcmd__help__subcmd__plan"
@@ -805,7 +814,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__help__subcmd__profile)
-            opts="show plan measure measure-one"
+            opts="show merge plan measure measure-one"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -833,6 +842,20 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__help__subcmd__profile__subcmd__measure__subcmd__one)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        synergai__subcmd__help__subcmd__profile__subcmd__merge)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1379,7 +1402,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__profile)
-            opts="-v -h --color --verbose --log-format --help show plan measure measure-one help"
+            opts="-v -h --color --verbose --log-format --help show merge plan measure measure-one help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1401,7 +1424,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__profile__subcmd__help)
-            opts="show plan measure measure-one help"
+            opts="show merge plan measure measure-one help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1443,6 +1466,20 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__profile__subcmd__help__subcmd__measure__subcmd__one)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        synergai__subcmd__profile__subcmd__help__subcmd__merge)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1624,6 +1661,48 @@ _synergai() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        synergai__subcmd__profile__subcmd__merge)
+            opts="-o -v -h --prefer --name --out --output --color --verbose --log-format --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --prefer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "yaml json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "yaml json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         synergai__subcmd__profile__subcmd__plan)
             opts="-o -v -h --theta --output --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1659,7 +1738,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__profile__subcmd__show)
-            opts="-o -v -h --model --arch --output --color --verbose --log-format --help"
+            opts="-o -v -h --model --arch --provenance --output --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

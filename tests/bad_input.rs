@@ -459,6 +459,133 @@ fn negative_qps() {
     );
 }
 
+// ------------------------------------------------------------ profile provenance
+
+/// [`PROFILE`] with one `spec.provenance` entry; `old` → `new` edits it.
+fn with_provenance(old: &str, new: &str) -> String {
+    let entry = "\
+spec:
+  provenance:
+    - arch: cpu
+      date: \"2026-11-30T05:40:00Z\"
+      tool: \"synergai 0.1.0 (commit abc)\"
+      host:
+        cpu: \"Some CPU\"
+        cores: 2
+        memoryMib: 7940
+        os: \"Linux\"
+        kernel: \"6.12\"
+      engines:
+        onnxruntime: \"1.20.1\"
+      settings:
+        threads: [1, 2]
+        duration: 5s
+  architectures:";
+    let profile = edit(PROFILE, "spec:\n  architectures:", entry);
+    if old.is_empty() {
+        profile
+    } else {
+        edit(&profile, old, new)
+    }
+}
+
+#[test]
+fn provenance_is_valid() {
+    let (_dir, p, s) = Dir::with("provenance-ok", &with_provenance("", ""), SCENARIO);
+    for out in [validate(&p), replay(&s)] {
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn provenance_of_an_unknown_arch() {
+    let profile = with_provenance(
+        "    - arch: cpu\n      date",
+        "    - arch: gpu9\n      date",
+    );
+    profile_case(
+        "provenance-arch",
+        &profile,
+        Some(("- arch: gpu9", "gpu9")),
+        "spec.provenance[0].arch",
+        &["unknown architecture `gpu9`", "cpu, bare"],
+    );
+}
+
+#[test]
+fn provenance_date_not_rfc3339() {
+    let profile = with_provenance("\"2026-11-30T05:40:00Z\"", "\"yesterday\"");
+    profile_case(
+        "provenance-date",
+        &profile,
+        Some(("date: \"yesterday\"", "\"yesterday\"")),
+        "spec.provenance[0].date",
+        &["`yesterday` is not an RFC 3339 time"],
+    );
+}
+
+#[test]
+fn provenance_without_duration_or_queries() {
+    let profile = with_provenance("        duration: 5s\n", "        warmup: 1s\n");
+    profile_case(
+        "provenance-settings",
+        &profile,
+        Some(("threads: [1, 2]", "threads")),
+        "spec.provenance[0].settings",
+        &["`duration`, `queries` or both"],
+    );
+}
+
+#[test]
+fn provenance_zero_threads() {
+    let profile = with_provenance("threads: [1, 2]", "threads: [0, 2]");
+    profile_case(
+        "provenance-threads",
+        &profile,
+        Some(("threads: [0, 2]", "[0, 2]")),
+        "spec.provenance[0].settings.threads",
+        &["each at least 1"],
+    );
+}
+
+#[test]
+fn provenance_zero_cores() {
+    let profile = with_provenance("cores: 2", "cores: 0");
+    profile_case(
+        "provenance-cores",
+        &profile,
+        Some(("cores: 0", "0")),
+        "spec.provenance[0].host.cores",
+        &["cores must be at least 1"],
+    );
+}
+
+#[test]
+fn calibrated_rows_are_valid_and_unknown_sources_are_not() {
+    let profile = edit(
+        PROFILE,
+        "      memoryMib: 100\n      source: estimate",
+        "      memoryMib: 100\n      source: calibrated",
+    );
+    let (_dir, p, _s) = Dir::with("calibrated", &profile, SCENARIO);
+    assert_eq!(validate(&p).status.code(), Some(0));
+    let profile = edit(
+        PROFILE,
+        "      memoryMib: 100\n      source: estimate",
+        "      memoryMib: 100\n      source: guessed",
+    );
+    let (_dir, p, _s) = Dir::with("source-unknown", &profile, SCENARIO);
+    let out = validate(&p);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("calibrated"), "{stderr}");
+}
+
 // ------------------------------------------------------------ references
 
 #[test]

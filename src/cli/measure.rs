@@ -5,12 +5,14 @@
 //! the results become a `kind: Profile` with one architecture and rows
 //! `source: measured`.
 
-use crate::engine::host::{self, HostFacts, PowerMeter, PowerSource};
+use crate::engine::host::{self, PowerMeter, PowerSource};
 use crate::engine::measure::{self as one, Measurement, Stop};
 use crate::engine::onnx::{self, ModelFile};
 use crate::error::{Error, Result};
-use crate::fixture::emit::{Doc, Flow, quoted};
-use crate::model::{Architecture, Engine, ModelSpec, Profile, ProfileRow, RowSource};
+use crate::model::{
+    Architecture, Engine, Host, MeasureSettings, ModelSpec, Profile, ProfileRow, Provenance,
+    RowSource,
+};
 use clap::{Args, ValueEnum};
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
@@ -184,7 +186,7 @@ struct Plan {
     arch: String,
 }
 
-fn plan(args: &MeasureArgs, facts: &HostFacts) -> Result<Plan> {
+fn plan(args: &MeasureArgs, facts: &Host) -> Result<Plan> {
     let pins = pins(&args.shapes)?;
     let flags = if args.models.is_empty() {
         vec!["resnet50".to_string()]
@@ -396,20 +398,36 @@ pub fn run(args: MeasureArgs) -> Result<()> {
             ))
         });
     }
-    let settings = Settings {
-        duration_ms: args.queries.is_none().then_some(args.duration),
-        queries: args.queries,
-        warmup: args.warmup,
-        threads: plan.threads.clone(),
-        power: power.as_ref().map(PowerSource::describe),
-        idle_watts: idle_watts.flatten(),
-        interrupted: stopped,
+    let idle_watts = idle_watts.flatten();
+    let power_text = match (&power, idle_watts) {
+        (Some(source), Some(idle)) => {
+            format!("power from {} minus {idle:.1} W idle", source.describe())
+        }
+        (Some(source), None) => format!(
+            "{} gave no idle reading: watts estimated per busy core",
+            source.describe()
+        ),
+        (None, _) => format!(
+            "no power sensor (RAPL, INA3221) and no --power-cmd: watts estimated at {} W per busy core",
+            host::estimated_watts_per_core(isa)
+        ),
     };
+    let mut note = format!(
+        "synergai profile measure: single-stream batch-1 inference on generated inputs; {power_text}"
+    );
+    if !args.shapes.is_empty() {
+        note.push_str(&format!("; shapes {}", args.shapes.join(", ")));
+    }
+    if stopped {
+        note.push_str(&format!(
+            "; interrupted after {} of {total} configurations",
+            done.len()
+        ));
+    }
     let name = args
         .name
         .clone()
         .unwrap_or_else(|| format!("measured-{}", plan.arch));
-    let profile = build_profile(&name, &plan, isa, &done, &settings);
     let provenance = Provenance {
         arch: plan.arch.clone(),
         host: facts,
@@ -420,11 +438,26 @@ pub fn run(args: MeasureArgs) -> Result<()> {
             .collect(),
         tool: format!("synergai {}", super::VERSION),
         date: now_utc(),
-        settings,
+        settings: MeasureSettings {
+            threads: plan.threads.clone(),
+            duration_ms: args.queries.is_none().then_some(args.duration),
+            queries: args.queries,
+            warmup_ms: None,
+            warmup_queries: Some(u64::from(args.warmup)),
+        },
+        note,
     };
+    let profile = build_profile(&name, &plan, isa, &done, idle_watts, power.as_ref())
+        .with_provenance(vec![provenance]);
     let text = match args.output {
-        DocFormat::Yaml => yaml(&profile, &provenance),
-        DocFormat::Json => json(&profile, &provenance),
+        DocFormat::Yaml => crate::fixture::emit::profile_with_comments(
+            &profile,
+            &[format!(
+                "Measured by `synergai profile measure` on {} ({}).",
+                plan.arch, profile.provenance[0].host.cpu
+            )],
+        ),
+        DocFormat::Json => json(&profile),
     };
     match &args.out {
         Some(path) => crate::fixture::write_atomic(path, &text)?,
@@ -444,35 +477,6 @@ pub fn run(args: MeasureArgs) -> Result<()> {
         )));
     }
     Ok(())
-}
-
-/// How the measurement was run, for the provenance.
-#[derive(Clone, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Settings {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub duration_ms: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub queries: Option<u64>,
-    pub warmup: u32,
-    pub threads: Vec<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub power: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub idle_watts: Option<f64>,
-    pub interrupted: bool,
-}
-
-/// Where the profile's numbers come from.
-#[derive(Clone, Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Provenance {
-    pub arch: String,
-    pub host: HostFacts,
-    pub engines: BTreeMap<String, String>,
-    pub tool: String,
-    pub date: String,
-    pub settings: Settings,
 }
 
 /// `2026-11-30T06:30:00Z` from the system clock (no time-zone database).
@@ -504,7 +508,8 @@ fn build_profile(
     plan: &Plan,
     isa: crate::model::Isa,
     done: &[Measurement],
-    settings: &Settings,
+    idle_watts: Option<f64>,
+    power: Option<&PowerSource>,
 ) -> Profile {
     let mut startup = [None; Engine::COUNT];
     for (engine, _, _) in &plan.engines {
@@ -558,10 +563,10 @@ fn build_profile(
         .iter()
         .filter_map(|m| {
             let model = models.iter().position(|s| s.name == m.model)? as u16;
-            let (watts, how) = match (m.watts, settings.idle_watts) {
+            let (watts, how) = match (m.watts, idle_watts) {
                 (Some(w), Some(idle)) => (
                     (w - idle).max(0.0),
-                    format!("watts {w:.1} measured ({}) minus {idle:.1} idle", settings.power.as_deref().unwrap_or("sensor")),
+                    format!("watts {w:.1} measured ({}) minus {idle:.1} idle", power.map_or("sensor".into(), PowerSource::describe)),
                 ),
                 _ => (
                     per_core * f64::from(m.threads),
@@ -606,80 +611,9 @@ fn build_profile(
     )
 }
 
-fn num(v: f64, digits: usize) -> String {
-    let s = format!("{v:.digits$}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s.is_empty() || s == "-" {
-        "0".into()
-    } else {
-        s.to_string()
-    }
-}
-
-/// The profile as a fixture document; the provenance in its header
-/// comment.
-fn yaml(p: &Profile, provenance: &Provenance) -> String {
-    let mut d = Doc::new();
-    d.comment(format!("synergai profile: {}", p.name));
-    d.comment("");
-    d.comment("Measured by `synergai profile measure` on this machine; provenance:");
-    let prov = serde_json::to_string_pretty(provenance).unwrap_or_default();
-    for line in prov.lines() {
-        d.comment(line);
-    }
-    d.header("Profile");
-    d.key(0, "metadata");
-    d.field(1, "name", quoted(&p.name));
-    d.field(1, "description", quoted(&p.description));
-    d.key(0, "spec");
-    d.field(1, "kneeThreshold", num(p.knee_threshold, 3));
-    d.key(1, "architectures");
-    for a in &p.archs {
-        d.item(2, "name", quoted(&a.name));
-        d.field(
-            3,
-            "isa",
-            match a.isa {
-                crate::model::Isa::X86_64 => "x86_64",
-                crate::model::Isa::Arm64 => "arm64",
-            },
-        );
-        d.field(3, "accelerator", if a.gpu { "gpu" } else { "none" });
-        d.field(3, "interferenceAlpha", num(a.interference_alpha, 3));
-        let mut startup = Flow::new();
-        for e in Engine::ALL {
-            if let Some(ms) = a.startup_ms[e.index()] {
-                startup.entry(e.as_str(), format!("{ms:.0}ms"));
-            }
-        }
-        d.field(3, "startup", startup);
-        d.field(3, "description", quoted(&a.description));
-    }
-    d.key(1, "models");
-    for m in &p.models {
-        d.item(2, "name", quoted(&m.name));
-        d.field(3, "task", quoted(&m.task));
-        d.field(3, "defaultThreads", m.default_threads);
-        d.field(3, "description", quoted(&m.description));
-    }
-    d.key(1, "rows");
-    for r in &p.rows {
-        d.item(2, "model", quoted(&p.model(r.model).name));
-        d.field(3, "arch", quoted(&p.arch(r.arch).name));
-        d.field(3, "engine", r.engine);
-        d.field(3, "threads", r.threads);
-        d.field(3, "qps", num(r.qps, 3));
-        d.field(3, "p99Ms", num(r.p99_ms, 3));
-        d.field(3, "watts", num(r.watts, 2));
-        d.field(3, "memoryMib", r.memory_mib);
-        d.field(3, "source", r.source);
-        d.field(3, "note", quoted(&r.note));
-    }
-    d.finish()
-}
-
-/// The same document as JSON (YAML's superset reads it back).
-fn json(p: &Profile, provenance: &Provenance) -> String {
+/// The profile as JSON, the same fields as the YAML (YAML's superset
+/// reads it back).
+fn json(p: &Profile) -> String {
     use serde_json::json;
     let archs: Vec<_> = p
         .archs
@@ -687,7 +621,7 @@ fn json(p: &Profile, provenance: &Provenance) -> String {
         .map(|a| {
             let startup: BTreeMap<&str, String> = Engine::ALL
                 .iter()
-                .filter_map(|e| Some((e.as_str(), format!("{:.0}ms", a.startup_ms[e.index()]?))))
+                .filter_map(|e| Some((e.as_str(), format!("{:?}ms", a.startup_ms[e.index()]?))))
                 .collect();
             json!({"name": a.name, "isa": a.isa, "accelerator": if a.gpu {"gpu"} else {"none"},
                    "interferenceAlpha": a.interference_alpha, "startup": startup, "description": a.description})
@@ -707,12 +641,30 @@ fn json(p: &Profile, provenance: &Provenance) -> String {
                         "memoryMib": r.memory_mib, "source": r.source, "note": r.note})
         })
         .collect();
-    let _ = provenance;
+    let provenance: Vec<_> = p
+        .provenance
+        .iter()
+        .map(|v| {
+            let mut settings = json!({"threads": v.settings.threads});
+            if let Some(ms) = v.settings.duration_ms {
+                settings["duration"] = json!(format!("{ms:?}ms"));
+            }
+            if let Some(q) = v.settings.queries {
+                settings["queries"] = json!(q);
+            }
+            if let Some(q) = v.settings.warmup_queries {
+                settings["warmupQueries"] = json!(q);
+            }
+            json!({"arch": v.arch, "host": v.host, "engines": v.engines, "tool": v.tool,
+                   "date": v.date, "settings": settings, "note": v.note})
+        })
+        .collect();
     let doc = json!({
         "apiVersion": "synergai.io/v1alpha1",
         "kind": "Profile",
         "metadata": {"name": p.name, "description": p.description},
-        "spec": {"kneeThreshold": p.knee_threshold, "architectures": archs, "models": models, "rows": rows},
+        "spec": {"kneeThreshold": p.knee_threshold, "provenance": provenance,
+                 "architectures": archs, "models": models, "rows": rows},
     });
     serde_json::to_string_pretty(&doc).unwrap_or_default()
 }

@@ -345,7 +345,8 @@ pub enum PlaceCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum ProfileCommand {
-    /// The characterization table.
+    /// The characterization table; SOURCE says where each row comes from
+    /// (measured, derived, estimate, calibrated).
     Show {
         /// Profile file or builtin:NAME (default: builtin:edge-cloud).
         profile: Option<String>,
@@ -355,8 +356,41 @@ pub enum ProfileCommand {
         /// Only this architecture.
         #[arg(long)]
         arch: Option<String>,
+        /// Show how the rows were measured (host, engine versions, tool,
+        /// date, settings per architecture) instead of the rows.
+        #[arg(long)]
+        provenance: bool,
         #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
         output: OutputFormat,
+    },
+    /// Combine per-architecture profiles into one: the union of their
+    /// architectures, models, rows and provenance. A value two files give
+    /// differently (a row, an architecture's interference α or startup, a
+    /// model's default threads, the knee threshold, a description) is an
+    /// error naming both files and lines, unless --prefer decides; the same
+    /// architecture must have the same isa and accelerator, the same model
+    /// the same task. Exit 2 on a conflict or an invalid profile, 1 when a
+    /// file cannot be read or written.
+    Merge {
+        /// Profile files (or builtin:NAME), at least two.
+        #[arg(required = true, num_args = 2..)]
+        profiles: Vec<String>,
+        /// Decide conflicts: `newer` takes the file whose provenance date
+        /// for the architecture concerned (its latest date, for models and
+        /// the knee threshold) is later; FILE (one of the inputs) takes
+        /// that file's values.
+        #[arg(long, value_name = "newer|FILE")]
+        prefer: Option<String>,
+        /// Name of the merged profile (default: the inputs' common name,
+        /// else their names joined with `+`).
+        #[arg(long)]
+        name: Option<String>,
+        /// Write the merged profile to FILE (atomically) instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// YAML, or the same document as JSON (also a valid profile file).
+        #[arg(short, long, value_enum, default_value_t = profile::DocumentFormat::Yaml)]
+        output: profile::DocumentFormat,
     },
     /// The offline plan: best engine per thread count, knee, efficiency,
     /// and the ranking of architectures per model.

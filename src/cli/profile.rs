@@ -1,14 +1,22 @@
-//! `synergai profile show|plan`: the offline characterization and the
-//! offline decisions derived from it.
+//! `synergai profile show|plan|merge`: the offline characterization, the
+//! offline decisions derived from it, and combining profiles.
 
 use super::ProfileCommand;
 use super::output::{OutputFormat, print_document, print_table, table};
 use crate::error::{Error, Result};
+use crate::fixture::merge::{self, Input, Prefer};
 use crate::fixture::{self, Origin};
-use crate::model::Profile;
+use crate::model::{Profile, Provenance};
 use crate::policy::{ArchRank, ModelArchPlan, OfflinePlan};
 use serde::Serialize;
 use std::path::PathBuf;
+
+/// How a profile document is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DocumentFormat {
+    Yaml,
+    Json,
+}
 
 /// A profile by file path or `builtin:NAME` (default: the embedded edge-cloud).
 pub fn load(reference: Option<&str>) -> Result<Profile> {
@@ -44,6 +52,15 @@ struct ProfileView<'a> {
     name: &'a str,
     knee_threshold: f64,
     rows: Vec<RowView<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    provenance: Vec<&'a Provenance>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ProvenanceView<'a> {
+    name: &'a str,
+    provenance: Vec<&'a Provenance>,
 }
 
 #[derive(Serialize)]
@@ -62,14 +79,165 @@ struct PlanView<'a> {
     rankings: Vec<RankingView<'a>>,
 }
 
+/// `profile show --provenance`: how each architecture's rows were measured.
+fn show_provenance(
+    name: &str,
+    entries: Vec<&Provenance>,
+    output: OutputFormat,
+    color: bool,
+) -> Result<()> {
+    if matches!(output, OutputFormat::Json | OutputFormat::Yaml) {
+        return print_document(
+            output,
+            "ProfileProvenance",
+            &ProvenanceView {
+                name,
+                provenance: entries,
+            },
+        );
+    }
+    if entries.is_empty() {
+        return super::output::write_stdout(&format!(
+            "profile {name} has no provenance: none of its rows says how it was measured"
+        ));
+    }
+    let wide = output == OutputFormat::Wide;
+    let mut headers = vec![
+        "arch", "date", "engines", "settings", "cpu", "cores", "memory", "os", "kernel", "tool",
+    ];
+    if wide {
+        headers.push("note");
+    }
+    let mut t = table(&headers, color);
+    for e in entries {
+        let engines: Vec<String> = e.engines.iter().map(|(n, v)| format!("{n} {v}")).collect();
+        let s = &e.settings;
+        let threads: Vec<String> = s.threads.iter().map(u32::to_string).collect();
+        let mut settings = vec![format!("threads {}", threads.join(","))];
+        if let Some(ms) = s.duration_ms {
+            settings.push(format!("{} each", fixture::emit::duration(ms)));
+        }
+        if let Some(q) = s.queries {
+            settings.push(format!("{q} queries each"));
+        }
+        if let Some(ms) = s.warmup_ms {
+            settings.push(format!("warm-up {}", fixture::emit::duration(ms)));
+        }
+        if let Some(q) = s.warmup_queries {
+            settings.push(format!("warm-up {q} queries"));
+        }
+        let mut cells = vec![
+            e.arch.clone(),
+            e.date.clone(),
+            engines.join(", "),
+            settings.join(", "),
+            e.host.cpu.clone(),
+            e.host.cores.to_string(),
+            format!("{}Mi", e.host.memory_mib),
+            e.host.os.clone(),
+            e.host.kernel.clone(),
+            e.tool.clone(),
+        ];
+        if wide {
+            cells.push(e.note.clone());
+        }
+        t.add_row(cells);
+    }
+    print_table(&t)
+}
+
+/// `profile merge`: the inputs read and validated, merged, written.
+fn merge(
+    references: &[String],
+    prefer: Option<&str>,
+    name: Option<&str>,
+    out: Option<&std::path::Path>,
+    format: DocumentFormat,
+) -> Result<()> {
+    let mut inputs = Vec::with_capacity(references.len());
+    for reference in references {
+        let origin = origin(Some(reference));
+        let text = origin.read()?;
+        inputs.push(Input::from_text(&origin.display(), &text)?);
+    }
+    let prefer = match prefer {
+        None => Prefer::Nothing,
+        Some("newer") => Prefer::Newer,
+        Some(file) => Prefer::File(preferred(references, file)?),
+    };
+    let merged = merge::merge(&inputs, prefer, name)?;
+    let files: Vec<String> = inputs.iter().map(|i| i.file.clone()).collect();
+    let comments = [format!(
+        "Merged by `synergai profile merge` from {}.",
+        files.join(", ")
+    )];
+    let yaml = fixture::emit::profile_with_comments(&merged, &comments);
+    let file = out.map_or_else(|| "<merged>".to_string(), |p| p.display().to_string());
+    // What is written must load as what was merged.
+    let check = fixture::profile_from_text(&file, &yaml)?;
+    if check != merged {
+        return Err(Error::Internal(
+            "the merged profile does not read back as merged".into(),
+        ));
+    }
+    let text = match format {
+        DocumentFormat::Yaml => yaml,
+        DocumentFormat::Json => {
+            let value: serde_json::Value = serde_saphyr::from_str(&yaml)
+                .map_err(|e| Error::Internal(format!("merged profile as JSON: {e}")))?;
+            serde_json::to_string_pretty(&value)
+                .map_err(|e| Error::Internal(format!("merged profile as JSON: {e}")))?
+                + "\n"
+        }
+    };
+    match out {
+        Some(path) => fixture::write_atomic(path, &text),
+        None => super::output::write_stdout(text.trim_end()),
+    }
+}
+
+/// The index of `--prefer FILE` among the inputs: the same text, or the
+/// same file.
+fn preferred(references: &[String], file: &str) -> Result<usize> {
+    if let Some(i) = references.iter().position(|r| r == file) {
+        return Ok(i);
+    }
+    let canonical = |r: &str| std::fs::canonicalize(r).ok();
+    if let Some(wanted) = canonical(file)
+        && let Some(i) = references
+            .iter()
+            .position(|r| canonical(r).as_ref() == Some(&wanted))
+    {
+        return Ok(i);
+    }
+    Err(Error::Usage(format!(
+        "--prefer {file}: not one of the profiles merged ({}); use `newer` or one of them",
+        references.join(", ")
+    )))
+}
+
 pub fn run(cmd: ProfileCommand, color: bool) -> Result<()> {
     match cmd {
         ProfileCommand::Measure(args) => super::measure::run(*args),
         ProfileCommand::MeasureOne(args) => super::measure::run_one(*args),
+        ProfileCommand::Merge {
+            profiles,
+            prefer,
+            name,
+            out,
+            output,
+        } => merge(
+            &profiles,
+            prefer.as_deref(),
+            name.as_deref(),
+            out.as_deref(),
+            output,
+        ),
         ProfileCommand::Show {
             profile,
             model,
             arch,
+            provenance,
             output,
         } => {
             let p = load(profile.as_deref())?;
@@ -107,6 +275,14 @@ pub fn run(cmd: ProfileCommand, color: bool) -> Result<()> {
                     note: &r.note,
                 })
                 .collect();
+            let measured: Vec<&Provenance> = p
+                .provenance
+                .iter()
+                .filter(|e| arch.as_deref().is_none_or(|a| e.arch == a))
+                .collect();
+            if provenance {
+                return show_provenance(&p.name, measured, output, color);
+            }
             match output {
                 OutputFormat::Json | OutputFormat::Yaml => print_document(
                     output,
@@ -115,6 +291,7 @@ pub fn run(cmd: ProfileCommand, color: bool) -> Result<()> {
                         name: &p.name,
                         knee_threshold: p.knee_threshold,
                         rows,
+                        provenance: measured,
                     },
                 ),
                 f => {

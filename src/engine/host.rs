@@ -2,22 +2,11 @@
 //! process's peak memory, and power sensors (Linux powercap/RAPL, Jetson
 //! INA3221 hwmon rails, or a user's command printing watts).
 
-use crate::model::Isa;
+use crate::model::{Host, Isa};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
-
-/// What the provenance records about the host.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HostFacts {
-    pub cpu: String,
-    pub cores: u32,
-    pub memory_mib: u64,
-    pub os: String,
-    pub kernel: String,
-}
 
 fn read(path: impl AsRef<Path>) -> Option<String> {
     std::fs::read_to_string(path).ok()
@@ -70,7 +59,8 @@ pub fn default_arch_name() -> String {
     }
 }
 
-pub fn facts() -> HostFacts {
+/// What the provenance records about the host.
+pub fn facts() -> Host {
     let cpu = cpuinfo_field("model name")
         .or_else(|| read("/proc/device-tree/model").map(|m| m.trim_end_matches('\0').to_string()))
         .unwrap_or_else(|| std::env::consts::ARCH.to_string());
@@ -92,7 +82,7 @@ pub fn facts() -> HostFacts {
     let kernel = read("/proc/sys/kernel/osrelease")
         .map(|k| k.trim().to_string())
         .unwrap_or_default();
-    HostFacts {
+    Host {
         cpu,
         cores: cores(),
         memory_mib,

@@ -2,7 +2,7 @@
 //! `(model, arch, engine, threads) -> qps, p99, watts, memory` table.
 
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 /// Index of an architecture in [`Profile::archs`].
@@ -116,19 +116,90 @@ pub struct ModelSpec {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RowSource {
+    /// Measured on the hardware (`synergai profile measure`, or a figure
+    /// published as measured).
     Measured,
+    /// A public anchor times documented scale factors.
     Derived,
+    /// No anchor for that hardware; the note gives the reasoning.
     Estimate,
+    /// Corrected from the run times of jobs that actually ran.
+    Calibrated,
+}
+
+impl RowSource {
+    pub const ALL: [RowSource; 4] = [
+        RowSource::Measured,
+        RowSource::Derived,
+        RowSource::Estimate,
+        RowSource::Calibrated,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowSource::Measured => "measured",
+            RowSource::Derived => "derived",
+            RowSource::Estimate => "estimate",
+            RowSource::Calibrated => "calibrated",
+        }
+    }
 }
 
 impl fmt::Display for RowSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            RowSource::Measured => "measured",
-            RowSource::Derived => "derived",
-            RowSource::Estimate => "estimate",
-        })
+        f.write_str(self.as_str())
     }
+}
+
+/// Where and how the rows of one architecture were measured (`spec.provenance`
+/// of a profile): the machine, the engines and their versions, the tool,
+/// when, and with which settings.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Provenance {
+    /// The architecture (of [`Profile::archs`]) the measurement characterizes.
+    pub arch: String,
+    pub host: Host,
+    /// Engine name → version, for every engine measured.
+    pub engines: BTreeMap<String, String>,
+    /// The program that measured (`synergai 0.1.0 (commit …)`).
+    pub tool: String,
+    /// When, RFC 3339 (`2026-11-30T05:40:00Z`).
+    pub date: String,
+    pub settings: MeasureSettings,
+    /// Anything else worth knowing (power sensor, pinned shapes, …).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// The machine a measurement ran on.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Host {
+    /// CPU model (`Intel(R) Xeon(R) Platinum 8480+`).
+    pub cpu: String,
+    pub cores: u32,
+    pub memory_mib: u64,
+    /// Operating system (`Debian GNU/Linux 13 (trixie)`).
+    pub os: String,
+    pub kernel: String,
+}
+
+/// How a measurement ran: the thread counts, and how long each
+/// configuration was measured (a time, a query count, or both: whichever
+/// ends first) after its warm-up.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MeasureSettings {
+    pub threads: Vec<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queries: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warmup_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warmup_queries: Option<u64>,
 }
 
 /// One characterization row.
@@ -163,10 +234,26 @@ pub struct Profile {
     pub archs: Vec<Architecture>,
     pub models: Vec<ModelSpec>,
     pub rows: Vec<ProfileRow>,
+    /// How measured rows were measured, per architecture (empty for a
+    /// profile nobody measured; see [`Profile::with_provenance`]).
+    pub provenance: Vec<Provenance>,
     arch_index: HashMap<String, ArchId>,
     model_index: HashMap<String, ModelId>,
     /// Row ranges per (model, arch), `model * archs.len() + arch`.
     ranges: Vec<std::ops::Range<usize>>,
+}
+
+/// Profiles are equal when what they say is: the indexes follow from it.
+impl PartialEq for Profile {
+    fn eq(&self, other: &Profile) -> bool {
+        self.name == other.name
+            && self.description == other.description
+            && self.knee_threshold == other.knee_threshold
+            && self.archs == other.archs
+            && self.models == other.models
+            && self.rows == other.rows
+            && self.provenance == other.provenance
+    }
 }
 
 impl Profile {
@@ -212,10 +299,29 @@ impl Profile {
             archs,
             models,
             rows,
+            provenance: Vec::new(),
             arch_index,
             model_index,
             ranges,
         }
+    }
+
+    /// The profile with these provenance entries (their architectures
+    /// are checked by the loader).
+    pub fn with_provenance(mut self, provenance: Vec<Provenance>) -> Profile {
+        self.provenance = provenance;
+        self
+    }
+
+    /// The profile under another name.
+    pub fn renamed(mut self, name: impl Into<String>) -> Profile {
+        self.name = name.into();
+        self
+    }
+
+    /// The provenance entries of one architecture.
+    pub fn provenance_of<'a>(&'a self, arch: &'a str) -> impl Iterator<Item = &'a Provenance> {
+        self.provenance.iter().filter(move |p| p.arch == arch)
     }
 
     pub fn arch_id(&self, name: &str) -> Option<ArchId> {
