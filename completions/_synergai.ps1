@@ -253,6 +253,8 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Combine per-architecture profiles into one: the union of their architectures, models, rows and provenance. A value two files give differently (a row, an architecture''s interference α or startup, a model''s default threads, the knee threshold, a description) is an error naming both files and lines, unless --prefer decides; the same architecture must have the same isa and accelerator, the same model the same task. Exit 2 on a conflict or an invalid profile, 1 when a file cannot be read or written')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'What changed from profile A to profile B: architectures, models, rows and provenance entries added, removed or changed, each changed value old → new with its relative change')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model')
+            [CompletionResult]::new('measure', 'measure', [CompletionResultType]::ParameterValue, 'Characterize this machine: run real inference engines (onnxruntime, tract) on ONNX models at each thread count and write a profile whose rows are `source: measured`. Exit 1 when an engine is not installed (scripts/engines.sh installs it) or a configuration fails; 2 for a bad model file, an unpinned dynamic shape or threads above the cores')
+            [CompletionResult]::new('measure-one', 'measure-one', [CompletionResultType]::ParameterValue, 'One configuration of `measure`, in a child process (internal)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -322,12 +324,57 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'synergai;profile;measure' {
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'A model: NAME=FILE (an ONNX file), or NAME of a model the onnx wheel ships (resnet50, squeezenet, densenet121, inception_v1, inception_v2, shufflenet, vgg19, zfnet512, bvlc_alexnet; installed by scripts/engines.sh). Repeatable; default resnet50')
+            [CompletionResult]::new('--shape', '--shape', [CompletionResultType]::ParameterName, 'Pin a dynamic input: INPUT=1x3x224x224 (repeatable)')
+            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Engines to measure (default: onnxruntime,tract)')
+            [CompletionResult]::new('--engine-lib', '--engine-lib', [CompletionResultType]::ParameterName, 'An engine''s library: onnxruntime=/path/to/libonnxruntime.so (default: ORT_DYLIB_PATH, then ~/.cache/synergai/engines)')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Thread counts (default: powers of two up to the cores)')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'How long to run each configuration')
+            [CompletionResult]::new('--queries', '--queries', [CompletionResultType]::ParameterName, 'Run each configuration for this many queries instead of --duration')
+            [CompletionResult]::new('--warmup', '--warmup', [CompletionResultType]::ParameterName, 'Queries run before measuring')
+            [CompletionResult]::new('--arch', '--arch', [CompletionResultType]::ParameterName, 'The architecture''s name (default: derived from the machine, e.g. x86_64-intel)')
+            [CompletionResult]::new('--power-cmd', '--power-cmd', [CompletionResultType]::ParameterName, 'A shell command that prints the machine''s power in watts (when no RAPL or INA3221 sensor is readable)')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the profile to FILE (atomically) instead of stdout')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Profile name (default: measured-ARCH)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'o')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'output')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'How log lines are written (to stderr; the dashboard''s to its file)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log detail: -v adds debug lines and kube-rs''s diagnostics, -vv everything (RUST_LOG, when set, decides instead)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log detail: -v adds debug lines and kube-rs''s diagnostics, -vv everything (RUST_LOG, when set, decides instead)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'synergai;profile;measure-one' {
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'model')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'file')
+            [CompletionResult]::new('--shape', '--shape', [CompletionResultType]::ParameterName, 'shape')
+            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'engine')
+            [CompletionResult]::new('--engine-lib', '--engine-lib', [CompletionResultType]::ParameterName, 'engine-lib')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'threads')
+            [CompletionResult]::new('--duration-ms', '--duration-ms', [CompletionResultType]::ParameterName, 'duration-ms')
+            [CompletionResult]::new('--queries', '--queries', [CompletionResultType]::ParameterName, 'queries')
+            [CompletionResult]::new('--warmup', '--warmup', [CompletionResultType]::ParameterName, 'warmup')
+            [CompletionResult]::new('--power-cmd', '--power-cmd', [CompletionResultType]::ParameterName, 'power-cmd')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'How log lines are written (to stderr; the dashboard''s to its file)')
+            [CompletionResult]::new('--power', '--power', [CompletionResultType]::ParameterName, 'power')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log detail: -v adds debug lines and kube-rs''s diagnostics, -vv everything (RUST_LOG, when set, decides instead)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log detail: -v adds debug lines and kube-rs''s diagnostics, -vv everything (RUST_LOG, when set, decides instead)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'synergai;profile;help' {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'The characterization table; SOURCE says where each row comes from (measured, derived, estimate, calibrated)')
             [CompletionResult]::new('calibrate', 'calibrate', [CompletionResultType]::ParameterValue, 'Correct a profile from the run times of jobs that ran (a recording): per configuration, the throughput that explains them; prints the prediction error before and after')
             [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Combine per-architecture profiles into one: the union of their architectures, models, rows and provenance. A value two files give differently (a row, an architecture''s interference α or startup, a model''s default threads, the knee threshold, a description) is an error naming both files and lines, unless --prefer decides; the same architecture must have the same isa and accelerator, the same model the same task. Exit 2 on a conflict or an invalid profile, 1 when a file cannot be read or written')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'What changed from profile A to profile B: architectures, models, rows and provenance entries added, removed or changed, each changed value old → new with its relative change')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model')
+            [CompletionResult]::new('measure', 'measure', [CompletionResultType]::ParameterValue, 'Characterize this machine: run real inference engines (onnxruntime, tract) on ONNX models at each thread count and write a profile whose rows are `source: measured`. Exit 1 when an engine is not installed (scripts/engines.sh installs it) or a configuration fails; 2 for a bad model file, an unpinned dynamic shape or threads above the cores')
+            [CompletionResult]::new('measure-one', 'measure-one', [CompletionResultType]::ParameterValue, 'One configuration of `measure`, in a child process (internal)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -344,6 +391,12 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             break
         }
         'synergai;profile;help;plan' {
+            break
+        }
+        'synergai;profile;help;measure' {
+            break
+        }
+        'synergai;profile;help;measure-one' {
             break
         }
         'synergai;profile;help;help' {
@@ -575,6 +628,8 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Combine per-architecture profiles into one: the union of their architectures, models, rows and provenance. A value two files give differently (a row, an architecture''s interference α or startup, a model''s default threads, the knee threshold, a description) is an error naming both files and lines, unless --prefer decides; the same architecture must have the same isa and accelerator, the same model the same task. Exit 2 on a conflict or an invalid profile, 1 when a file cannot be read or written')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'What changed from profile A to profile B: architectures, models, rows and provenance entries added, removed or changed, each changed value old → new with its relative change')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model')
+            [CompletionResult]::new('measure', 'measure', [CompletionResultType]::ParameterValue, 'Characterize this machine: run real inference engines (onnxruntime, tract) on ONNX models at each thread count and write a profile whose rows are `source: measured`. Exit 1 when an engine is not installed (scripts/engines.sh installs it) or a configuration fails; 2 for a bad model file, an unpinned dynamic shape or threads above the cores')
+            [CompletionResult]::new('measure-one', 'measure-one', [CompletionResultType]::ParameterValue, 'One configuration of `measure`, in a child process (internal)')
             break
         }
         'synergai;help;profile;show' {
@@ -590,6 +645,12 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             break
         }
         'synergai;help;profile;plan' {
+            break
+        }
+        'synergai;help;profile;measure' {
+            break
+        }
+        'synergai;help;profile;measure-one' {
             break
         }
         'synergai;help;fixture' {

@@ -17,6 +17,11 @@ cargo clippy --all-targets --quiet -- -D warnings
 echo "== cargo clippy --all-targets --no-default-features -- -D warnings"
 cargo clippy --all-targets --no-default-features --quiet -- -D warnings
 
+# The engines `profile measure` loads at run time (tests/measure.rs): the
+# onnxruntime and onnx wheels, pip-installed under ~/.cache/synergai/engines.
+echo "== scripts/engines.sh"
+scripts/engines.sh
+
 echo "== cargo test (unit, integration, property, snapshot, pty)"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

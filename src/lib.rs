@@ -28,6 +28,7 @@
 
 pub mod bound;
 pub mod cli;
+pub mod engine;
 pub mod error;
 pub mod fixture;
 pub mod k8s;

@@ -23,7 +23,7 @@ const LAYERS: [&[&str]; 9] = [
     &["sim"],
     &["fixture"],
     &["bound"],
-    &["k8s", "runtime"],
+    &["k8s", "runtime", "engine"],
     &["source"],
     &["tui"],
     &["cli"],

@@ -19,7 +19,7 @@ fn profile() -> Profile {
         isa: Isa::X86_64,
         gpu,
         interference_alpha: 0.5,
-        startup_ms: [Some(0.0); 5],
+        startup_ms: [Some(0.0); Engine::COUNT],
         description: String::new(),
     };
     let row = |arch: u16, engine: Engine, threads: u32, qps: f64| ProfileRow {

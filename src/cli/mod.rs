@@ -5,6 +5,7 @@ mod bound;
 mod calibrate;
 mod fixture;
 pub mod logging;
+pub mod measure;
 pub mod output;
 mod place;
 pub mod profile;
@@ -424,6 +425,15 @@ Exit codes (as diff(1)):
         #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
         output: OutputFormat,
     },
+    /// Characterize this machine: run real inference engines (onnxruntime,
+    /// tract) on ONNX models at each thread count and write a profile whose
+    /// rows are `source: measured`. Exit 1 when an engine is not installed
+    /// (scripts/engines.sh installs it) or a configuration fails; 2 for a
+    /// bad model file, an unpinned dynamic shape or threads above the cores.
+    Measure(Box<measure::MeasureArgs>),
+    /// One configuration of `measure`, in a child process (internal).
+    #[command(hide = true)]
+    MeasureOne(Box<measure::MeasureOneArgs>),
 }
 
 #[derive(Debug, Subcommand)]

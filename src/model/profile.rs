@@ -19,15 +19,23 @@ pub enum Engine {
     Pytorch,
     Tflite,
     Openvino,
+    /// tract, Sonos's pure-Rust ONNX engine (what `profile measure` runs
+    /// compiled in).
+    Tract,
 }
 
 impl Engine {
-    pub const ALL: [Engine; 5] = [
+    /// How many engines there are (the enum is closed: a profile cannot
+    /// name an engine the binary does not know).
+    pub const COUNT: usize = 6;
+
+    pub const ALL: [Engine; Engine::COUNT] = [
         Engine::Onnxruntime,
         Engine::Tensorrt,
         Engine::Pytorch,
         Engine::Tflite,
         Engine::Openvino,
+        Engine::Tract,
     ];
 
     /// GPU engines hold one GPU of the node exclusively (plus `threads` cores).
@@ -42,6 +50,7 @@ impl Engine {
             Engine::Pytorch => "pytorch",
             Engine::Tflite => "tflite",
             Engine::Openvino => "openvino",
+            Engine::Tract => "tract",
         }
     }
 
@@ -81,7 +90,7 @@ pub struct Architecture {
     /// Startup time per engine, indexed by [`Engine::index`]; `None` if the
     /// engine has no rows on this architecture.
     #[serde(skip)]
-    pub startup_ms: [Option<f64>; 5],
+    pub startup_ms: [Option<f64>; Engine::COUNT],
     pub description: String,
 }
 

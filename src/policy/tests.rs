@@ -24,7 +24,7 @@ fn row(arch: u16, engine: Engine, threads: u32, qps: f64) -> ProfileRow {
 
 /// `gpu-board` (edge, 8 cores, 1 GPU) and `cpu-vm` (cloud, 16 cores).
 fn profile() -> Profile {
-    let mut startup = [None; 5];
+    let mut startup = [None; Engine::COUNT];
     startup[Engine::Onnxruntime.index()] = Some(0.0);
     startup[Engine::Tensorrt.index()] = Some(0.0);
     let arch = |name: &str, gpu| Architecture {
