@@ -11,12 +11,13 @@
 mod common;
 
 use common::{Kube, Running, client, emulate, root, served_address, start_logged, wait_until};
-use k8s_openapi::api::core::v1::Event;
+use k8s_openapi::api::core::v1::{Event, Pod};
 use kube::api::{Api, ListParams};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
+use synergai::k8s::mapping::RATIO_MIN_PREDICTED_MS;
 
 /// Both architectures of the fleet run jobs; the loose targets are met,
 /// the 1 s ones (hundreds of queries) cannot be.
@@ -233,12 +234,47 @@ fn metrics_count_what_the_cluster_saw_and_probes_tell_leader_from_standby() {
         measured - violated,
         "{text}"
     );
-    // Every architecture that ran a job has its outcomes and ratios.
-    for arch in ["xeon-vm", "agx-orin"] {
+    // Every architecture that ran a job has its outcomes, and a ratio for
+    // each of its pods predicted long enough for whole-second timestamps.
+    let pods = rt.block_on(async {
+        Api::<Pod>::namespaced(admin.clone(), "default")
+            .list(&ListParams::default())
+            .await
+            .unwrap()
+            .items
+    });
+    let long_enough = |prefix: &str| {
+        pods.iter()
+            .filter(|p| {
+                let node = p.spec.as_ref().and_then(|s| s.node_name.as_deref());
+                node.is_some_and(|n| n.starts_with(prefix))
+            })
+            .filter(|p| {
+                let predicted = p
+                    .metadata
+                    .annotations
+                    .as_ref()
+                    .and_then(|a| a.get("synergai.io/predicted-ms"))
+                    .and_then(|v| v.parse::<f64>().ok())
+                    .expect("every bound pod carries its prediction");
+                predicted >= RATIO_MIN_PREDICTED_MS
+            })
+            .count() as f64
+    };
+    for (arch, prefix) in [("xeon-vm", "xeon"), ("agx-orin", "agx")] {
         let ran = sum(&scrape, "synergai_pod_qos_total", &[("arch", arch)]);
+        assert!(ran >= 1.0, "{arch} ran nothing\n{text}");
         let ratios = sum(&scrape, "synergai_run_time_ratio", &[("arch", arch)]);
-        assert_eq!(ran, ratios, "{arch}: one ratio per finished pod\n{text}");
+        assert_eq!(
+            ratios,
+            long_enough(prefix),
+            "{arch}: one ratio per pod predicted >= 5 s\n{text}"
+        );
     }
+    assert!(
+        sum(&scrape, "synergai_run_time_ratio", &[]) >= 1.0,
+        "some run is long enough to be measured\n{text}"
+    );
     assert_eq!(
         sum(&scrape, "synergai_pod_qos_total", &[("arch", "unknown")]),
         0.0

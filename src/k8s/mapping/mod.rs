@@ -35,8 +35,8 @@ pub use filter::{
 };
 pub use node::{NodeResources, map_node, node_ready, node_resources, node_spec};
 pub use pod::{
-    PodJob, decision_annotations, is_synergai_pod, map_pod, pin_annotations, pod_is_terminal,
-    pod_job, pod_object, scheduled_at, time_ms, timestamp_ms,
+    PodJob, RATIO_MIN_PREDICTED_MS, decision_annotations, is_synergai_pod, map_pod,
+    pin_annotations, pod_is_terminal, pod_job, pod_object, scheduled_at, time_ms, timestamp_ms,
 };
 pub use quantity::{parse_count, parse_cpu_millis, parse_memory_bytes, parse_memory_mib};
 pub use requests::{Requests, insufficient_resources, pod_requests};

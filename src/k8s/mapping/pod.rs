@@ -82,10 +82,13 @@ impl PodJob {
 
     /// Measured run time (bound to finished) over the predicted one
     /// (`synergai.io/predicted-ms`, from the bind): how far the profile is
-    /// from what ran; `None` until finished or without a prediction.
+    /// from what ran; `None` until finished, without a prediction, or when
+    /// the prediction is shorter than [`RATIO_MIN_PREDICTED_MS`] (the two
+    /// timestamps are whole seconds, so a shorter run's ratio would be
+    /// mostly rounding: a 0.4 s job reads as 0× or 2.5×).
     pub fn run_time_ratio(&self) -> Option<f64> {
         let measured = timestamp_ms(self.finished?) - timestamp_ms(self.scheduled?);
-        let predicted = self.predicted_ms.filter(|p| *p > 0.0)?;
+        let predicted = self.predicted_ms.filter(|p| *p >= RATIO_MIN_PREDICTED_MS)?;
         Some(measured / predicted)
     }
 
@@ -98,6 +101,12 @@ impl PodJob {
         matches!(self.phase.as_str(), "Succeeded" | "Failed")
     }
 }
+
+/// The shortest predicted run whose measured-over-predicted ratio is
+/// reported: the API server keeps `finishedAt` and the `PodScheduled`
+/// transition in whole seconds, so the measured run is known to ±1 s, and
+/// at 5 s that is ±20%.
+pub const RATIO_MIN_PREDICTED_MS: f64 = 5_000.0;
 
 /// Milliseconds since the Unix epoch.
 pub fn time_ms(t: &Time) -> f64 {
@@ -457,6 +466,8 @@ mod tests {
         assert_eq!(timestamp_ms(j.started.unwrap()) - created, 2000.0);
         assert_eq!(j.latency_ms(), Some(4000.0));
         assert_eq!(j.qos_violated(), Some(true));
+        // No PodScheduled condition: no run to measure.
+        assert_eq!(j.run_time_ratio(), None);
         assert_eq!(
             time_ms(pd.metadata.creation_timestamp.as_ref().unwrap()),
             created
@@ -580,5 +591,39 @@ mod tests {
         assert_eq!(set[ANN_PIN_REASON].as_deref(), Some("hot spare"));
         let clear = pin_annotations(None, Some("ignored"));
         assert!(clear.values().all(Option::is_none));
+    }
+
+    #[test]
+    fn the_run_time_ratio_needs_a_run_long_enough_for_whole_second_timestamps() {
+        let p = profile();
+        let ran = |predicted: &str, finished: &str| {
+            let mut pd = job(json!({
+                "synergai.io/engine": "tensorrt", "synergai.io/threads": "2",
+                "synergai.io/predicted-ms": predicted, "synergai.io/placed-by": "policy"
+            }));
+            pd.spec.as_mut().unwrap().node_name = Some("agx-1".into());
+            pd.status = Some(serde_json::from_value(json!({
+                "phase": "Succeeded",
+                "conditions": [{"type": "PodScheduled", "status": "True",
+                    "lastTransitionTime": "2024-05-01T10:00:01Z"}],
+                "containerStatuses": [
+                    {"name": "main", "image": "", "imageID": "", "ready": false, "restartCount": 0,
+                     "state": {"terminated": {"exitCode": 0, "startedAt": "2024-05-01T10:00:01Z",
+                        "finishedAt": finished}}}
+                ]
+            })).unwrap());
+            pod_job(&pd, &p).unwrap().run_time_ratio()
+        };
+        // 12 s measured over 10 s predicted.
+        assert_eq!(ran("10000", "2024-05-01T10:00:13Z"), Some(1.2));
+        assert_eq!(ran("5000", "2024-05-01T10:00:06Z"), Some(1.0));
+        // A 0.4 s prediction bound and finished within one second would
+        // read 0×: not reported.
+        assert_eq!(ran("400", "2024-05-01T10:00:01Z"), None);
+        assert_eq!(ran("4999", "2024-05-01T10:00:06Z"), None);
+        // Still running: nothing yet.
+        let mut running = job(json!({"synergai.io/predicted-ms": "10000"}));
+        running.spec.as_mut().unwrap().node_name = Some("agx-1".into());
+        assert_eq!(pod_job(&running, &p).unwrap().run_time_ratio(), None);
     }
 }

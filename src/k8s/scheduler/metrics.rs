@@ -189,7 +189,7 @@ impl Metrics {
         );
         m.registry.register(
             "run_time_ratio",
-            "Measured run time (container finishedAt - startedAt) over the predicted one (synergai.io/predicted-ms), by architecture",
+            "Measured run time (bind to container finishedAt) over the predicted one (synergai.io/predicted-ms), by architecture; runs predicted under 5 s are left out (the timestamps are whole seconds)",
             m.run_time_ratio.clone(),
         );
         m.registry.register(
