@@ -350,7 +350,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__emulate)
-            opts="-f -n -v -h --kube --kubeconfig --fixture --speed --context --namespace --nodes-only --timeout --color --verbose --log-format --help"
+            opts="-f -n -v -h --kube --kubeconfig --fixture --speed --context --namespace --nodes-only --keep-running --timeout --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1036,7 +1036,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__place__subcmd__apply)
-            opts="-f -n -o -v -h --fixture --overrides --kube --kubeconfig --context --namespace --until --policy --dry-run --output --color --verbose --log-format --help"
+            opts="-f -n -o -v -h --fixture --overrides --kube --kubeconfig --context --namespace --profile --until --policy --dry-run --output --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1067,6 +1067,10 @@ _synergai() {
                     return 0
                     ;;
                 -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1102,7 +1106,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__place__subcmd__explain)
-            opts="-f -n -o -v -h --fixture --overrides --kube --kubeconfig --context --namespace --at --policy --output --color --verbose --log-format --help"
+            opts="-f -n -o -v -h --fixture --overrides --kube --kubeconfig --context --namespace --profile --at --policy --output --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1133,6 +1137,10 @@ _synergai() {
                     return 0
                     ;;
                 -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1266,7 +1274,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__place__subcmd__override)
-            opts="-f -n -v -h --fixture --overrides --kube --kubeconfig --context --namespace --node --arch --reason --dry-run --color --verbose --log-format --help"
+            opts="-f -n -v -h --fixture --overrides --kube --kubeconfig --context --namespace --profile --node --arch --reason --dry-run --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1297,6 +1305,10 @@ _synergai() {
                     return 0
                     ;;
                 -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1328,7 +1340,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__place__subcmd__plan)
-            opts="-f -n -o -v -h --fixture --overrides --kube --kubeconfig --context --namespace --at --policy --mode --output --color --verbose --log-format --help"
+            opts="-f -n -o -v -h --fixture --overrides --kube --kubeconfig --context --namespace --profile --at --policy --mode --output --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1359,6 +1371,10 @@ _synergai() {
                     return 0
                     ;;
                 -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1398,7 +1414,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__place__subcmd__release)
-            opts="-f -n -v -h --fixture --overrides --kube --kubeconfig --context --namespace --dry-run --color --verbose --log-format --help"
+            opts="-f -n -v -h --fixture --overrides --kube --kubeconfig --context --namespace --profile --dry-run --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1429,6 +1445,10 @@ _synergai() {
                     return 0
                     ;;
                 -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1672,7 +1692,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__profile__subcmd__measure)
-            opts="-o -v -h --model --shape --engine --engine-lib --threads --duration --queries --warmup --arch --power-cmd --out --name --output --color --verbose --log-format --help"
+            opts="-o -n -v -h --model --shape --engine --engine-lib --threads --duration --queries --warmup --arch --power-cmd --out --name --output --kube --kubeconfig --context --namespace --image --apply --keep-pods --timeout --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1732,6 +1752,34 @@ _synergai() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "yaml json" -- "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --apply)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)

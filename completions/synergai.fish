@@ -122,6 +122,7 @@ complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -l kubeconfig -d 'Kubeconfig file (instead of $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -l context -d 'Kubeconfig context (default: the current one)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s, in a pod its own)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -l profile -d 'With --kube, the profile to decide with, named as `scheduler run --profile` names it: builtin:NAME, a file, or configmap:[NS/]NAME (key profile.yaml) to decide with the rows the scheduler reads (default: the embedded edge-cloud profile)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -l at -d 'Simulated time of the decision (e.g. 120s, 2m, 90000)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -l policy -d 'Policy that decides' -r -f -a "synergai\t''
 slo-energy\t''
@@ -149,6 +150,7 @@ complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -l kubeconfig -d 'Kubeconfig file (instead of $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -l context -d 'Kubeconfig context (default: the current one)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s, in a pod its own)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -l profile -d 'With --kube, the profile to decide with, named as `scheduler run --profile` names it: builtin:NAME, a file, or configmap:[NS/]NAME (key profile.yaml) to decide with the rows the scheduler reads (default: the embedded edge-cloud profile)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -l at -d 'Explain the decision at this time instead of the one that placed the job' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -l policy -r -f -a "synergai\t''
 slo-energy\t''
@@ -174,6 +176,7 @@ complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -l kubeconfig -d 'Kubeconfig file (instead of $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -l context -d 'Kubeconfig context (default: the current one)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s, in a pod its own)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -l profile -d 'With --kube, the profile to decide with, named as `scheduler run --profile` names it: builtin:NAME, a file, or configmap:[NS/]NAME (key profile.yaml) to decide with the rows the scheduler reads (default: the embedded edge-cloud profile)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -l node -d 'Pin to this node' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -l arch -d 'Pin to this architecture' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -l reason -d 'Why (kept with the override and shown in logs)' -r
@@ -191,6 +194,7 @@ complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -l kubeconfig -d 'Kubeconfig file (instead of $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -l context -d 'Kubeconfig context (default: the current one)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s, in a pod its own)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -l profile -d 'With --kube, the profile to decide with, named as `scheduler run --profile` names it: builtin:NAME, a file, or configmap:[NS/]NAME (key profile.yaml) to decide with the rows the scheduler reads (default: the embedded edge-cloud profile)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -205,6 +209,7 @@ complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -l kubeconfig -d 'Kubeconfig file (instead of $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -l context -d 'Kubeconfig context (default: the current one)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s, in a pod its own)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -l profile -d 'With --kube, the profile to decide with, named as `scheduler run --profile` names it: builtin:NAME, a file, or configmap:[NS/]NAME (key profile.yaml) to decide with the rows the scheduler reads (default: the embedded edge-cloud profile)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -l until -d 'Stop at this simulated time (default: run to the end)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -l policy -r -f -a "synergai\t''
 slo-energy\t''
@@ -326,11 +331,19 @@ complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_se
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure" -l name -d 'Profile name (default: measured-ARCH)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure" -s o -l output -r -f -a "yaml\t''
 json\t''"
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure" -l kubeconfig -d 'Kubeconfig file (instead of $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure" -l context -d 'Kubeconfig context (default: the current one)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s, in a pod its own)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure" -l image -d 'The image the measurement pods run (the project\'s, with the engines and models the run names)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure" -l apply -d 'Write the measured rows into the profile ConfigMap the scheduler reads ([NAMESPACE/]NAME, key profile.yaml; default synergai-system/synergai-profile), over the profile already there (measured rows win); the scheduler reloads it without a restart' -r
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure" -l timeout -d 'Give up on the pods after this long (with --kube)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure" -l log-format -d 'How log lines are written (to stderr; the dashboard\'s to its file)' -r -f -a "text\t'`2026-11-30T03:20:00.123Z  INFO synergai::k8s::scheduler: bound …`'
 json\t'One JSON object per line (timestamp, level, target, fields)'"
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure" -l kube -d 'Use a cluster, found as kubectl finds it: --kubeconfig, else $KUBECONFIG, else ~/.kube/config, else the in-cluster service account'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure" -l keep-pods -d 'Keep the measurement pods (their logs) instead of deleting them'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure" -s v -l verbose -d 'More log detail: -v adds debug lines and kube-rs\'s diagnostics, -vv everything (RUST_LOG, when set, decides instead)'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure-one" -l model -r
@@ -429,6 +442,7 @@ complete -c synergai -n "__fish_synergai_using_subcommand emulate" -l log-format
 json\t'One JSON object per line (timestamp, level, target, fields)'"
 complete -c synergai -n "__fish_synergai_using_subcommand emulate" -l kube -d 'Emulate on a cluster, found as kubectl finds it (--kubeconfig, else $KUBECONFIG, else ~/.kube/config, else the in-cluster service account). Required: emulation only exists on a cluster'
 complete -c synergai -n "__fish_synergai_using_subcommand emulate" -l nodes-only -d 'Create (or update) the nodes, report them ready, and exit'
+complete -c synergai -n "__fish_synergai_using_subcommand emulate" -l keep-running -d 'After the scenario\'s jobs, keep the nodes and their kubelet (pods bound to them, container logs) until SIGINT or SIGTERM, as a rehearsal cluster for other commands (e.g. profile measure --kube)'
 complete -c synergai -n "__fish_synergai_using_subcommand emulate" -s v -l verbose -d 'More log detail: -v adds debug lines and kube-rs\'s diagnostics, -vv everything (RUST_LOG, when set, decides instead)'
 complete -c synergai -n "__fish_synergai_using_subcommand emulate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and not __fish_seen_subcommand_from run trigger help" -l color -d 'When to colour output' -r -f -a "auto\t''

@@ -235,6 +235,10 @@ fn cluster_flags_without_kube_are_usage_errors_naming_it() {
         &["place", "plan", "--context", "prod"],
         &["place", "release", "edge-00001", "--kubeconfig", "/tmp/kc"],
         &["tui", "-n", "jobs"],
+        &["place", "explain", "j", "--profile", "configmap:p"],
+        &["profile", "measure", "--apply"],
+        &["profile", "measure", "--image", "synergai:x"],
+        &["profile", "measure", "--keep-pods"],
     ] {
         let o = synergai(args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));

@@ -77,7 +77,35 @@ pub struct MeasureArgs {
     pub name: Option<String>,
     #[arg(short, long, value_enum, default_value_t = DocFormat::Yaml)]
     pub output: DocFormat,
+    /// Measure on the cluster instead: one pod per value of the
+    /// synergai.io/arch node label, on a node of that architecture,
+    /// holding all of its free CPU and memory; the results are read from
+    /// the pods' logs and merged. --arch then picks architectures.
+    #[command(flatten)]
+    pub kube: super::KubeArgs,
+    /// The image the measurement pods run (the project's, with the engines
+    /// and models the run names).
+    #[arg(long, requires = "kube", default_value = DEFAULT_IMAGE)]
+    pub image: String,
+    /// Write the measured rows into the profile ConfigMap the scheduler
+    /// reads ([NAMESPACE/]NAME, key profile.yaml; default
+    /// synergai-system/synergai-profile), over the profile already there
+    /// (measured rows win); the scheduler reloads it without a restart.
+    #[arg(long, requires = "kube", value_name = "CONFIGMAP", num_args = 0..=1,
+          default_missing_value = DEFAULT_CONFIGMAP)]
+    pub apply: Option<String>,
+    /// Keep the measurement pods (their logs) instead of deleting them.
+    #[arg(long, requires = "kube")]
+    pub keep_pods: bool,
+    /// Give up on the pods after this long (with --kube).
+    #[arg(long, requires = "kube", default_value = "30m", value_parser = super::parse_duration_ms, value_name = "DURATION")]
+    pub timeout: f64,
 }
+
+/// `--kube`'s measurement pods' image: the release this binary is.
+pub const DEFAULT_IMAGE: &str = concat!("synergai:", env!("CARGO_PKG_VERSION"));
+/// `--apply`'s ConfigMap: the one `deploy/` has the scheduler read.
+pub const DEFAULT_CONFIGMAP: &str = "synergai-system/synergai-profile";
 
 /// The child's arguments: one configuration, the answer as JSON on stdout.
 #[derive(Debug, Args)]
@@ -278,6 +306,7 @@ fn progress(line: &str) {
     }
 }
 
+/// `profile measure` on this machine (`--kube` is `measure_kube`'s).
 pub fn run(args: MeasureArgs) -> Result<()> {
     let facts = host::facts();
     let isa = host::isa().ok_or_else(|| {
@@ -613,7 +642,7 @@ fn build_profile(
 
 /// The profile as JSON, the same fields as the YAML (YAML's superset
 /// reads it back).
-fn json(p: &Profile) -> String {
+pub(super) fn json(p: &Profile) -> String {
     use serde_json::json;
     let archs: Vec<_> = p
         .archs

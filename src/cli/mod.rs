@@ -6,6 +6,7 @@ mod calibrate;
 mod fixture;
 pub mod logging;
 pub mod measure;
+mod measure_kube;
 pub mod output;
 mod place;
 pub mod profile;
@@ -230,6 +231,11 @@ pub struct EmulateArgs {
     /// Create (or update) the nodes, report them ready, and exit.
     #[arg(long)]
     pub nodes_only: bool,
+    /// After the scenario's jobs, keep the nodes and their kubelet (pods
+    /// bound to them, container logs) until SIGINT or SIGTERM, as a
+    /// rehearsal cluster for other commands (e.g. profile measure --kube).
+    #[arg(long, conflicts_with = "nodes_only")]
+    pub keep_running: bool,
     /// Give up (exit 1) after this long, e.g. 90s or 10m.
     #[arg(long, value_parser = parse_duration_ms)]
     pub timeout: Option<f64>,
@@ -248,6 +254,12 @@ pub struct SourceArgs {
     /// Act on a live cluster instead (pending pods, pin annotations, triggers).
     #[command(flatten)]
     pub kube: KubeArgs,
+    /// With --kube, the profile to decide with, named as `scheduler run
+    /// --profile` names it: builtin:NAME, a file, or configmap:[NS/]NAME
+    /// (key profile.yaml) to decide with the rows the scheduler reads
+    /// (default: the embedded edge-cloud profile).
+    #[arg(long, requires = "kube", value_name = "REF")]
+    pub profile: Option<String>,
 }
 
 /// Scheduling mode of the replay behind a `place` command.
@@ -504,6 +516,7 @@ pub fn run(cli: Cli) -> Result<()> {
             },
             speed: args.speed,
             nodes_only: args.nodes_only,
+            keep_running: args.keep_running,
             timeout: args
                 .timeout
                 .map(|ms| std::time::Duration::from_secs_f64(ms / 1000.0)),

@@ -151,7 +151,15 @@ fn run_kube(cmd: PlaceCommand, color: bool) -> Result<()> {
     let runtime = super::runtime()?;
     runtime.block_on(async {
         let conn = crate::k8s::client::connect(&cmd.source().kube.target()).await?;
-        let profile = std::sync::Arc::new(super::profile::load(None)?);
+        let profile = std::sync::Arc::new(match &cmd.source().profile {
+            None => super::profile::load(None)?,
+            Some(reference) => {
+                use crate::k8s::scheduler::{config::ProfileSource, profile::Reader};
+                let mut reader = Reader::new(ProfileSource::reference(reference));
+                reader.connect(&conn.namespace, &conn.client);
+                reader.load().await?.profile
+            }
+        });
         let (scenario, cluster, pods) = crate::k8s::client::snapshot(
             &conn.client,
             Some(&conn.namespace),

@@ -306,6 +306,7 @@ fn diff_profiles(a: &str, b: &str, output: OutputFormat, color: bool) -> Result<
 pub fn run(cmd: ProfileCommand, color: bool) -> Result<()> {
     match cmd {
         ProfileCommand::Diff { a, b, output } => diff_profiles(&a, &b, output, color),
+        ProfileCommand::Measure(args) if args.kube.kube => super::measure_kube::run(*args),
         ProfileCommand::Measure(args) => super::measure::run(*args),
         ProfileCommand::MeasureOne(args) => super::measure::run_one(*args),
         ProfileCommand::Merge {

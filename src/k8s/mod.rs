@@ -8,7 +8,10 @@
 //! - [`control`]: the trigger ConfigMap the scheduler and dashboard share;
 //! - [`metrics`]: `metrics.k8s.io` node usage;
 //! - [`scheduler`]: `synergai scheduler run` (binding, lease, access check);
-//! - [`emulate`]: `synergai emulate`, a rehearsal cluster.
+//! - [`measure`]: `synergai profile measure --kube`, one measurement pod
+//!   per architecture;
+//! - [`emulate`]: `synergai emulate`, a rehearsal cluster (whose kubelet
+//!   runs the measurement pods for real).
 //!
 //! `mapping` and `world` use only the core and `fixture`; the shells never
 //! import each other.
@@ -17,6 +20,7 @@ pub mod client;
 pub mod control;
 pub mod emulate;
 pub mod mapping;
+pub mod measure;
 pub mod metrics;
 pub mod scheduler;
 pub mod world;

@@ -5,7 +5,12 @@
 //! [`placement_for`] says; its deletion drops the run.
 
 use super::Options;
-use super::objects::{pod_names, running_patch, terminated_patch};
+use super::exec::{self, Exited};
+use super::kubelet::Logs;
+use super::objects::{
+    Exit, container_running_patch, container_terminated_patch, pod_names, running_patch,
+    terminated_patch,
+};
 use super::summary::{CreatedPod, Summary};
 use crate::error::{Error, Result};
 use crate::k8s::client;
@@ -23,6 +28,7 @@ use serde_json::Value;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
 
 /// How often runs are finished and arrivals created.
 const TICK: Duration = Duration::from_millis(20);
@@ -33,6 +39,14 @@ pub(super) struct Started {
     /// The local run; `None` once finished (completing) or failed.
     pub(super) run: Option<RunId>,
     pub(super) started: Timestamp,
+}
+
+/// A pod of the project's image the kubelet runs for real ([`exec`]).
+pub(super) struct Executing {
+    name: String,
+    run: exec::Run,
+    /// Aborting it kills the process.
+    task: tokio::task::JoinHandle<()>,
 }
 
 /// A status patch to send for a started pod.
@@ -68,6 +82,17 @@ pub(super) struct Emulator {
     /// Pods on our nodes that are not synergai jobs (warned once), by uid.
     ignored: HashSet<String>,
     last_watch_error: Option<String>,
+    keep_running: bool,
+    /// What executed containers printed, served as their logs.
+    pub(super) logs: Logs,
+    /// Where the kubelet API listens (set before the nodes are).
+    pub(super) kubelet_port: u16,
+    /// Executed pods still running, by uid, and where their ends arrive.
+    executing: HashMap<String, Executing>,
+    exits: (
+        mpsc::UnboundedSender<Exited>,
+        mpsc::UnboundedReceiver<Exited>,
+    ),
 }
 
 impl Emulator {
@@ -98,6 +123,11 @@ impl Emulator {
             completing: Vec::new(),
             ignored: HashSet::new(),
             last_watch_error: None,
+            keep_running: options.keep_running,
+            logs: Logs::default(),
+            kubelet_port: 0,
+            executing: HashMap::new(),
+            exits: mpsc::unbounded_channel(),
             scenario,
         }
     }
@@ -110,6 +140,8 @@ impl Emulator {
     }
 
     pub(super) async fn run(&mut self) -> Result<()> {
+        let _kubelet = super::kubelet::serve(self.logs.clone()).await?;
+        self.kubelet_port = _kubelet.port;
         self.setup_nodes().await?;
         if self.nodes_only {
             return Ok(());
@@ -139,12 +171,14 @@ impl Emulator {
                     ))),
                 },
                 _ = tick.tick() => self.on_tick().await?,
+                Some(exited) = self.exits.1.recv() => self.on_exit(exited).await?,
             }
         }
     }
 
     fn done(&self) -> bool {
-        self.next_job == self.scenario.jobs.len()
+        !self.keep_running
+            && self.next_job == self.scenario.jobs.len()
             && self.created.values().all(|c| c.gone || c.finished())
     }
 
@@ -228,6 +262,7 @@ impl Emulator {
                 Ok(watcher::Event::Delete(pod)) => {
                     let uid = pod.metadata.uid.clone().unwrap_or_default();
                     let name = pod.metadata.name.clone().unwrap_or_default();
+                    self.kill(&uid);
                     self.drop_run(&uid, now);
                     if self.started.remove(&uid).is_some() {
                         tracing::info!(
@@ -305,6 +340,7 @@ impl Emulator {
             }
         }
         if deleting {
+            self.kill(&uid);
             if self.started.contains_key(&uid) {
                 self.drop_run(&uid, now);
                 self.started.remove(&uid);
@@ -330,6 +366,11 @@ impl Emulator {
             .and_then(|s| s.phase.clone())
             .unwrap_or_else(|| "Pending".into());
         let object = format!("pod {}/{name}", self.namespace);
+        if let Some(run) = exec::run_of(&pod) {
+            let node_name = self.scenario.nodes[node as usize].name.clone();
+            self.execute(&pod, run, &node_name, patches);
+            return;
+        }
         let mapped = match map_pod(&pod, &self.scenario.profile) {
             Ok(m) => m,
             Err(e) => {
@@ -440,6 +481,156 @@ impl Emulator {
                 what: "running",
             });
         }
+    }
+
+    // ------------------------------------------------------ executed pods
+
+    /// Starts a pod of the project's image as a local process, or fails it
+    /// with the reason it cannot run here.
+    fn execute(
+        &mut self,
+        pod: &Pod,
+        run: std::result::Result<exec::Run, String>,
+        node: &str,
+        patches: &mut Vec<StatusPatch>,
+    ) {
+        let name = pod.metadata.name.clone().unwrap_or_default();
+        let uid = pod.metadata.uid.clone().unwrap_or_default();
+        let object = format!("pod {}/{name}", self.namespace);
+        let now = Timestamp::now();
+        self.started.insert(
+            uid.clone(),
+            Started {
+                name: name.clone(),
+                run: None,
+                started: now,
+            },
+        );
+        let fail = |why: &str, patches: &mut Vec<StatusPatch>, container: &str, image: &str| {
+            tracing::info!("{object} cannot run on node {node}: {why}");
+            patches.push(StatusPatch {
+                body: container_terminated_patch(
+                    &uid,
+                    container,
+                    image,
+                    &now.to_string(),
+                    &now.to_string(),
+                    Exit::Failed {
+                        code: 128,
+                        reason: "ContainerCannotRun",
+                        message: why,
+                    },
+                ),
+                name: name.clone(),
+                uid: uid.clone(),
+                what: "failed",
+            });
+        };
+        let run = match run {
+            Ok(run) => run,
+            Err(why) => return fail(&why, patches, "main", exec::IMAGE_NAME),
+        };
+        let Some(exe) = exec::this_binary() else {
+            return fail(
+                "the emulator cannot find its own binary",
+                patches,
+                &run.container,
+                &run.image,
+            );
+        };
+        let spawned = exec::spawn(
+            &run,
+            &exe,
+            self.logs.clone(),
+            (&self.namespace, &name, &uid),
+            self.exits.0.clone(),
+        );
+        match spawned {
+            Ok(task) => {
+                tracing::info!(
+                    "{object} running on node {node}: synergai {}",
+                    run.args.join(" ")
+                );
+                patches.push(StatusPatch {
+                    body: container_running_patch(
+                        &uid,
+                        &run.container,
+                        &run.image,
+                        &now.to_string(),
+                    ),
+                    name: name.clone(),
+                    uid: uid.clone(),
+                    what: "running",
+                });
+                self.executing
+                    .insert(uid.clone(), Executing { name, run, task });
+            }
+            Err(e) => fail(
+                &format!("cannot start {}: {e}", exe.display()),
+                patches,
+                &run.container,
+                &run.image,
+            ),
+        }
+    }
+
+    /// Kills an executed pod's process (its pod is going away).
+    fn kill(&mut self, uid: &str) {
+        if let Some(e) = self.executing.remove(uid) {
+            e.task.abort();
+            tracing::info!(
+                "pod {}/{}: process killed (pod deleted)",
+                self.namespace,
+                e.name
+            );
+        }
+    }
+
+    /// Reports an executed pod's end as the kubelet does.
+    async fn on_exit(&mut self, exited: Exited) -> Result<()> {
+        let Some(e) = self.executing.remove(&exited.uid) else {
+            return Ok(()); // killed meanwhile
+        };
+        let message = if exited.code != 0 && e.run.fallback_to_logs {
+            self.logs
+                .tail(&self.namespace, &e.name, &e.run.container, 2048)
+        } else {
+            String::new()
+        };
+        let exit = if exited.code == 0 {
+            Exit::Completed
+        } else {
+            Exit::Failed {
+                code: exited.code,
+                reason: "Error",
+                message: &message,
+            }
+        };
+        tracing::info!(
+            "pod {}/{} exited with code {}",
+            self.namespace,
+            e.name,
+            exited.code
+        );
+        let body = container_terminated_patch(
+            &exited.uid,
+            &e.run.container,
+            &e.run.image,
+            &exited.started.to_string(),
+            &exited.finished.to_string(),
+            exit,
+        );
+        self.send_status(vec![StatusPatch {
+            body,
+            name: e.name,
+            uid: exited.uid,
+            what: if exited.code == 0 {
+                "succeeded"
+            } else {
+                "failed"
+            },
+        }])
+        .await
     }
 
     // ------------------------------------------------------------ summary

@@ -53,6 +53,8 @@
 //! heartbeat; `summary` counts what happened to the created pods.
 
 mod emulator;
+mod exec;
+mod kubelet;
 mod nodes;
 mod objects;
 mod requests;
@@ -104,6 +106,9 @@ pub struct Options {
     pub nodes_only: bool,
     /// Give up (exit 1) after this long.
     pub timeout: Option<Duration>,
+    /// Keep the nodes and their kubelet after the scenario's jobs, until a
+    /// signal.
+    pub keep_running: bool,
 }
 
 /// Runs the emulation to its end (every job created and every created pod

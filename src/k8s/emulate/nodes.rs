@@ -27,7 +27,8 @@ impl Emulator {
         let jobs = self.scenario.nodes.iter().map(|spec| {
             let api = self.nodes.clone();
             let profile = profile.clone();
-            async move { setup_node(&api, spec, &profile).await }
+            let port = self.kubelet_port;
+            async move { setup_node(&api, spec, &profile, port).await }
         });
         let mut results = stream::iter(jobs).buffer_unordered(CONCURRENCY);
         while let Some(result) = results.next().await {
@@ -40,7 +41,12 @@ impl Emulator {
 
 /// Creates or updates one node, reports it ready, removes the not-ready
 /// taint, and checks what the server left. Returns the node's name.
-async fn setup_node(api: &Api<Node>, spec: &NodeSpec, profile: &Profile) -> Result<String> {
+async fn setup_node(
+    api: &Api<Node>,
+    spec: &NodeSpec,
+    profile: &Profile,
+    kubelet_port: u16,
+) -> Result<String> {
     let object = format!("node {}", spec.name);
     let node = node_object(spec, profile);
     let mut verb = "created";
@@ -62,7 +68,7 @@ async fn setup_node(api: &Api<Node>, spec: &NodeSpec, profile: &Profile) -> Resu
         Err(e) => return Err(api_error("create", &object, e)),
     }
     let now = Timestamp::now().to_string();
-    let status = node_status_patch(spec, &now);
+    let status = node_status_patch(spec, &now, kubelet_port);
     retrying(async || {
         api.patch_status(&spec.name, &patch_params(), &Patch::Merge(&status))
             .await

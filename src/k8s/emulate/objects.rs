@@ -130,8 +130,11 @@ pub fn node_object(spec: &NodeSpec, profile: &Profile) -> Node {
 /// The merge patch of `nodes/NAME/status`: capacity and allocatable (cpu =
 /// cores, memory in Mi, `nvidia.com/gpu` when the node has GPUs — removed
 /// otherwise — and pods) and the `Ready` condition, as a kubelet reports
-/// them. `now` is an RFC 3339 time.
-pub fn node_status_patch(spec: &NodeSpec, now: &str) -> Value {
+/// them, and where the node's kubelet API is: every emulated node's is the
+/// emulator's ([`super::kubelet`], on 127.0.0.1 at `kubelet_port`; the
+/// address is the only one, an `InternalIP`, so the API server does not try
+/// the node's name as a host name first). `now` is an RFC 3339 time.
+pub fn node_status_patch(spec: &NodeSpec, now: &str, kubelet_port: u16) -> Value {
     let gpus = if spec.gpus > 0 {
         json!(spec.gpus.to_string())
     } else {
@@ -147,6 +150,8 @@ pub fn node_status_patch(spec: &NodeSpec, now: &str) -> Value {
         "status": {
             "capacity": resources,
             "allocatable": resources,
+            "addresses": [{"type": "InternalIP", "address": "127.0.0.1"}],
+            "daemonEndpoints": {"kubeletEndpoint": {"Port": kubelet_port}},
             "conditions": [{
                 "type": "Ready",
                 "status": "True",
@@ -233,6 +238,11 @@ fn container_id(uid: &str) -> String {
 /// The strategic merge patch of `pods/NAME/status` a kubelet sends when the
 /// container starts (`now` RFC 3339).
 pub fn running_patch(uid: &str, now: &str) -> Value {
+    container_running_patch(uid, CONTAINER, IMAGE, now)
+}
+
+/// [`running_patch`] for a pod's own container and image (an executed pod).
+pub fn container_running_patch(uid: &str, container: &str, image: &str, now: &str) -> Value {
     json!({
         "status": {
             "phase": "Running",
@@ -243,8 +253,8 @@ pub fn running_patch(uid: &str, now: &str) -> Value {
                 {"type": "Ready", "status": "True", "lastTransitionTime": now},
             ],
             "containerStatuses": [{
-                "name": CONTAINER,
-                "image": IMAGE,
+                "name": container,
+                "image": image,
                 "imageID": "",
                 "containerID": container_id(uid),
                 "ready": true,
@@ -265,6 +275,47 @@ pub fn terminated_patch(
     now: &str,
     failure: Option<(&str, &str)>,
 ) -> Value {
+    let exit = match failure {
+        None => Exit::Completed,
+        Some((reason, message)) => Exit::Failed {
+            code: 1,
+            reason,
+            message,
+        },
+    };
+    container_terminated_patch(uid, CONTAINER, IMAGE, started, now, exit)
+}
+
+/// How a container ended.
+#[derive(Clone, Copy, Debug)]
+pub enum Exit<'a> {
+    /// Exit 0, `Completed`: the pod `Succeeded`.
+    Completed,
+    /// A non-zero exit: the pod `Failed` with the reason and message.
+    Failed {
+        code: i32,
+        reason: &'a str,
+        message: &'a str,
+    },
+}
+
+/// [`terminated_patch`] for a pod's own container and image, with its exit.
+pub fn container_terminated_patch(
+    uid: &str,
+    container: &str,
+    image: &str,
+    started: &str,
+    now: &str,
+    exit: Exit,
+) -> Value {
+    let failure = match exit {
+        Exit::Completed => None,
+        Exit::Failed {
+            code,
+            reason,
+            message,
+        } => Some((code, reason, message)),
+    };
     let mut terminated = json!({
         "exitCode": 0,
         "reason": "Completed",
@@ -273,8 +324,8 @@ pub fn terminated_patch(
         "containerID": container_id(uid),
     });
     let mut status = json!({"phase": "Succeeded"});
-    if let Some((reason, message)) = failure {
-        terminated["exitCode"] = json!(1);
+    if let Some((code, reason, message)) = failure {
+        terminated["exitCode"] = json!(code);
         terminated["reason"] = json!(reason);
         terminated["message"] = json!(message);
         status = json!({
@@ -289,8 +340,8 @@ pub fn terminated_patch(
         {"type": "Ready", "status": "False", "reason": "PodCompleted", "lastTransitionTime": now},
     ]);
     status["containerStatuses"] = json!([{
-        "name": CONTAINER,
-        "image": IMAGE,
+        "name": container,
+        "image": image,
         "imageID": "",
         "containerID": container_id(uid),
         "ready": false,
@@ -391,7 +442,7 @@ mod tests {
         for spec in scenario.nodes.iter() {
             let mut node = node_object(spec, profile);
             // What the status patch sets.
-            let status = node_status_patch(spec, "2024-01-01T00:00:00.5Z");
+            let status = node_status_patch(spec, "2024-01-01T00:00:00.5Z", 10250);
             let mut status = status["status"].clone();
             if let Some(map) = status["capacity"].as_object_mut() {
                 map.retain(|_, v| !v.is_null());
