@@ -291,6 +291,55 @@ fn measure_on_the_cluster_applies_the_profile_the_scheduler_reloads() {
         &["place", "explain", "sq-1", "--kube", "-n", "default"],
     );
     assert!(!out.status.success(), "{}", text(&out));
+
+    // One architecture without room (another pod holds 1.5 of epyc-1's
+    // 2 cores): the other is still measured and written, the missing one
+    // named with the reason, exit 1.
+    let hog: Pod = serde_json::from_value(json!({
+        "metadata": {"name": "hog"},
+        "spec": {"nodeName": "epyc-1", "containers": [{"name": "c", "image": "busybox",
+            "resources": {"requests": {"cpu": "1500m"}}}]}
+    }))
+    .unwrap();
+    rt.block_on(pods.create(&PostParams::default(), &hog))
+        .unwrap();
+    let partial = kube.dir.join("partial.yaml");
+    let out = synergai(
+        &kube.kubeconfig,
+        &[
+            "profile",
+            "measure",
+            "--kube",
+            "-n",
+            "default",
+            "--model",
+            "squeezenet",
+            "--engine",
+            "tract",
+            "--threads",
+            "1",
+            "--queries",
+            "10",
+            "--warmup",
+            "1",
+            "--out",
+            partial.to_str().unwrap(),
+        ],
+    );
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("1 of 2 architectures not measured (the profile has the others):\n  epyc-vm: its freest node, epyc-1, has 500m CPU"),
+        "{said}"
+    );
+    let written = synergai::fixture::profile_from_text(
+        "partial",
+        &std::fs::read_to_string(&partial).unwrap(),
+    )
+    .unwrap();
+    let arches: Vec<&str> = written.archs.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(arches, ["xeon-vm"]);
+    assert_eq!(written.rows.len(), 1);
 }
 
 #[test]

@@ -600,8 +600,9 @@ fn build_profile(
                 _ => (
                     per_core * f64::from(m.threads),
                     format!(
-                        "watts estimated: {} threads x {per_core} W per busy core (no RAPL, INA3221 or --power-cmd reading)",
-                        m.threads
+                        "watts estimated: {} thread{} x {per_core} W per busy core (no RAPL, INA3221 or --power-cmd reading)",
+                        m.threads,
+                        if m.threads == 1 { "" } else { "s" }
                     ),
                 ),
             };

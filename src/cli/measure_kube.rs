@@ -90,19 +90,54 @@ pub fn run(args: MeasureArgs) -> Result<()> {
             .as_deref()
             .map(|r| configmap(r, &conn.namespace))
             .transpose()?;
-        let measured = kube_measure::measure(&conn, &request).await?;
-        let inputs = measured
-            .iter()
-            .map(|m| {
-                Input::from_text(
-                    &format!("pod {}/{} ({} on node {})", conn.namespace, m.pod, m.arch, m.node),
-                    &m.text,
-                )
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let report = kube_measure::measure(&conn, &request).await?;
+        let mut missing = report.missing.clone();
+        let mut inputs = Vec::new();
+        let mut measured = Vec::new();
+        for m in &report.measured {
+            let label = format!(
+                "pod {}/{} ({} on node {})",
+                conn.namespace, m.pod, m.arch, m.node
+            );
+            // A truncated or garbled log is that architecture's failure.
+            match Input::from_text(&label, &m.text) {
+                Ok(input) => {
+                    inputs.push(input);
+                    measured.push(m);
+                }
+                Err(e) => missing.push(kube_measure::Missing {
+                    arch: m.arch.clone(),
+                    why: format!("its log is not a profile: {e}"),
+                }),
+            }
+        }
+        let why_missing = |missing: &[kube_measure::Missing]| {
+            missing
+                .iter()
+                .map(|m| format!("{}: {}", m.arch, m.why))
+                .collect::<Vec<_>>()
+                .join("\n  ")
+        };
+        if inputs.is_empty() {
+            return Err(Error::Cluster(format!(
+                "no architecture was measured; nothing written:\n  {}",
+                why_missing(&missing)
+            )));
+        }
         let name = args.name.as_deref().unwrap_or("measured");
         let profile = merge::merge(&inputs, Prefer::Nothing, Some(name))?;
         let arches: Vec<&str> = measured.iter().map(|m| m.arch.as_str()).collect();
+        let finish = |missing: &[kube_measure::Missing]| {
+            if missing.is_empty() {
+                return Ok(());
+            }
+            Err(Error::NotFound(format!(
+                "{} of {} architectures not measured (the profile has the others):\n  {}",
+                missing.len(),
+                missing.len() + arches.len(),
+                why_missing(missing)
+            )))
+        };
         let comments = [format!(
             "Measured by `synergai profile measure --kube` on {} ({}).",
             conn.label,
@@ -119,7 +154,7 @@ pub fn run(args: MeasureArgs) -> Result<()> {
             (None, Some(_)) => {}
         }
         let Some((namespace, cm)) = target else {
-            return Ok(());
+            return finish(&missing);
         };
         let reference = format!("configmap {namespace}/{cm}");
         let applied = match kube_measure::read_configmap(&conn, &namespace, &cm, DEFAULT_KEY).await? {
@@ -149,7 +184,8 @@ pub fn run(args: MeasureArgs) -> Result<()> {
             "configmap/{cm} configured in namespace {namespace}: {} rows measured on {}",
             profile.rows.len(),
             arches.join(", ")
-        ))
+        ))?;
+        finish(&missing)
     })
 }
 

@@ -58,13 +58,20 @@ pub struct Measured {
     pub text: String,
 }
 
+/// Where an architecture is measured: a node and what it has free, or why
+/// none of its nodes can take the measurement.
+pub type Choice = std::result::Result<(Node, Requests), String>;
+
 /// The node each architecture is measured on: Ready, schedulable, labelled
-/// `synergai.io/arch`; the most free CPU wins, then the name.
+/// `synergai.io/arch`; the most free CPU wins, then the name. An
+/// architecture whose best node has less than one core or 256 MiB free is
+/// not measured (its `Err` says why); no labelled node at all, or none for
+/// an architecture asked for by name, is an error.
 pub fn choose_nodes(
     nodes: &[Node],
     pods: &[Pod],
     only: &[String],
-) -> Result<Vec<(String, Node, Requests)>> {
+) -> Result<Vec<(String, Choice)>> {
     let mut held: BTreeMap<String, Requests> = BTreeMap::new();
     for pod in pods.iter().filter(|p| !pod_is_terminal(p)) {
         let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) else {
@@ -103,11 +110,8 @@ pub fn choose_nodes(
             gpus: total.value.gpus.saturating_sub(used.gpus),
         };
         let better = best.get(&arch).is_none_or(|(n, f)| {
-            (free.cpu_millis, std::cmp::Reverse(&name))
-                > (
-                    f.cpu_millis,
-                    std::cmp::Reverse(n.metadata.name.as_ref().unwrap_or(&String::new())),
-                )
+            let other = n.metadata.name.clone().unwrap_or_default();
+            (free.cpu_millis, std::cmp::Reverse(&name)) > (f.cpu_millis, std::cmp::Reverse(&other))
         });
         if better {
             best.insert(arch, (node.clone(), free));
@@ -125,19 +129,21 @@ pub fn choose_nodes(
             "no Ready, schedulable node carries the {LABEL_ARCH} label: label one node per architecture (kubectl label node NODE {LABEL_ARCH}=NAME)"
         )));
     }
-    for (arch, (node, free)) in &best {
-        if free.cpu_millis < 1000 || free.memory_bytes < 256 << 20 {
-            return Err(Error::Cluster(format!(
-                "node {} ({arch}) has {}m CPU and {} MiB free: too little to measure on (drain it, or free one core and 256 MiB)",
-                node.metadata.name.as_deref().unwrap_or(""),
-                free.cpu_millis,
-                free.memory_mib()
-            )));
-        }
-    }
     Ok(best
         .into_iter()
-        .map(|(arch, (node, free))| (arch, node, free))
+        .map(|(arch, (node, free))| {
+            let choice = if free.cpu_millis < 1000 || free.memory_bytes < 256 << 20 {
+                Err(format!(
+                    "its freest node, {}, has {}m CPU and {} MiB free: too little to measure on (free one core and 256 MiB there, e.g. kubectl drain)",
+                    node.metadata.name.as_deref().unwrap_or(""),
+                    free.cpu_millis,
+                    free.memory_mib()
+                ))
+            } else {
+                Ok((node, free))
+            };
+            (arch, choice)
+        })
         .collect())
 }
 
@@ -197,9 +203,34 @@ pub fn measure_pod(arch: &str, node: &str, free: &Requests, request: &Request, r
     .expect("a well-formed Pod")
 }
 
-/// Runs the measurement pods and reads their profiles. The pods are
-/// deleted at the end (also on failure or timeout) unless `keep_pods`.
-pub async fn measure(conn: &Connection, request: &Request) -> Result<Vec<Measured>> {
+/// An architecture that was not measured, and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Missing {
+    pub arch: String,
+    pub why: String,
+}
+
+/// What a run gave: the architectures measured and those that were not.
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    pub measured: Vec<Measured>,
+    pub missing: Vec<Missing>,
+}
+
+/// A measurement pod created for an architecture.
+struct Created {
+    arch: String,
+    node: String,
+    pod: String,
+}
+
+/// Runs the measurement pods and reads their profiles. An architecture
+/// that cannot be measured (no room on its nodes, a pod that cannot be
+/// created, fails, never finishes within the timeout, or is deleted) is in
+/// the report's `missing` with the reason; the others still report. The
+/// pods are deleted at the end (also on failure, timeout or Ctrl-C)
+/// unless `keep_pods`.
+pub async fn measure(conn: &Connection, request: &Request) -> Result<Report> {
     let api = |e: ::kube::Error, what: &str| Error::Cluster(format!("{what}: {e}"));
     let nodes: Api<Node> = Api::all(conn.client.clone());
     let all_pods: Api<Pod> = Api::all(conn.client.clone());
@@ -222,11 +253,19 @@ pub async fn measure(conn: &Connection, request: &Request) -> Result<Vec<Measure
             .map(|d| d.as_millis())
             .unwrap_or(0)
     );
-    let mut created: Vec<(String, String, String)> = Vec::new(); // (arch, node, pod)
-    let mut result = Ok(());
-    for (arch, node, free) in &chosen {
+    let mut report = Report::default();
+    let mut created: Vec<Created> = Vec::new();
+    for (arch, choice) in chosen {
+        let (node, free) = match choice {
+            Ok(c) => c,
+            Err(why) => {
+                tracing::warn!("{arch}: not measured: {why}");
+                report.missing.push(Missing { arch, why });
+                continue;
+            }
+        };
         let node_name = node.metadata.name.clone().unwrap_or_default();
-        let pod = measure_pod(arch, &node_name, free, request, &run);
+        let pod = measure_pod(&arch, &node_name, &free, request, &run);
         match pods.create(&PostParams::default(), &pod).await {
             Ok(p) => {
                 let name = p.metadata.name.unwrap_or_default();
@@ -236,52 +275,97 @@ pub async fn measure(conn: &Connection, request: &Request) -> Result<Vec<Measure
                     free.cpu_millis,
                     free.memory_mib()
                 );
-                created.push((arch.clone(), node_name, name));
+                created.push(Created {
+                    arch,
+                    node: node_name,
+                    pod: name,
+                });
             }
             Err(e) => {
-                result = Err(api(e, &format!("create the measurement pod of {arch}")));
-                break;
+                let why = format!("cannot create its pod in namespace {}: {e}", conn.namespace);
+                tracing::warn!("{arch}: not measured: {why}");
+                report.missing.push(Missing { arch, why });
             }
         }
     }
-    let measured = match result {
-        Ok(()) => wait_and_read(&pods, &conn.namespace, &created, request.timeout).await,
-        Err(e) => Err(e),
+    let waited = tokio::select! {
+        r = wait_and_read(&pods, &conn.namespace, &created, request.timeout, &mut report) => r,
+        _ = tokio::signal::ctrl_c() => Err(Error::Cluster(format!(
+            "interrupted: nothing written{}",
+            if request.keep_pods { "" } else { "; the measurement pods are deleted" }
+        ))),
     };
     if request.keep_pods {
         tracing::info!("measurement pods kept (--keep-pods)");
     } else {
-        for (_, _, name) in &created {
-            if let Err(e) = pods.delete(name, &DeleteParams::default()).await {
-                tracing::warn!("cannot delete pod {}/{name}: {e}", conn.namespace);
+        for c in &created {
+            if let Err(e) = pods.delete(&c.pod, &DeleteParams::default()).await {
+                tracing::warn!("cannot delete pod {}/{}: {e}", conn.namespace, c.pod);
             }
         }
     }
-    measured
+    waited?;
+    report.measured.sort_by(|a, b| a.arch.cmp(&b.arch));
+    report.missing.sort_by(|a, b| a.arch.cmp(&b.arch));
+    Ok(report)
+}
+
+/// Why a pod has not started: its container's waiting reason and message
+/// (an image that cannot be pulled) or a condition that is not true (not
+/// schedulable).
+fn not_started(pod: &Pod) -> String {
+    let status = pod.status.as_ref();
+    let with = |reason: Option<&str>, message: Option<&str>| {
+        format!(
+            "{}{}",
+            reason.unwrap_or("waiting"),
+            message.map(|m| format!(" ({m})")).unwrap_or_default()
+        )
+    };
+    let waiting = status
+        .and_then(|s| s.container_statuses.as_ref())
+        .and_then(|c| c.first())
+        .and_then(|c| c.state.as_ref()?.waiting.as_ref());
+    if let Some(w) = waiting {
+        return format!(": {}", with(w.reason.as_deref(), w.message.as_deref()));
+    }
+    status
+        .and_then(|s| s.conditions.as_ref())
+        .and_then(|c| c.iter().find(|c| c.status == "False"))
+        .map(|c| {
+            format!(
+                ": {} {}",
+                c.type_,
+                with(c.reason.as_deref(), c.message.as_deref())
+            )
+        })
+        .unwrap_or_default()
 }
 
 async fn wait_and_read(
     pods: &Api<Pod>,
     namespace: &str,
-    created: &[(String, String, String)],
+    created: &[Created],
     timeout: Duration,
-) -> Result<Vec<Measured>> {
+    report: &mut Report,
+) -> Result<()> {
     let deadline = tokio::time::Instant::now() + timeout;
     let mut phases: BTreeMap<String, String> = BTreeMap::new();
-    let finished = loop {
-        let mut all: Vec<Pod> = Vec::new();
-        for (_, _, name) in created {
-            match pods.get_opt(name).await {
-                Ok(Some(p)) => all.push(p),
-                Ok(None) => {
-                    return Err(Error::Cluster(format!(
-                        "pod {namespace}/{name} was deleted before it finished"
-                    )));
+    // The latest version of each pod; `None` once it is gone.
+    let mut latest: BTreeMap<String, Option<Pod>> = BTreeMap::new();
+    loop {
+        for c in created {
+            if matches!(latest.get(&c.pod), Some(None)) {
+                continue;
+            }
+            match pods.get_opt(&c.pod).await {
+                Ok(found) => {
+                    latest.insert(c.pod.clone(), found);
                 }
-                Err(e) => tracing::info!("get pod {namespace}/{name}: {e}; retrying"),
+                Err(e) => tracing::info!("get pod {namespace}/{}: {e}; retrying", c.pod),
             }
         }
-        for p in &all {
+        for p in latest.values().flatten() {
             let name = p.metadata.name.clone().unwrap_or_default();
             let phase = p
                 .status
@@ -293,67 +377,86 @@ async fn wait_and_read(
                 phases.insert(name, phase);
             }
         }
-        if all.len() == created.len() && all.iter().all(pod_is_terminal) {
-            break all;
-        }
-        if tokio::time::Instant::now() >= deadline {
-            let waiting: Vec<String> = phases
-                .iter()
-                .filter(|(_, p)| !matches!(p.as_str(), "Succeeded" | "Failed"))
-                .map(|(n, p)| format!("{n} ({p})"))
-                .collect();
-            return Err(Error::Cluster(format!(
-                "timed out after {}: still waiting for {} (raise --timeout, or see `kubectl describe pod` in namespace {namespace})",
-                crate::fixture::emit::duration(timeout.as_secs_f64() * 1000.0),
-                waiting.join(", ")
-            )));
+        let settled = created.iter().all(|c| match latest.get(&c.pod) {
+            Some(Some(p)) => pod_is_terminal(p),
+            Some(None) => true,
+            None => false,
+        });
+        if settled || tokio::time::Instant::now() >= deadline {
+            break;
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
-    };
-    let mut out = Vec::new();
-    let mut failures = Vec::new();
-    for ((arch, node, name), pod) in created.iter().zip(&finished) {
-        let log = pods
-            .logs(
-                name,
-                &LogParams {
-                    container: Some(CONTAINER.into()),
-                    ..LogParams::default()
-                },
-            )
-            .await;
-        let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
-        match (phase, log) {
-            (Some("Succeeded"), Ok(text)) => out.push(Measured {
-                arch: arch.clone(),
-                node: node.clone(),
-                pod: name.clone(),
-                text,
-            }),
-            (Some("Succeeded"), Err(e)) => failures.push(format!(
-                "{arch}: cannot read the log of pod {namespace}/{name}: {e}"
-            )),
-            (_, log) => {
+    }
+    for c in created {
+        let arch = c.arch.clone();
+        let object = format!("pod {namespace}/{} on node {}", c.pod, c.node);
+        let missing = |why: String| Missing {
+            arch: c.arch.clone(),
+            why,
+        };
+        let pod = match latest.get(&c.pod) {
+            Some(Some(p)) => p,
+            Some(None) => {
+                report
+                    .missing
+                    .push(missing(format!("{object} was deleted before it finished")));
+                continue;
+            }
+            None => {
+                report
+                    .missing
+                    .push(missing(format!("{object} could not be read")));
+                continue;
+            }
+        };
+        match pod.status.as_ref().and_then(|s| s.phase.as_deref()) {
+            Some("Succeeded") => {}
+            Some("Failed") => {
                 let message = pod
                     .status
                     .as_ref()
                     .and_then(|s| s.container_statuses.as_ref())
                     .and_then(|c| c.first())
                     .and_then(|c| c.state.as_ref()?.terminated.as_ref()?.message.clone())
-                    .or_else(|| log.ok().map(|l| tail(&l, 10)))
                     .unwrap_or_default();
-                failures.push(format!(
-                    "{arch}: pod {namespace}/{name} on node {node} failed: {}",
-                    message.trim()
-                ));
+                report.missing.push(missing(format!(
+                    "{object} failed: {}",
+                    tail(message.trim(), 5)
+                )));
+                continue;
+            }
+            other => {
+                report.missing.push(missing(format!(
+                    "{object} still {} after {} (--timeout){}",
+                    other.unwrap_or("Pending"),
+                    crate::fixture::emit::duration(timeout.as_secs_f64() * 1000.0),
+                    not_started(pod)
+                )));
+                continue;
             }
         }
+        let log = pods
+            .logs(
+                &c.pod,
+                &LogParams {
+                    container: Some(CONTAINER.into()),
+                    ..LogParams::default()
+                },
+            )
+            .await;
+        match log {
+            Ok(text) => report.measured.push(Measured {
+                arch,
+                node: c.node.clone(),
+                pod: c.pod.clone(),
+                text,
+            }),
+            Err(e) => report
+                .missing
+                .push(missing(format!("cannot read the log of {object}: {e}"))),
+        }
     }
-    if failures.is_empty() {
-        Ok(out)
-    } else {
-        Err(Error::Cluster(failures.join("\n")))
-    }
+    Ok(())
 }
 
 fn tail(text: &str, lines: usize) -> String {
@@ -445,7 +548,8 @@ mod tests {
         let chosen = choose_nodes(&nodes, &pods, &[]).unwrap();
         let names: Vec<(&str, &str, u64)> = chosen
             .iter()
-            .map(|(a, n, f)| {
+            .map(|(a, c)| {
+                let (n, f) = c.as_ref().unwrap();
                 (
                     a.as_str(),
                     n.metadata.name.as_deref().unwrap(),
@@ -463,8 +567,10 @@ mod tests {
         );
         let none = choose_nodes(&nodes[4..], &[], &[]).unwrap_err();
         assert!(none.to_string().contains("kubectl label node"), "{none}");
-        let full = choose_nodes(&nodes[..1], &[pod_on("a-1", "3500m")], &[]).unwrap_err();
-        assert!(full.to_string().contains("500m CPU"), "{full}");
+        // Too little room on one architecture: that one is not measured.
+        let full = choose_nodes(&nodes[..1], &[pod_on("a-1", "3500m")], &[]).unwrap();
+        let why = full[0].1.as_ref().unwrap_err();
+        assert!(why.contains("a-1, has 500m CPU"), "{why}");
     }
 
     #[test]
