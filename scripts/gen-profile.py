@@ -6,8 +6,20 @@ Usage:
     python3 scripts/gen-profile.py --summary > /dev/null   # also prints a check table on stderr
 
 Plain Python 3.11 standard library, no network, no randomness, no clock:
-the output is a pure function of the constants below, so re-running the
-script must reproduce the committed YAML byte for byte (`git diff` is empty).
+the output is a pure function of the constants below and of the measured
+profiles in fixtures/profiles/measured/ (see "Measured architectures"), so
+re-running the script must reproduce the committed YAML byte for byte
+(`git diff` is empty; tests/shipped_profile.rs checks it).
+
+Measured architectures
+----------------------
+Each fixtures/profiles/measured/*.json is the `-o json` output of
+`synergai profile measure` (scripts/measure-shipped.sh runs it on the
+machine it characterizes). Its architectures are appended after the derived
+ones (existing architecture ids do not move, so no decision on the derived
+ones changes), its rows after the derived rows (`source: measured`, values
+at 3 significant figures, the note as measured), and its provenance goes to
+spec.provenance. Its models must be models of this profile.
 
 What it models
 --------------
@@ -66,7 +78,10 @@ The script refuses to print a profile that breaks its own sanity checks
 tensorrt fastest on its board); it exits 1 with the failures on stderr.
 """
 
+import glob
+import json
 import math
+import os
 import sys
 
 THETA = 0.9  # knee threshold written to spec.kneeThreshold
@@ -189,7 +204,7 @@ ARCHS = [
 ARCH = {a["name"]: a for a in ARCHS}
 
 # Engine order of the Rust `Engine` enum (rows are sorted by it).
-ENGINE_ORDER = ["onnxruntime", "tensorrt", "pytorch", "tflite", "openvino"]
+ENGINE_ORDER = ["onnxruntime", "tensorrt", "pytorch", "tflite", "openvino", "tract"]
 TRT_THREADS = [1, 2, 4]
 
 # ---------------------------------------------------------------------------
@@ -708,7 +723,9 @@ HEADER = """\
 # (plain Python 3.11 stdlib, deterministic); the method, every anchor and every
 # scale factor are documented in that script.
 #
-# Nothing here was measured by us. Numbers are seeded from public MLPerf
+# Apart from the architectures measured by `synergai profile measure`
+# (fixtures/profiles/measured/*.json, appended after the derived ones, with
+# their provenance), nothing here was measured by us. Numbers are seeded from public MLPerf
 # Inference v3.1 closed-division results (heavily tuned TensorRT / INT8 with
 # the whole device and big batches) and scaled down to ONE inference job
 # (one pod, batch 1, a general-purpose engine); each row's `note` names its
@@ -746,6 +763,67 @@ HEADER = """\
 """
 
 
+MEASURED_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "profiles", "measured")
+
+
+def measured():
+    """The measured profiles: (files, architectures, rows, provenance)."""
+    files = sorted(glob.glob(os.path.join(MEASURED_DIR, "*.json")))
+    archs, rows, provenance = [], [], []
+    known_models = {m["name"] for m in MODELS}
+    for f in files:
+        with open(f, encoding="utf-8") as fh:
+            spec = json.load(fh)["spec"]
+        for a in spec["architectures"]:
+            if a["name"] in ARCH or any(x["name"] == a["name"] for x in archs):
+                raise SystemExit(f"{f}: architecture {a['name']} is already in the profile")
+            archs.append(a)
+        for r in spec["rows"]:
+            if r["model"] not in known_models:
+                raise SystemExit(f"{f}: model {r['model']} is not a model of the profile")
+            rows.append(r)
+        provenance.extend(spec.get("provenance", []))
+    order = {e: i for i, e in enumerate(ENGINE_ORDER)}
+    model_order = {m: i for i, m in enumerate(MODEL_NAMES)}
+    arch_order = {a["name"]: i for i, a in enumerate(archs)}
+    rows.sort(key=lambda r: (model_order[r["model"]], arch_order[r["arch"]], order[r["engine"]], r["threads"]))
+    return [os.path.relpath(f, os.path.join(MEASURED_DIR, "..", "..", "..")) for f in files], archs, rows, provenance
+
+
+def flow(values):
+    return "[" + ", ".join(str(v) for v in values) + "]"
+
+
+def emit_provenance(L, provenance):
+    if not provenance:
+        return
+    L.append("  provenance:")
+    for p in provenance:
+        L.append(f"    - arch: {p['arch']}")
+        L.append(f"      date: {qstr(p['date'])}")
+        L.append(f"      tool: {qstr(p['tool'])}")
+        L.append("      host:")
+        h = p["host"]
+        L.append(f"        cpu: {qstr(h['cpu'])}")
+        L.append(f"        cores: {h['cores']}")
+        L.append(f"        memoryMib: {h['memoryMib']}")
+        for k in ("os", "kernel"):
+            if k in h:
+                L.append(f"        {k}: {qstr(h[k])}")
+        L.append("      engines:")
+        for e, v in sorted(p["engines"].items(), key=lambda kv: ENGINE_ORDER.index(kv[0]) if kv[0] in ENGINE_ORDER else 99):
+            L.append(f"        {e}: {qstr(v)}")
+        st = p["settings"]
+        L.append("      settings:")
+        L.append(f"        threads: {flow(st['threads'])}")
+        for k in ("duration", "queries", "warmup", "warmupQueries"):
+            if k in st:
+                v = st[k]
+                L.append(f"        {k}: {v if isinstance(v, int) else qstr(str(v))}")
+        if p.get("note"):
+            L.append(f"      note: {qstr(p['note'])}")
+
+
 def emit(rows):
     L = [HEADER.rstrip("\n")]
     L.append("apiVersion: synergai.io/v1alpha1")
@@ -757,6 +835,8 @@ def emit(rows):
         "4 models, 5 engines, seeded from MLPerf Inference v3.1 and scaled to single jobs"))
     L.append("spec:")
     L.append(f"  kneeThreshold: {THETA}")
+    files, m_archs, m_rows, provenance = measured()
+    emit_provenance(L, provenance)
     L.append("  architectures:")
     for a in ARCHS:
         L.append(f"    - name: {a['name']}")
@@ -766,6 +846,16 @@ def emit(rows):
         L.append("      startup:")
         for e in ENGINE_ORDER:
             if e in a["engines"]:
+                L.append(f"        {e}: {a['startup'][e]}")
+        L.append(f"      description: {qstr(a['description'])}")
+    for a in m_archs:
+        L.append(f"    - name: {a['name']}")
+        L.append(f"      isa: {a['isa']}")
+        L.append(f"      accelerator: {a['accelerator']}")
+        L.append(f"      interferenceAlpha: {a['interferenceAlpha']}  # not measured: profile measure's default until calibrated")
+        L.append("      startup:")
+        for e in ENGINE_ORDER:
+            if e in a["startup"]:
                 L.append(f"        {e}: {a['startup'][e]}")
         L.append(f"      description: {qstr(a['description'])}")
     L.append("  models:")
@@ -780,6 +870,22 @@ def emit(rows):
         key = (r["model"], r["arch"])
         if key != prev:
             L.append(f"    # --- {r['model']} on {r['arch']} ---")
+            prev = key
+        L.append(f"    - model: {r['model']}")
+        L.append(f"      arch: {r['arch']}")
+        L.append(f"      engine: {r['engine']}")
+        L.append(f"      threads: {r['threads']}")
+        L.append(f"      qps: {fnum(r['qps'])}")
+        L.append(f"      p99Ms: {fnum(r['p99Ms'])}")
+        L.append(f"      watts: {fnum(r['watts'])}")
+        L.append(f"      memoryMib: {r['memoryMib']}")
+        L.append(f"      source: {r['source']}")
+        L.append(f"      note: {qstr(r['note'])}")
+    prev = None
+    for r in m_rows:
+        key = (r["model"], r["arch"])
+        if key != prev:
+            L.append(f"    # --- {r['model']} on {r['arch']} (measured: {', '.join(files)}) ---")
             prev = key
         L.append(f"    - model: {r['model']}")
         L.append(f"      arch: {r['arch']}")

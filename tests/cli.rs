@@ -382,7 +382,11 @@ fn profile_show_and_plan() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["kind"], "OfflinePlan");
     let plans = v["plans"].as_array().unwrap();
-    assert_eq!(plans.len(), 16, "4 models × 4 architectures");
+    assert_eq!(
+        plans.len(),
+        17,
+        "4 models × 4 derived architectures, resnet50 on the measured one"
+    );
     for p in plans {
         let knee = p["kneeThreads"].as_u64().unwrap();
         let first = &p["candidates"][0];

@@ -106,17 +106,39 @@ fn show_provenance() {
     assert_eq!(doc["provenance"][0]["engines"]["tflite"], "2.18.0");
     assert_eq!(doc["provenance"][0]["settings"]["queries"], 200);
 
-    // The table document carries it too; the shipped profile has none.
+    // The table document carries it too; the shipped profile's is that of
+    // its one measured architecture.
     let o = synergai(&["profile", "show", s(&file), "-o", "json"]);
     assert_exit(&o, 0);
     let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     assert_eq!(doc["provenance"][0]["host"]["cores"], 4);
     let o = synergai(&["profile", "show", "-o", "json"]);
     let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-    assert!(doc.get("provenance").is_none());
+    assert_eq!(doc["provenance"].as_array().map(Vec::len), Some(1));
+    assert_eq!(doc["provenance"][0]["arch"], "xeon-vm-2c");
     let o = synergai(&["profile", "show", "--provenance"]);
     assert_exit(&o, 0);
-    assert!(stdout(&o).contains("has no provenance"));
+    assert!(stdout(&o).contains("xeon-vm-2c"), "{}", stdout(&o));
+    // A profile without provenance says so.
+    let bare = temp_dir("bare").join("bare.yaml");
+    std::fs::write(
+        &bare,
+        "apiVersion: synergai.io/v1alpha1
+kind: Profile
+metadata: {name: bare}
+spec:
+  architectures:
+    - {name: vm, isa: x86_64, accelerator: none, startup: {onnxruntime: 400ms}}
+  models:
+    - {name: resnet50}
+  rows:
+    - {model: resnet50, arch: vm, engine: onnxruntime, threads: 1, qps: 40, p99Ms: 30, watts: 7, memoryMib: 400, source: estimate}
+",
+    )
+    .unwrap();
+    let o = synergai(&["profile", "show", s(&bare), "--provenance"]);
+    assert_exit(&o, 0);
+    assert!(stdout(&o).contains("has no provenance"), "{}", stdout(&o));
 }
 
 #[test]
