@@ -7,7 +7,8 @@
 # model-zoo graph, scripts/engines.sh) on onnxruntime and tract at 1 and 2
 # threads, 10 s each, and writes fixtures/profiles/measured/ARCH.json;
 # scripts/gen-profile.py then appends that architecture, its rows and its
-# provenance to fixtures/profiles/edge-cloud.yaml, which is validated.
+# provenance to fixtures/profiles/edge-cloud.yaml, which is validated and
+# copied into deploy/profile-configmap.yaml.
 # Run it on an otherwise idle machine: the rows are what it measured.
 #
 # ARCH defaults to xeon-vm-2c (the 2-vCPU Xeon VM the project's CI runs on);
@@ -32,4 +33,5 @@ target/release/synergai profile measure \
 python3 scripts/gen-profile.py > fixtures/profiles/edge-cloud.yaml.new
 mv fixtures/profiles/edge-cloud.yaml.new fixtures/profiles/edge-cloud.yaml
 target/release/synergai fixture validate fixtures/profiles/edge-cloud.yaml
+scripts/gen-deploy-profile.sh   # deploy/'s profile ConfigMap carries the same profile
 echo "measured $arch into $out; fixtures/profiles/edge-cloud.yaml regenerated"
