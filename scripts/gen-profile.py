@@ -824,6 +824,39 @@ def emit_provenance(L, provenance):
             L.append(f"      note: {qstr(p['note'])}")
 
 
+def emit_arch(L, name, isa, accelerator, alpha, startup, description):
+    """One architecture; `alpha` is written as given (with its comment)."""
+    L.append(f"    - name: {name}")
+    L.append(f"      isa: {isa}")
+    L.append(f"      accelerator: {accelerator}")
+    L.append(f"      interferenceAlpha: {alpha}")
+    L.append("      startup:")
+    for e in ENGINE_ORDER:
+        if e in startup:
+            L.append(f"        {e}: {startup[e]}")
+    L.append(f"      description: {qstr(description)}")
+
+
+def emit_rows(L, rows, heading):
+    """Rows, each (model, arch) run under a `# --- heading ---` comment."""
+    prev = None
+    for r in rows:
+        key = (r["model"], r["arch"])
+        if key != prev:
+            L.append(f"    # --- {heading(r)} ---")
+            prev = key
+        L.append(f"    - model: {r['model']}")
+        L.append(f"      arch: {r['arch']}")
+        L.append(f"      engine: {r['engine']}")
+        L.append(f"      threads: {r['threads']}")
+        L.append(f"      qps: {fnum(r['qps'])}")
+        L.append(f"      p99Ms: {fnum(r['p99Ms'])}")
+        L.append(f"      watts: {fnum(r['watts'])}")
+        L.append(f"      memoryMib: {r['memoryMib']}")
+        L.append(f"      source: {r['source']}")
+        L.append(f"      note: {qstr(r['note'])}")
+
+
 def emit(rows):
     L = [HEADER.rstrip("\n")]
     L.append("apiVersion: synergai.io/v1alpha1")
@@ -839,25 +872,13 @@ def emit(rows):
     emit_provenance(L, provenance)
     L.append("  architectures:")
     for a in ARCHS:
-        L.append(f"    - name: {a['name']}")
-        L.append(f"      isa: {a['isa']}")
-        L.append(f"      accelerator: {a['accelerator']}")
-        L.append(f"      interferenceAlpha: {a['alpha']}  # {a['alpha_why']}")
-        L.append("      startup:")
-        for e in ENGINE_ORDER:
-            if e in a["engines"]:
-                L.append(f"        {e}: {a['startup'][e]}")
-        L.append(f"      description: {qstr(a['description'])}")
+        startup = {e: a["startup"][e] for e in a["engines"]}
+        emit_arch(L, a["name"], a["isa"], a["accelerator"],
+                  f"{a['alpha']}  # {a['alpha_why']}", startup, a["description"])
     for a in m_archs:
-        L.append(f"    - name: {a['name']}")
-        L.append(f"      isa: {a['isa']}")
-        L.append(f"      accelerator: {a['accelerator']}")
-        L.append(f"      interferenceAlpha: {a['interferenceAlpha']}  # not measured: profile measure's default until calibrated")
-        L.append("      startup:")
-        for e in ENGINE_ORDER:
-            if e in a["startup"]:
-                L.append(f"        {e}: {a['startup'][e]}")
-        L.append(f"      description: {qstr(a['description'])}")
+        emit_arch(L, a["name"], a["isa"], a["accelerator"],
+                  f"{a['interferenceAlpha']}  # not measured: profile measure's default until calibrated",
+                  a["startup"], a["description"])
     L.append("  models:")
     for m in MODELS:
         L.append(f"    - name: {m['name']}")
@@ -865,38 +886,9 @@ def emit(rows):
         L.append(f"      defaultThreads: {m['default_threads']}")
         L.append(f"      description: {qstr(m['description'])}")
     L.append("  rows:")
-    prev = None
-    for r in rows:
-        key = (r["model"], r["arch"])
-        if key != prev:
-            L.append(f"    # --- {r['model']} on {r['arch']} ---")
-            prev = key
-        L.append(f"    - model: {r['model']}")
-        L.append(f"      arch: {r['arch']}")
-        L.append(f"      engine: {r['engine']}")
-        L.append(f"      threads: {r['threads']}")
-        L.append(f"      qps: {fnum(r['qps'])}")
-        L.append(f"      p99Ms: {fnum(r['p99Ms'])}")
-        L.append(f"      watts: {fnum(r['watts'])}")
-        L.append(f"      memoryMib: {r['memoryMib']}")
-        L.append(f"      source: {r['source']}")
-        L.append(f"      note: {qstr(r['note'])}")
-    prev = None
-    for r in m_rows:
-        key = (r["model"], r["arch"])
-        if key != prev:
-            L.append(f"    # --- {r['model']} on {r['arch']} (measured: {', '.join(files)}) ---")
-            prev = key
-        L.append(f"    - model: {r['model']}")
-        L.append(f"      arch: {r['arch']}")
-        L.append(f"      engine: {r['engine']}")
-        L.append(f"      threads: {r['threads']}")
-        L.append(f"      qps: {fnum(r['qps'])}")
-        L.append(f"      p99Ms: {fnum(r['p99Ms'])}")
-        L.append(f"      watts: {fnum(r['watts'])}")
-        L.append(f"      memoryMib: {r['memoryMib']}")
-        L.append(f"      source: {r['source']}")
-        L.append(f"      note: {qstr(r['note'])}")
+    emit_rows(L, rows, lambda r: f"{r['model']} on {r['arch']}")
+    measured_from = ", ".join(files)
+    emit_rows(L, m_rows, lambda r: f"{r['model']} on {r['arch']} (measured: {measured_from})")
     return "\n".join(L) + "\n"
 
 

@@ -4,31 +4,16 @@
 //! timings; then `fixture validate` and `replay` on the result. The engines
 //! are installed by scripts/engines.sh (pip, into ~/.cache/synergai).
 
+mod common;
+
+use common::engines;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 use synergai::fixture::{Origin, load_profile};
 use synergai::model::{Engine, RowSource};
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_synergai"))
-}
-
-/// scripts/engines.sh, once per test binary: what it prints.
-fn engines() -> &'static str {
-    static OUT: OnceLock<String> = OnceLock::new();
-    OUT.get_or_init(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let out = Command::new(root.join("scripts/engines.sh"))
-            .output()
-            .expect("run scripts/engines.sh");
-        assert!(
-            out.status.success(),
-            "scripts/engines.sh failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    })
 }
 
 fn shipped(name: &str) -> PathBuf {

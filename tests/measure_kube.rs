@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::{Kube, Running, client, root, start_logged, wait_until};
+use common::{Kube, Running, client, engines, start_logged, wait_until};
 use k8s_openapi::api::core::v1::{ConfigMap, Pod};
 use kube::api::{Api, ListParams, LogParams, PostParams};
 use serde_json::json;
@@ -63,24 +63,37 @@ fn synergai(kubeconfig: &Path, args: &[&str]) -> Output {
         .expect("run synergai")
 }
 
+/// `profile measure --kube` of squeezenet on tract, 1 thread, 20 queries,
+/// and `extra`.
+fn measure(kubeconfig: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "profile",
+        "measure",
+        "--kube",
+        "-n",
+        "default",
+        "--model",
+        "squeezenet",
+        "--engine",
+        "tract",
+        "--threads",
+        "1",
+        "--queries",
+        "20",
+        "--warmup",
+        "1",
+    ];
+    args.extend_from_slice(extra);
+    synergai(kubeconfig, &args)
+}
+
 fn text(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr)
 }
 
-/// scripts/engines.sh installs the shipped models the pods measure.
-fn engines() {
-    let out = Command::new(root().join("scripts/engines.sh"))
-        .output()
-        .expect("run scripts/engines.sh");
-    assert!(
-        out.status.success(),
-        "scripts/engines.sh failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 #[test]
 fn measure_on_the_cluster_applies_the_profile_the_scheduler_reloads() {
+    // The shipped models the pods measure.
     engines();
     let kube = Kube::up("measure");
     let rt = common::runtime();
@@ -146,28 +159,9 @@ fn measure_on_the_cluster_applies_the_profile_the_scheduler_reloads() {
 
     // Before: the profile has no squeezenet; a pod of it cannot be decided.
     // Measured with --keep-pods, to read the logs back afterwards.
-    let out = synergai(
+    let out = measure(
         &kube.kubeconfig,
-        &[
-            "profile",
-            "measure",
-            "--kube",
-            "-n",
-            "default",
-            "--model",
-            "squeezenet",
-            "--engine",
-            "tract",
-            "--threads",
-            "1",
-            "--queries",
-            "20",
-            "--warmup",
-            "1",
-            "--keep-pods",
-            "--apply",
-            "synergai-profile",
-        ],
+        &["--keep-pods", "--apply", "synergai-profile"],
     );
     let said = text(&out);
     assert!(
@@ -304,28 +298,7 @@ fn measure_on_the_cluster_applies_the_profile_the_scheduler_reloads() {
     rt.block_on(pods.create(&PostParams::default(), &hog))
         .unwrap();
     let partial = kube.dir.join("partial.yaml");
-    let out = synergai(
-        &kube.kubeconfig,
-        &[
-            "profile",
-            "measure",
-            "--kube",
-            "-n",
-            "default",
-            "--model",
-            "squeezenet",
-            "--engine",
-            "tract",
-            "--threads",
-            "1",
-            "--queries",
-            "10",
-            "--warmup",
-            "1",
-            "--out",
-            partial.to_str().unwrap(),
-        ],
-    );
+    let out = measure(&kube.kubeconfig, &["--out", partial.to_str().unwrap()]);
     let said = text(&out);
     assert_eq!(out.status.code(), Some(1), "{said}");
     assert!(

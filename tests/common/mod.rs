@@ -357,3 +357,20 @@ pub fn http_get(address: std::net::SocketAddr, path: &str, accept: &str) -> (u16
         .unwrap_or_default();
     (status, body)
 }
+
+/// scripts/engines.sh (the engines and the onnx wheel's models that
+/// `profile measure` loads), once per test binary: what it prints.
+pub fn engines() -> &'static str {
+    static OUT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    OUT.get_or_init(|| {
+        let out = Command::new(root().join("scripts/engines.sh"))
+            .output()
+            .expect("run scripts/engines.sh");
+        assert!(
+            out.status.success(),
+            "scripts/engines.sh failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    })
+}
