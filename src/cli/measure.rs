@@ -5,6 +5,7 @@
 //! the results become a `kind: Profile` with one architecture and rows
 //! `source: measured`.
 
+use super::output::DocumentFormat;
 use crate::engine::host::{self, PowerMeter, PowerSource};
 use crate::engine::measure::{self as one, Measurement, Stop};
 use crate::engine::onnx::{self, ModelFile};
@@ -13,7 +14,7 @@ use crate::model::{
     Architecture, Engine, Host, MeasureSettings, ModelSpec, Profile, ProfileRow, Provenance,
     RowSource,
 };
-use clap::{Args, ValueEnum};
+use clap::Args;
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -24,13 +25,6 @@ use std::time::Duration;
 /// Models the PyPI `onnx` wheel ships (`light_NAME.onnx`: real
 /// architectures whose weights are generated at load time).
 const SHIPPED_DIR: &str = "py/onnx/backend/test/data/light";
-
-/// The document format of `profile measure`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum DocFormat {
-    Yaml,
-    Json,
-}
 
 #[derive(Debug, Args)]
 pub struct MeasureArgs {
@@ -75,8 +69,8 @@ pub struct MeasureArgs {
     /// Profile name (default: measured-ARCH).
     #[arg(long)]
     pub name: Option<String>,
-    #[arg(short, long, value_enum, default_value_t = DocFormat::Yaml)]
-    pub output: DocFormat,
+    #[arg(short, long, value_enum, default_value_t = DocumentFormat::Yaml)]
+    pub output: DocumentFormat,
     /// Measure on the cluster instead: one pod per value of the
     /// synergai.io/arch node label, on a node of that architecture,
     /// holding all of its free CPU and memory; the results are read from
@@ -280,11 +274,7 @@ fn plan(args: &MeasureArgs, facts: &Host) -> Result<Plan> {
             facts.cores, facts.cores
         )));
     }
-    if args.duration.is_nan() || args.duration <= 0.0 || args.queries == Some(0) {
-        return Err(Error::Usage(
-            "--duration and --queries must be positive".into(),
-        ));
-    }
+    check_amounts(args)?;
     let arch = args.arch.clone().unwrap_or_else(host::default_arch_name);
     if arch.is_empty() || arch.chars().any(|c| c.is_whitespace()) {
         return Err(Error::Usage(format!(
@@ -297,6 +287,16 @@ fn plan(args: &MeasureArgs, facts: &Host) -> Result<Plan> {
         threads,
         arch,
     })
+}
+
+/// `--duration` and `--queries` (here and in every pod of `--kube`).
+pub(super) fn check_amounts(args: &MeasureArgs) -> Result<()> {
+    if args.duration.is_nan() || args.duration <= 0.0 || args.queries == Some(0) {
+        return Err(Error::Usage(
+            "--duration and --queries must be positive".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Progress on stderr: a line per configuration when stderr is a terminal.
@@ -331,15 +331,9 @@ pub fn run(args: MeasureArgs) -> Result<()> {
         std::thread::sleep(Duration::from_secs(2));
         meter.finish()
     });
-    // This very binary, even if its file was replaced meanwhile.
-    let proc_exe = PathBuf::from("/proc/self/exe");
-    let exe = if proc_exe.exists() {
-        proc_exe
-    } else {
-        std::env::current_exe().map_err(|e| {
-            Error::Internal(format!("cannot find this binary to run measurements: {e}"))
-        })?
-    };
+    let exe = crate::runtime::this_binary().map_err(|e| {
+        Error::Internal(format!("cannot find this binary to run measurements: {e}"))
+    })?;
     let total = plan.models.len() * plan.engines.len() * plan.threads.len();
     let mut done: Vec<Measurement> = Vec::new();
     let mut failures: Vec<String> = Vec::new();
@@ -479,14 +473,14 @@ pub fn run(args: MeasureArgs) -> Result<()> {
     let profile = build_profile(&name, &plan, isa, &done, idle_watts, power.as_ref())
         .with_provenance(vec![provenance]);
     let text = match args.output {
-        DocFormat::Yaml => crate::fixture::emit::profile_with_comments(
+        DocumentFormat::Yaml => crate::fixture::emit::profile_with_comments(
             &profile,
             &[format!(
                 "Measured by `synergai profile measure` on {} ({}).",
                 plan.arch, profile.provenance[0].host.cpu
             )],
         ),
-        DocFormat::Json => json(&profile),
+        DocumentFormat::Json => json(&profile),
     };
     match &args.out {
         Some(path) => crate::fixture::write_atomic(path, &text)?,
@@ -643,7 +637,7 @@ fn build_profile(
 
 /// The profile as JSON, the same fields as the YAML (YAML's superset
 /// reads it back).
-pub(super) fn json(p: &Profile) -> String {
+fn json(p: &Profile) -> String {
     use serde_json::json;
     let archs: Vec<_> = p
         .archs

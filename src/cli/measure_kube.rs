@@ -4,6 +4,7 @@
 //! writes, and with `--apply` put into the scheduler's profile ConfigMap.
 
 use super::measure::MeasureArgs;
+use super::output::{DocumentFormat, profile_document};
 use crate::error::{Error, Result};
 use crate::fixture::merge::{self, Input, Prefer};
 use crate::k8s::measure::{self as kube_measure, Request};
@@ -67,11 +68,7 @@ fn configmap(reference: &str, namespace: &str) -> Result<(String, String)> {
 }
 
 pub fn run(args: MeasureArgs) -> Result<()> {
-    if args.duration.is_nan() || args.duration <= 0.0 || args.queries == Some(0) {
-        return Err(Error::Usage(
-            "--duration and --queries must be positive".into(),
-        ));
-    }
+    super::measure::check_amounts(&args)?;
     if !(args.timeout.is_finite() && args.timeout > 0.0) {
         return Err(Error::Usage("--timeout must be positive".into()));
     }
@@ -143,11 +140,11 @@ pub fn run(args: MeasureArgs) -> Result<()> {
             conn.label,
             arches.join(", ")
         )];
-        let yaml = crate::fixture::emit::profile_with_comments(&profile, &comments);
-        let text = match args.output {
-            super::measure::DocFormat::Yaml => yaml.clone(),
-            super::measure::DocFormat::Json => super::measure::json(&profile),
-        };
+        let file = args.out.as_ref().map_or_else(
+            || "<measured>".to_string(),
+            |p| p.display().to_string(),
+        );
+        let text = profile_document(&profile, &comments, &file, args.output)?;
         match (&args.out, &target) {
             (Some(path), _) => crate::fixture::write_atomic(path, &text)?,
             (None, None) => super::output::write_stdout(text.trim_end())?,
@@ -161,24 +158,20 @@ pub fn run(args: MeasureArgs) -> Result<()> {
             Some(existing) => {
                 let before = Input::from_text(&reference, &existing)?;
                 let keep = args.name.clone().unwrap_or_else(|| before.profile.name.clone());
-                let measured = Input::from_text("<measured>", &yaml)?;
+                let measured = Input::from_profile("<measured>", profile.clone());
                 merge::merge(&[before, measured], Prefer::File(1), Some(&keep))?
             }
             None => profile.clone(),
         };
-        let text = crate::fixture::emit::profile_with_comments(
+        let text = profile_document(
             &applied,
             &[format!(
                 "Written by `synergai profile measure --kube --apply`: rows of {} measured on the cluster.",
                 arches.join(", ")
             )],
-        );
-        // What is applied must load as what was merged.
-        if crate::fixture::profile_from_text(&reference, &text)? != applied {
-            return Err(Error::Internal(
-                "the applied profile does not read back as merged".into(),
-            ));
-        }
+            &reference,
+            DocumentFormat::Yaml,
+        )?;
         kube_measure::apply_configmap(&conn, &namespace, &cm, DEFAULT_KEY, &text).await?;
         super::output::write_stdout(&format!(
             "configmap/{cm} configured in namespace {namespace}: {} rows measured on {}",

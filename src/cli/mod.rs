@@ -406,8 +406,8 @@ pub enum ProfileCommand {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
         /// YAML, or the same document as JSON (also a valid profile file).
-        #[arg(short, long, value_enum, default_value_t = profile::DocumentFormat::Yaml)]
-        output: profile::DocumentFormat,
+        #[arg(short, long, value_enum, default_value_t = output::DocumentFormat::Yaml)]
+        output: output::DocumentFormat,
     },
     /// What changed from profile A to profile B: architectures, models,
     /// rows and provenance entries added, removed or changed, each changed

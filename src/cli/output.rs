@@ -130,3 +130,37 @@ pub fn slack_cell(slack_ms: Option<f64>, qos_ms: f64, color: bool) -> Cell {
         cell.fg(Color::Green)
     }
 }
+
+/// How a profile document is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DocumentFormat {
+    Yaml,
+    Json,
+}
+
+/// A profile as the document a command writes: the emitted YAML with
+/// `comments` above it, or the same document as JSON. What is written must
+/// load as `profile` (`file` names it if not).
+pub fn profile_document(
+    profile: &crate::model::Profile,
+    comments: &[String],
+    file: &str,
+    format: DocumentFormat,
+) -> Result<String> {
+    let yaml = crate::fixture::emit::profile_with_comments(profile, comments);
+    if crate::fixture::profile_from_text(file, &yaml)? != *profile {
+        return Err(Error::Internal(format!(
+            "the profile written to {file} does not read back as it was made"
+        )));
+    }
+    Ok(match format {
+        DocumentFormat::Yaml => yaml,
+        DocumentFormat::Json => {
+            let value: serde_json::Value = serde_saphyr::from_str(&yaml)
+                .map_err(|e| Error::Internal(format!("profile as JSON: {e}")))?;
+            serde_json::to_string_pretty(&value)
+                .map_err(|e| Error::Internal(format!("profile as JSON: {e}")))?
+                + "\n"
+        }
+    })
+}

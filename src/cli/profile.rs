@@ -2,7 +2,9 @@
 //! the offline decisions derived from it, combining and comparing profiles.
 
 use super::ProfileCommand;
-use super::output::{OutputFormat, print_document, print_table, table};
+use super::output::{
+    DocumentFormat, OutputFormat, print_document, print_table, profile_document, table,
+};
 use crate::error::{Error, Result};
 use crate::fixture::diff;
 use crate::fixture::merge::{self, Input, Prefer};
@@ -11,13 +13,6 @@ use crate::model::{Profile, Provenance};
 use crate::policy::{ArchRank, ModelArchPlan, OfflinePlan};
 use serde::Serialize;
 use std::path::PathBuf;
-
-/// How a profile document is printed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum DocumentFormat {
-    Yaml,
-    Json,
-}
 
 /// A profile by file path or `builtin:NAME` (default: the embedded edge-cloud).
 pub fn load(reference: Option<&str>) -> Result<Profile> {
@@ -172,25 +167,8 @@ fn merge(
         "Merged by `synergai profile merge` from {}.",
         files.join(", ")
     )];
-    let yaml = fixture::emit::profile_with_comments(&merged, &comments);
     let file = out.map_or_else(|| "<merged>".to_string(), |p| p.display().to_string());
-    // What is written must load as what was merged.
-    let check = fixture::profile_from_text(&file, &yaml)?;
-    if check != merged {
-        return Err(Error::Internal(
-            "the merged profile does not read back as merged".into(),
-        ));
-    }
-    let text = match format {
-        DocumentFormat::Yaml => yaml,
-        DocumentFormat::Json => {
-            let value: serde_json::Value = serde_saphyr::from_str(&yaml)
-                .map_err(|e| Error::Internal(format!("merged profile as JSON: {e}")))?;
-            serde_json::to_string_pretty(&value)
-                .map_err(|e| Error::Internal(format!("merged profile as JSON: {e}")))?
-                + "\n"
-        }
-    };
+    let text = profile_document(&merged, &comments, &file, format)?;
     match out {
         Some(path) => fixture::write_atomic(path, &text),
         None => super::output::write_stdout(text.trim_end()),
