@@ -1,8 +1,20 @@
 //! The one place an async runtime is built: cluster commands, the
 //! scheduler, the emulator, the dashboard's event loop and its live source
-//! all run on tokio, configured here.
+//! all run on tokio, configured here. Also this binary's own path, for
+//! the processes it starts with itself (measurements, emulated pods).
 
 use crate::error::{Error, Result};
+
+/// This very binary, even if its file was replaced meanwhile
+/// (`/proc/self/exe` where there is one).
+pub fn this_binary() -> std::io::Result<std::path::PathBuf> {
+    let proc_exe = std::path::PathBuf::from("/proc/self/exe");
+    if proc_exe.exists() {
+        Ok(proc_exe)
+    } else {
+        std::env::current_exe()
+    }
+}
 
 /// How many threads a runtime drives futures on.
 #[derive(Clone, Copy, Debug)]

@@ -154,7 +154,7 @@ pub fn measure_pod(arch: &str, node: &str, free: &Requests, request: &Request, r
     args.extend(["--arch".to_string(), arch.to_string()]);
     let resources = json!({
         "cpu": format!("{}m", free.cpu_millis),
-        "memory": format!("{}Mi", free.memory_mib().saturating_sub(0).max(1)),
+        "memory": format!("{}Mi", free.memory_mib().max(1)),
     });
     let base: String = format!("synergai-measure-{arch}-")
         .to_lowercase()
@@ -246,13 +246,7 @@ pub async fn measure(conn: &Connection, request: &Request) -> Result<Report> {
         .map_err(|e| api(e, "list pods"))?
         .items;
     let chosen = choose_nodes(&node_list, &pod_list, &request.arches)?;
-    let run = format!(
-        "{:x}",
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis())
-            .unwrap_or(0)
-    );
+    let run = format!("{:x}", super::now_ms() as u64);
     let mut report = Report::default();
     let mut created: Vec<Created> = Vec::new();
     for (arch, choice) in chosen {

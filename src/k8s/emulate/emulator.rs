@@ -140,8 +140,9 @@ impl Emulator {
     }
 
     pub(super) async fn run(&mut self) -> Result<()> {
-        let _kubelet = super::kubelet::serve(self.logs.clone()).await?;
-        self.kubelet_port = _kubelet.port;
+        // Served until `run` returns.
+        let kubelet = super::kubelet::serve(self.logs.clone()).await?;
+        self.kubelet_port = kubelet.port;
         self.setup_nodes().await?;
         if self.nodes_only {
             return Ok(());
@@ -530,13 +531,16 @@ impl Emulator {
             Ok(run) => run,
             Err(why) => return fail(&why, patches, "main", exec::IMAGE_NAME),
         };
-        let Some(exe) = exec::this_binary() else {
-            return fail(
-                "the emulator cannot find its own binary",
-                patches,
-                &run.container,
-                &run.image,
-            );
+        let exe = match crate::runtime::this_binary() {
+            Ok(exe) => exe,
+            Err(e) => {
+                return fail(
+                    &format!("the emulator cannot find its own binary: {e}"),
+                    patches,
+                    &run.container,
+                    &run.image,
+                );
+            }
         };
         let spawned = exec::spawn(
             &run,

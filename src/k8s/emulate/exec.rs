@@ -16,7 +16,7 @@
 use super::kubelet::Logs;
 use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::jiff::Timestamp;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
 use tokio::io::AsyncReadExt;
 use tokio::sync::mpsc::UnboundedSender;
@@ -75,15 +75,13 @@ fn checked_run(pod: &Pod) -> Result<Run, String> {
     args.extend(c.args.iter().flatten().cloned());
     let mut env = Vec::new();
     for var in c.env.iter().flatten() {
-        match &var.value {
-            _ if var.value_from.is_some() => {
-                return Err(format!(
-                    "env {}: valueFrom is not resolved by the emulated kubelet",
-                    var.name
-                ));
-            }
-            value => env.push((var.name.clone(), value.clone().unwrap_or_default())),
+        if var.value_from.is_some() {
+            return Err(format!(
+                "env {}: valueFrom is not resolved by the emulated kubelet",
+                var.name
+            ));
         }
+        env.push((var.name.clone(), var.value.clone().unwrap_or_default()));
     }
     Ok(Run {
         container: c.name.clone(),
@@ -92,6 +90,22 @@ fn checked_run(pod: &Pod) -> Result<Run, String> {
         env,
         fallback_to_logs: c.termination_message_policy.as_deref() == Some("FallbackToLogsOnError"),
     })
+}
+
+/// Appends what `stream` gives to the container's log until it ends.
+async fn copy_into<R: tokio::io::AsyncRead + Unpin>(
+    stream: Option<R>,
+    logs: Logs,
+    (namespace, pod, container): (String, String, String),
+) {
+    let Some(mut stream) = stream else { return };
+    let mut buf = vec![0u8; 8192];
+    while let Ok(n) = stream.read(&mut buf).await {
+        if n == 0 {
+            break;
+        }
+        logs.append(&namespace, &pod, &container, &buf[..n]);
+    }
 }
 
 /// A container that ended.
@@ -128,35 +142,16 @@ pub fn spawn(
         .kill_on_drop(true);
     let mut child = command.spawn()?;
     let started = Timestamp::now();
-    let (namespace, pod, uid, container) = (
+    let log = (
         namespace.to_string(),
         pod.to_string(),
-        uid.to_string(),
         run.container.clone(),
     );
-    let stdout = child.stdout.take();
-    let stderr = child.stderr.take();
+    let uid = uid.to_string();
+    let (stdout, stderr) = (child.stdout.take(), child.stderr.take());
     Ok(tokio::spawn(async move {
-        let copy = |stream: Option<Box<dyn tokio::io::AsyncRead + Unpin + Send>>| {
-            let (logs, namespace, pod, container) = (
-                logs.clone(),
-                namespace.clone(),
-                pod.clone(),
-                container.clone(),
-            );
-            async move {
-                let Some(mut stream) = stream else { return };
-                let mut buf = vec![0u8; 8192];
-                while let Ok(n) = stream.read(&mut buf).await {
-                    if n == 0 {
-                        break;
-                    }
-                    logs.append(&namespace, &pod, &container, &buf[..n]);
-                }
-            }
-        };
-        let out = copy(stdout.map(|s| Box::new(s) as Box<dyn tokio::io::AsyncRead + Unpin + Send>));
-        let err = copy(stderr.map(|s| Box::new(s) as Box<dyn tokio::io::AsyncRead + Unpin + Send>));
+        let out = copy_into(stdout, logs.clone(), log.clone());
+        let err = copy_into(stderr, logs, log);
         let (status, _, _) = tokio::join!(child.wait(), out, err);
         let code = match status {
             Ok(s) => s.code().unwrap_or_else(|| {
@@ -172,16 +167,6 @@ pub fn spawn(
             finished: Timestamp::now(),
         });
     }))
-}
-
-/// This very binary (even if its file was replaced meanwhile).
-pub fn this_binary() -> Option<PathBuf> {
-    let proc_exe = PathBuf::from("/proc/self/exe");
-    if proc_exe.exists() {
-        Some(proc_exe)
-    } else {
-        std::env::current_exe().ok()
-    }
 }
 
 #[cfg(test)]
