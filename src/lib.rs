@@ -27,7 +27,9 @@
 //! Each module uses only those listed before it (`tests/layers.rs`).
 
 pub mod bound;
+#[cfg(feature = "cli")]
 pub mod cli;
+#[cfg(feature = "cli")]
 pub mod engine;
 pub mod error;
 pub mod fixture;

@@ -49,7 +49,7 @@ pub const DEFAULT_MAX_SLOTS: usize = 100;
 
 /// What `synergai bound` says when no LP solver was compiled in.
 pub const NO_SOLVER: &str = "this synergai was built without an LP solver \
-    (--no-default-features); rebuild with `cargo build --release --features bound` \
+    (without the default feature `bound`); rebuild with `cargo build --release --features bound` \
     (clarabel, the default) or `--features highs` (HiGHS, faster on large windows)";
 
 /// How the bound is computed.

@@ -16,12 +16,18 @@
 //! `mapping` and `world` use only the core and `fixture`; the shells never
 //! import each other.
 
+#[cfg(feature = "cli")]
 pub mod client;
+#[cfg(feature = "cli")]
 pub mod control;
+#[cfg(feature = "cli")]
 pub mod emulate;
 pub mod mapping;
+#[cfg(feature = "cli")]
 pub mod measure;
+#[cfg(feature = "cli")]
 pub mod metrics;
+#[cfg(feature = "cli")]
 pub mod scheduler;
 pub mod world;
 
@@ -29,10 +35,12 @@ pub mod world;
 /// stored: `managedFields` is over a third of a pod's JSON, and the
 /// scheduler's and the dashboard's stores hold every pod (see
 /// `scripts/bench-memory.sh` for their peak at 20,000 pods).
+#[cfg(feature = "cli")]
 pub fn lean<K: ::kube::Resource>(object: &mut K) {
     object.meta_mut().managed_fields = None;
 }
 
+#[cfg(feature = "cli")]
 /// Unix milliseconds now: the clock the live cluster is decided on.
 pub(crate) fn now_ms() -> f64 {
     std::time::SystemTime::now()

@@ -94,6 +94,12 @@ type MeasuredAt = (std::time::Instant, HashMap<String, crate::model::Measured>);
 /// How often node metrics are fetched, and how long one answer is shown.
 const METRICS_EVERY: Duration = Duration::from_secs(10);
 const METRICS_STALE: Duration = Duration::from_secs(60);
+/// How long a shutdown waits for the live source: it stops as soon as it
+/// sees its command channel close, unless a request to the cluster hangs,
+/// which must not keep the process alive.
+const LIVE_STOP_GRACE: Duration = Duration::from_secs(1);
+/// The same while it records: the last rewrite of the file may be under way.
+const RECORDING_STOP_GRACE: Duration = Duration::from_secs(5);
 
 /// Polls `metrics.k8s.io` for node usage (every [`METRICS_EVERY`]; a
 /// cluster without it answers 404 and the dashboard shows requests only).
@@ -440,9 +446,9 @@ pub(super) fn open(
         })
         .map_err(|e| crate::Error::Internal(format!("cannot start the live source: {e}")))?;
     let grace = if record.is_some() {
-        super::RECORDING_STOP_GRACE
+        RECORDING_STOP_GRACE
     } else {
-        super::LIVE_STOP_GRACE
+        LIVE_STOP_GRACE
     };
     Ok(SourceHandle {
         commands: Commands(CommandSender::Live(tx)),

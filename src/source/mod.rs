@@ -5,6 +5,7 @@
 //! from a [`SourceSpec`] (which the command line builds) and returns its
 //! [`SourceHandle`].
 
+#[cfg(feature = "cli")]
 pub mod live;
 pub mod observed;
 pub mod recording;
@@ -13,8 +14,9 @@ mod replay;
 pub use replay::{Driver, ReplayDriver};
 
 use crate::error::{Error, Result};
+#[cfg(feature = "cli")]
 use crate::k8s::client::Target;
-use crate::model::{ClusterSnapshot, JobState, PinRef, Profile, Scenario};
+use crate::model::{ClusterSnapshot, JobState, PinRef, Scenario};
 use crate::policy::{DecisionView, PolicyKind};
 use serde::Serialize;
 use std::path::PathBuf;
@@ -215,11 +217,12 @@ pub enum SourceSpec {
         speed: f64,
     },
     /// A live cluster, watched.
+    #[cfg(feature = "cli")]
     Live {
         target: Target,
         /// The profile the pods' models and the nodes' architectures come
         /// from, and how a recording names it (`builtin:NAME` or a path).
-        profile: Arc<Profile>,
+        profile: Arc<crate::model::Profile>,
         profile_ref: String,
         /// Record the session to this file (`kind: Recording`).
         record: Option<PathBuf>,
@@ -263,6 +266,7 @@ enum CommandSender {
     /// A replay's or a playback's thread (blocks on it while paused).
     Thread(std::sync::mpsc::Sender<Command>),
     /// The live source's event loop.
+    #[cfg(feature = "cli")]
     Live(tokio::sync::mpsc::UnboundedSender<Command>),
 }
 
@@ -271,6 +275,7 @@ impl Commands {
     pub fn send(&self, command: Command) -> bool {
         match &self.0 {
             CommandSender::Thread(tx) => tx.send(command).is_ok(),
+            #[cfg(feature = "cli")]
             CommandSender::Live(tx) => tx.send(command).is_ok(),
         }
     }
@@ -290,13 +295,6 @@ pub struct SourceHandle {
     record: Option<PathBuf>,
 }
 
-/// How long a shutdown waits for the live source: it stops as soon as it
-/// sees its command channel close, unless a request to the cluster hangs,
-/// which must not keep the process alive.
-const LIVE_STOP_GRACE: Duration = Duration::from_secs(1);
-/// The same while it records: the last rewrite of the file may be under way.
-const RECORDING_STOP_GRACE: Duration = Duration::from_secs(5);
-
 /// Starts the source `spec` describes, on its own thread. Fails before
 /// returning if the fixture cannot be used, the cluster cannot be reached
 /// (exit 3) or the recording cannot be written (exit 1).
@@ -314,6 +312,7 @@ pub fn open(spec: SourceSpec) -> Result<SourceHandle> {
             file,
             speed,
         } => replay::spawn(recording::Player::new(recording, &file, speed), frame),
+        #[cfg(feature = "cli")]
         SourceSpec::Live {
             target,
             profile,
