@@ -37,17 +37,15 @@ trap 'rm -f "$log"' EXIT
 status=0
 cargo test --no-fail-fast --lib --bins --tests 2>&1 | tee "$log" || status=$?
 
+# The optimized tests (ignored in debug builds), in the `ci` profile: the
+# release profile with tract unoptimized (Cargo.toml says why).
 # Placement quality: 30 scenarios under seven policies, too slow without
-# optimisation (the test is ignored in debug builds).
-step "cargo test --release --test quality"
-cargo test --release --test quality 2>&1 | tee -a "$log" || status=1
-
-# The container image, built offline from that release binary by
+# optimisation. The container image, built offline from that binary by
 # scripts/build-image.sh (umoci, skopeo and runc are installed with apt-get
 # if missing): its config against Cargo.toml, the commit and the Dockerfile,
 # and the binary run inside, under runc or chrooted (the output says which).
-step "cargo test --release --test image"
-cargo test --release --test image -- --show-output 2>&1 | tee -a "$log" || status=1
+step "cargo test --profile ci --test quality --test image"
+cargo test --profile ci --test quality --test image -- --show-output 2>&1 | tee -a "$log" || status=1
 
 # Without an LP solver `synergai bound` exits 2 and says how to build it.
 step "cargo test --no-default-features --features cli --test bound"
@@ -68,7 +66,7 @@ fi
 
 # Hostile input: every cargo-fuzz target for a bounded time (the corpus in
 # fuzz/corpus/ is also replayed by tests/hostile.rs above). 0 skips it.
-fuzz_seconds="${SYNERGAI_FUZZ_SECONDS:-30}"
+fuzz_seconds="${SYNERGAI_FUZZ_SECONDS:-20}"
 if [ "$fuzz_seconds" != 0 ]; then
     step "scripts/fuzz.sh $fuzz_seconds (each target)"
     scripts/fuzz.sh "$fuzz_seconds" || status=1

@@ -13,9 +13,10 @@
 //!   forces that); the test prints which;
 //! - the same binary gives the same archive, byte for byte.
 //!
-//! The image holds the release binary, so this runs in release builds only:
-//! `scripts/test.sh` runs `cargo test --release --test image --
-//! --show-output`, which builds the binary too. umoci, skopeo and runc are
+//! The image holds an optimized binary, so this runs in optimized builds
+//! only: `scripts/test.sh` runs `cargo test --profile ci --test image --
+//! --show-output` (the release profile with tract unoptimized; `--release`
+//! works too), which builds the binary too. umoci, skopeo and runc are
 //! installed with apt-get when missing (as root, like the image build).
 
 use serde_json::{Value, json};
@@ -180,7 +181,7 @@ fn labels(config: &Value) -> BTreeMap<String, String> {
 #[test]
 #[cfg_attr(
     debug_assertions,
-    ignore = "the image holds the release binary: scripts/test.sh runs it with --release"
+    ignore = "the image holds an optimized binary: scripts/test.sh runs it with --profile ci"
 )]
 fn the_config_names_entrypoint_command_user_port_and_labels() {
     let config = &image().config;
@@ -298,7 +299,7 @@ fn words(s: &str) -> Vec<String> {
 #[test]
 #[cfg_attr(
     debug_assertions,
-    ignore = "the image holds the release binary: scripts/test.sh runs it with --release"
+    ignore = "the image holds an optimized binary: scripts/test.sh runs it with --profile ci"
 )]
 fn the_dockerfile_builds_the_same_image() {
     let config = &image().config;
@@ -392,7 +393,7 @@ fn the_dockerfile_builds_the_same_image() {
 #[test]
 #[cfg_attr(
     debug_assertions,
-    ignore = "the image holds the release binary: scripts/test.sh runs it with --release"
+    ignore = "the image holds an optimized binary: scripts/test.sh runs it with --profile ci"
 )]
 fn podman_and_docker_can_load_the_archive() {
     let image = image();
@@ -434,7 +435,7 @@ fn podman_and_docker_can_load_the_archive() {
 #[test]
 #[cfg_attr(
     debug_assertions,
-    ignore = "the image holds the release binary: scripts/test.sh runs it with --release"
+    ignore = "the image holds an optimized binary: scripts/test.sh runs it with --profile ci"
 )]
 fn the_same_binary_gives_the_same_archive() {
     let image = image();
@@ -513,7 +514,7 @@ fn run_inside(runner: Runner, bundle: &Path, spec: &Value, args: &[&str]) -> Out
 #[test]
 #[cfg_attr(
     debug_assertions,
-    ignore = "the image holds the release binary: scripts/test.sh runs it with --release"
+    ignore = "the image holds an optimized binary: scripts/test.sh runs it with --profile ci"
 )]
 fn the_binary_runs_inside_as_nonroot() {
     let image = image();

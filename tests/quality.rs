@@ -13,7 +13,7 @@
 //!
 //! Replaying 30 scenarios under seven policies takes minutes without
 //! optimisation, so this runs in release builds only (`scripts/test.sh`
-//! runs `cargo test --release --test quality`).
+//! runs `cargo test --profile ci --test quality`; `--release` works too).
 
 use std::path::Path;
 use synergai::fixture::{Origin, load_scenario, suite};
@@ -52,7 +52,7 @@ fn replay(scenario: &Scenario) -> Vec<Metrics> {
 #[test]
 #[cfg_attr(
     debug_assertions,
-    ignore = "minutes without optimisation: scripts/test.sh runs it with --release"
+    ignore = "minutes without optimisation: scripts/test.sh runs it with --profile ci"
 )]
 fn synergai_beats_the_strong_competitors_on_shipped_and_generated_scenarios() {
     let mut scenarios = shipped();
