@@ -586,6 +586,154 @@ fn calibrated_rows_are_valid_and_unknown_sources_are_not() {
     assert!(stderr.contains("calibrated"), "{stderr}");
 }
 
+// ------------------------------------------------------------ engines
+
+/// [`PROFILE`] with `mnn` (a CPU engine synergai does not know by name)
+/// declared, given a start-up on `cpu` and used by the first row.
+fn with_mnn(declare: &str) -> String {
+    let p = edit(
+        PROFILE,
+        "  architectures:\n",
+        &format!("{declare}  architectures:\n"),
+    );
+    let p = edit(
+        &p,
+        "        onnxruntime: 100ms\n",
+        "        onnxruntime: 100ms\n        mnn: 80ms\n",
+    );
+    edit(
+        &p,
+        "      engine: onnxruntime\n      threads: 2",
+        "      engine: mnn\n      threads: 2",
+    )
+}
+
+#[test]
+fn a_declared_engine_is_valid() {
+    let (_dir, p, s) = Dir::with(
+        "engine-declared",
+        &with_mnn("  engines:\n    - {name: mnn, device: cpu, description: Alibaba MNN}\n"),
+        SCENARIO,
+    );
+    for out in [validate(&p), validate(&s), replay(&s)] {
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn an_undeclared_engine_in_a_startup() {
+    let profile = with_mnn("");
+    profile_case(
+        "engine-undeclared-startup",
+        &profile,
+        Some(("mnn: 80ms", "mnn")),
+        "spec.architectures[0].startup.mnn",
+        &[
+            "unknown engine `mnn`",
+            "onnxruntime, tensorrt, pytorch, tflite, openvino, tract",
+            "spec.engines",
+            "{name: mnn, device: cpu}",
+        ],
+    );
+}
+
+#[test]
+fn an_undeclared_engine_in_a_row() {
+    let profile = edit(
+        PROFILE,
+        "      engine: onnxruntime\n      threads: 4",
+        "      engine: ncnn\n      threads: 4",
+    );
+    profile_case(
+        "engine-undeclared-row",
+        &profile,
+        Some(("engine: ncnn", "ncnn")),
+        "spec.rows[1].engine",
+        &["unknown engine `ncnn`", "spec.engines"],
+    );
+}
+
+#[test]
+fn a_declared_engine_needs_a_startup_where_it_has_rows() {
+    let profile = edit(
+        PROFILE,
+        "  architectures:\n",
+        "  engines:\n    - {name: ncnn, device: cpu}\n  architectures:\n",
+    );
+    let profile = edit(
+        &profile,
+        "      engine: onnxruntime\n      threads: 4",
+        "      engine: ncnn\n      threads: 4",
+    );
+    profile_case(
+        "engine-no-startup",
+        &profile,
+        Some(("engine: ncnn", "ncnn")),
+        "spec.rows[1].engine",
+        &["architecture `cpu` has no startup time for engine `ncnn`"],
+    );
+}
+
+#[test]
+fn a_declared_gpu_engine_on_an_architecture_without_one() {
+    let profile = with_mnn("  engines:\n    - {name: mnn, device: gpu}\n");
+    profile_case(
+        "engine-gpu-on-cpu",
+        &profile,
+        Some(("engine: mnn", "mnn")),
+        "spec.rows[0].engine",
+        &["engine `mnn` needs a GPU", "`cpu` has `accelerator: none`"],
+    );
+}
+
+#[test]
+fn a_builtin_engine_cannot_be_redeclared() {
+    let profile = with_mnn(
+        "  engines:\n    - {name: mnn, device: cpu}\n    - {name: tensorrt, device: cpu}\n",
+    );
+    profile_case(
+        "engine-builtin",
+        &profile,
+        Some(("name: tensorrt", "tensorrt")),
+        "spec.engines[1]",
+        &["`tensorrt` is built in", "declare only other engines"],
+    );
+}
+
+#[test]
+fn an_engine_declared_twice() {
+    let profile =
+        with_mnn("  engines:\n    - {name: mnn, device: cpu}\n    - {name: mnn, device: gpu}\n");
+    profile_case(
+        "engine-twice",
+        &profile,
+        Some(("name: mnn, device: gpu", "mnn")),
+        "spec.engines[1]",
+        &["engine `mnn` is declared twice"],
+    );
+}
+
+#[test]
+fn an_engine_name_that_is_not_one() {
+    let profile = edit(
+        PROFILE,
+        "      engine: onnxruntime\n      threads: 4",
+        "      engine: ONNX Runtime\n      threads: 4",
+    );
+    profile_case(
+        "engine-bad-name",
+        &profile,
+        Some(("engine: ONNX Runtime", "ONNX")),
+        "spec.rows[1].engine",
+        &["`ONNX Runtime` is not an engine name", "lower-case letters"],
+    );
+}
+
 // ------------------------------------------------------------ references
 
 #[test]

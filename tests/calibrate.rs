@@ -27,8 +27,8 @@ fn shipped() -> Profile {
 fn recording(truth: &Profile, sizes: &[u64]) -> String {
     let model = truth.model_id("resnet50").unwrap();
     let arch = truth.arch_id("xeon-vm").unwrap();
-    let row = truth.row(model, arch, Engine::Onnxruntime, 4).unwrap();
-    let startup = truth.arch(arch).startup_ms(Engine::Onnxruntime);
+    let row = truth.row(model, arch, Engine::ONNXRUNTIME, 4).unwrap();
+    let startup = truth.arch(arch).startup_ms(Engine::ONNXRUNTIME);
     let mut events = Vec::new();
     let mut t = 0.0;
     for (i, q) in sizes.iter().enumerate() {
@@ -90,7 +90,7 @@ fn calibration_corrects_a_wrong_row_and_the_error_drops_on_another_recording() {
         .rows
         .iter_mut()
         .find(|r| {
-            r.model == model && r.arch == arch && r.engine == Engine::Onnxruntime && r.threads == 4
+            r.model == model && r.arch == arch && r.engine == Engine::ONNXRUNTIME && r.threads == 4
         })
         .unwrap();
     let true_qps = row.qps;
@@ -137,7 +137,7 @@ fn calibration_corrects_a_wrong_row_and_the_error_drops_on_another_recording() {
     let v = synergai(&["fixture", "validate", arg(&out_path)]);
     assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stderr));
     let calibrated = load_profile(&Origin::File(out_path.clone())).unwrap();
-    let row = calibrated.row(model, arch, Engine::Onnxruntime, 4).unwrap();
+    let row = calibrated.row(model, arch, Engine::ONNXRUNTIME, 4).unwrap();
     assert_eq!(row.source.as_str(), "calibrated");
     assert!(
         row.note.contains("calibrated from 5 run(s) in first.yaml"),

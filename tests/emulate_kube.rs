@@ -159,12 +159,12 @@ type Decision = (Engine, u32);
 /// decision annotations, so the emulator runs the plan's knee).
 fn bindings() -> BTreeMap<&'static str, (&'static str, Option<Decision>)> {
     BTreeMap::from([
-        ("job-1", ("xeon-1", Some((Engine::Openvino, 8)))),
-        ("job-2", ("xeon-1", Some((Engine::Openvino, 4)))),
+        ("job-1", ("xeon-1", Some((Engine::OPENVINO, 8)))),
+        ("job-2", ("xeon-1", Some((Engine::OPENVINO, 4)))),
         ("job-3", ("agx-1", None)),
-        ("burst-4", ("pi-1", Some((Engine::Tflite, 2)))),
-        ("job-5", ("xeon-2", Some((Engine::Openvino, 8)))),
-        ("long-6", ("pi-1", Some((Engine::Onnxruntime, 4)))),
+        ("burst-4", ("pi-1", Some((Engine::TFLITE, 2)))),
+        ("job-5", ("xeon-2", Some((Engine::OPENVINO, 8)))),
+        ("long-6", ("pi-1", Some((Engine::ONNXRUNTIME, 4)))),
     ])
 }
 

@@ -131,7 +131,7 @@ fn scheduler_place_and_dashboard_count_the_same_held_resources() {
         .row(
             profile.model_id("resnet50").unwrap(),
             profile.arch_id("xeon-vm").unwrap(),
-            Engine::Onnxruntime,
+            Engine::ONNXRUNTIME,
             4,
         )
         .unwrap();

@@ -64,8 +64,8 @@ fn a_real_measurement_makes_a_valid_profile_that_replays() {
     assert_eq!(p.archs[0].name, "ci-x86");
     assert_eq!(p.models.len(), 1);
     assert_eq!(p.rows.len(), 4, "{text}");
-    for engine in [Engine::Onnxruntime, Engine::Tract] {
-        let startup = p.archs[0].startup_ms[engine.index()];
+    for engine in [Engine::ONNXRUNTIME, Engine::TRACT] {
+        let startup = p.archs[0].startup_of(engine);
         assert!(startup.is_some_and(|ms| ms >= 1.0), "{engine}: {startup:?}");
         for threads in [1, 2] {
             let r = p.row(0, 0, engine, threads).expect("row measured");

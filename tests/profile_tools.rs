@@ -276,7 +276,7 @@ fn merge_conflicts_name_both_files_and_rows() {
     let p = load(&out);
     let row = |p: &synergai::model::Profile| {
         let (m, a) = (p.model_id("resnet50").unwrap(), p.arch_id("rpi5").unwrap());
-        p.row(m, a, synergai::model::Engine::Onnxruntime, 4)
+        p.row(m, a, synergai::model::Engine::ONNXRUNTIME, 4)
             .unwrap()
             .qps
     };
@@ -458,4 +458,101 @@ fn diff_shows_what_changed_and_exits_as_diff_does() {
     assert_exit(&o, 2);
     assert!(stderr(&o).contains("qps must be a positive number"));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A profile may name engines synergai does not know, declared with their
+/// device: the offline plan uses them like any other, the writer keeps the
+/// declaration, `diff` lists it and `merge` refuses two devices for one name.
+#[test]
+fn a_profile_may_name_engines_of_its_own() {
+    let dir = temp_dir("own-engine");
+    let declare = "  engines:\n    - {name: mnn, device: cpu, description: \"Alibaba MNN\"}\n  architectures:\n";
+    let row = "  rows:\n    - {model: resnet50, arch: rpi5, engine: mnn, threads: 4, qps: 40, p99Ms: 30, watts: 6, memoryMib: 150, source: measured}\n";
+    let mnn = edited_rpi5(
+        &dir,
+        "mnn.yaml",
+        &[
+            ("  architectures:\n", declare),
+            (
+                "        tflite: 700ms\n",
+                "        tflite: 700ms\n        mnn: 90ms\n",
+            ),
+            ("  rows:\n", row),
+        ],
+    );
+    let p = load(&mnn);
+    let engine = synergai::model::Engine::parse("mnn").unwrap();
+    assert_eq!(p.device(engine), Some(synergai::model::Device::Cpu));
+    let (m, a) = (p.model_id("resnet50").unwrap(), p.arch_id("rpi5").unwrap());
+    assert_eq!(p.row(m, a, engine, 4).unwrap().gpus, 0);
+
+    // The offline plan: 40 qps at 4 threads is resnet50's best on rpi5.
+    let o = synergai(&["profile", "plan", s(&mnn), "-o", "json"]);
+    assert_exit(&o, 0);
+    let plan: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let best = plan["plans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["model"] == "resnet50")
+        .expect("a plan for resnet50");
+    assert!(best.to_string().contains("\"mnn\""), "{best}");
+
+    // Merged with the profile it extends and written: the declaration stays.
+    let out = dir.join("written.yaml");
+    let o = synergai(&[
+        "profile",
+        "merge",
+        s(&data("rpi5.yaml")),
+        s(&mnn),
+        "--out",
+        s(&out),
+    ]);
+    assert_exit(&o, 0);
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        written.contains(
+            "  engines:\n    - name: mnn\n      device: cpu\n      description: \"Alibaba MNN\"\n"
+        ),
+        "{written}"
+    );
+    assert_eq!(load(&out), p);
+
+    // diff: the engine, its start-up and its row.
+    let o = synergai(&["profile", "diff", s(&data("rpi5.yaml")), s(&mnn)]);
+    let diff = stdout(&o);
+    assert!(diff.contains("engine") && diff.contains("mnn"), "{diff}");
+    let o = synergai(&[
+        "profile",
+        "diff",
+        s(&data("rpi5.yaml")),
+        s(&mnn),
+        "-o",
+        "json",
+    ]);
+    let changes: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let changes = changes["changes"].as_array().expect("changes").clone();
+    assert!(
+        changes
+            .iter()
+            .any(|c| c["what"] == "engine" && c["name"] == "mnn" && c["change"] == "added"),
+        "{changes:?}"
+    );
+
+    // The same name as a GPU engine elsewhere: a conflict --prefer cannot settle.
+    let gpu = edited_rpi5(
+        &dir,
+        "mnn-gpu.yaml",
+        &[(
+            "  architectures:\n",
+            "  engines:\n    - {name: mnn, device: gpu}\n  architectures:\n",
+        )],
+    );
+    let o = synergai(&["profile", "merge", s(&mnn), s(&gpu), "--prefer", s(&gpu)]);
+    assert_exit(&o, 2);
+    let err = stderr(&o);
+    assert!(
+        err.contains("engine `mnn` differs from") && err.contains("device cpu vs gpu"),
+        "{err}"
+    );
 }

@@ -41,10 +41,10 @@ fn the_shipped_profile_has_measured_rows_for_this_machine_class() {
     assert_eq!(
         keys,
         [
-            (Engine::Onnxruntime, 1),
-            (Engine::Onnxruntime, 2),
-            (Engine::Tract, 1),
-            (Engine::Tract, 2)
+            (Engine::ONNXRUNTIME, 1),
+            (Engine::ONNXRUNTIME, 2),
+            (Engine::TRACT, 1),
+            (Engine::TRACT, 2)
         ]
     );
     for r in &rows {

@@ -19,7 +19,7 @@ fn profile() -> Profile {
         isa: Isa::X86_64,
         gpu,
         interference_alpha: 0.5,
-        startup_ms: [Some(0.0); Engine::COUNT],
+        startup_ms: Engine::BUILTIN.iter().map(|&e| (e, 0.0)).collect(),
         description: String::new(),
     };
     let row = |arch: u16, engine: Engine, threads: u32, qps: f64| ProfileRow {
@@ -31,6 +31,7 @@ fn profile() -> Profile {
         p99_ms: 1.0,
         watts: 1.0,
         memory_mib: 1000,
+        gpus: u32::from(engine == Engine::TENSORRT),
         source: RowSource::Measured,
         note: String::new(),
     };
@@ -46,10 +47,10 @@ fn profile() -> Profile {
             description: String::new(),
         }],
         vec![
-            row(0, Engine::Onnxruntime, 1, 10.0),
-            row(0, Engine::Onnxruntime, 2, 16.0),
-            row(1, Engine::Onnxruntime, 1, 2.0),
-            row(1, Engine::Tensorrt, 1, 100.0),
+            row(0, Engine::ONNXRUNTIME, 1, 10.0),
+            row(0, Engine::ONNXRUNTIME, 2, 16.0),
+            row(1, Engine::ONNXRUNTIME, 1, 2.0),
+            row(1, Engine::TENSORRT, 1, 100.0),
         ],
     )
 }

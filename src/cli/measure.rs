@@ -15,8 +15,8 @@ use crate::model::{
     RowSource,
 };
 use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::BTreeMap;
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -131,7 +131,7 @@ pub struct MeasureOneArgs {
 /// The engines this binary can measure, as clap's possible values.
 fn engine_parser() -> impl clap::builder::TypedValueParser<Value = Engine> {
     use clap::builder::TypedValueParser;
-    clap::builder::PossibleValuesParser::new(crate::engine::MEASURABLE.map(|e| e.as_str()))
+    clap::builder::PossibleValuesParser::new(crate::engine::MEASURABLE.iter().map(Engine::as_str))
         .try_map(|s: String| Engine::parse(&s).ok_or_else(|| format!("unknown engine `{s}`")))
 }
 
@@ -238,7 +238,7 @@ fn plan(args: &MeasureArgs, facts: &Host) -> Result<Plan> {
         let (engine, path) = flag
             .split_once('=')
             .and_then(|(e, p)| Some((Engine::parse(e)?, PathBuf::from(p))))
-            .filter(|(e, _)| *e == Engine::Onnxruntime)
+            .filter(|(e, _)| *e == Engine::ONNXRUNTIME)
             .ok_or_else(|| {
                 Error::Usage(format!(
                     "--engine-lib `{flag}`: expected onnxruntime=PATH (tract is compiled in)"
@@ -299,11 +299,18 @@ pub(super) fn check_amounts(args: &MeasureArgs) -> Result<()> {
     Ok(())
 }
 
-/// Progress on stderr: a line per configuration when stderr is a terminal.
-fn progress(line: &str) {
-    if std::io::stderr().is_terminal() {
-        eprintln!("{line}");
-    }
+/// The progress bar on stderr: configurations measured of all, the one
+/// running, elapsed time and ETA. indicatif draws it (and the lines
+/// printed through it) only when stderr is a terminal.
+fn progress_bar(total: usize) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+    let style = ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} configurations, ETA {eta}  {wide_msg}",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
 }
 
 /// `profile measure` on this machine (`--kube` is `measure_kube`'s).
@@ -322,8 +329,10 @@ pub fn run(args: MeasureArgs) -> Result<()> {
             .map_err(|e| Error::Internal(format!("cannot handle signals: {e}")))?;
     }
     let power = PowerSource::detect(args.power_cmd.as_deref());
+    let total = plan.models.len() * plan.engines.len() * plan.threads.len();
+    let bar = progress_bar(total);
     let idle_watts = power.clone().map(|source| {
-        progress(&format!(
+        bar.set_message(format!(
             "measuring idle power ({}) for 2s",
             source.describe()
         ));
@@ -334,20 +343,17 @@ pub fn run(args: MeasureArgs) -> Result<()> {
     let exe = crate::runtime::this_binary().map_err(|e| {
         Error::Internal(format!("cannot find this binary to run measurements: {e}"))
     })?;
-    let total = plan.models.len() * plan.engines.len() * plan.threads.len();
     let mut done: Vec<Measurement> = Vec::new();
     let mut failures: Vec<String> = Vec::new();
-    let mut n = 0;
     'all: for model in &plan.models {
         for (engine, lib, _) in &plan.engines {
             for &threads in &plan.threads {
                 if interrupted.load(Ordering::Relaxed) {
                     break 'all;
                 }
-                n += 1;
-                progress(&format!(
-                    "[{n}/{total}] {} × {engine} × {threads} thread{}",
-                    model.name,
+                let what = format!("{} × {engine} × {threads}", model.name);
+                bar.set_message(format!(
+                    "{what} thread{}",
                     if threads == 1 { "" } else { "s" }
                 ));
                 let mut cmd = std::process::Command::new(&exe);
@@ -377,7 +383,7 @@ pub fn run(args: MeasureArgs) -> Result<()> {
                     .stdin(std::process::Stdio::null())
                     .output()
                     .map_err(|e| Error::Internal(format!("cannot run {}: {e}", exe.display())))?;
-                let what = format!("{} × {engine} × {threads}", model.name);
+                bar.inc(1);
                 if interrupted.load(Ordering::Relaxed) {
                     break 'all;
                 }
@@ -388,26 +394,27 @@ pub fn run(args: MeasureArgs) -> Result<()> {
                         Some(c) => format!("exit {c}"),
                         None => "killed by a signal".into(),
                     };
-                    eprintln!("{what}: failed ({status}): {err}");
+                    bar.suspend(|| eprintln!("{what}: failed ({status}): {err}"));
                     failures.push(format!("{what} ({status})"));
                     continue;
                 }
                 match serde_json::from_slice::<Measurement>(&out.stdout) {
                     Ok(m) => {
-                        progress(&format!(
-                            "        {:.1} qps, p50 {:.2} ms, p99 {:.2} ms, start-up {:.0} ms, {} MiB",
+                        bar.println(format!(
+                            "{what}: {:.1} qps, p50 {:.2} ms, p99 {:.2} ms, start-up {:.0} ms, {} MiB",
                             m.qps, m.p50_ms, m.p99_ms, m.startup_ms, m.memory_mib
                         ));
                         done.push(m);
                     }
                     Err(e) => {
-                        eprintln!("{what}: unreadable result: {e}");
+                        bar.suspend(|| eprintln!("{what}: unreadable result: {e}"));
                         failures.push(format!("{what} (unreadable result)"));
                     }
                 }
             }
         }
     }
+    bar.finish_and_clear();
     let stopped = interrupted.load(Ordering::Relaxed);
     if done.is_empty() {
         return Err(if stopped {
@@ -502,28 +509,12 @@ pub fn run(args: MeasureArgs) -> Result<()> {
     Ok(())
 }
 
-/// `2026-11-30T06:30:00Z` from the system clock (no time-zone database).
+/// `2026-11-30T06:30:00Z`: now, to the second, UTC.
 fn now_utc() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    // Howard Hinnant's civil_from_days.
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    let now = k8s_openapi::jiff::Timestamp::now();
+    k8s_openapi::jiff::Timestamp::from_second(now.as_second())
+        .unwrap_or(now)
+        .to_string()
 }
 
 fn build_profile(
@@ -534,7 +525,7 @@ fn build_profile(
     idle_watts: Option<f64>,
     power: Option<&PowerSource>,
 ) -> Profile {
-    let mut startup = [None; Engine::COUNT];
+    let mut startup = Vec::new();
     for (engine, _, _) in &plan.engines {
         let mut s: Vec<f64> = done
             .iter()
@@ -543,9 +534,10 @@ fn build_profile(
             .collect();
         s.sort_by(f64::total_cmp);
         if !s.is_empty() {
-            startup[engine.index()] = Some(one::percentile(&s, 50.0).round().max(1.0));
+            startup.push((*engine, one::percentile(&s, 50.0).round().max(1.0)));
         }
     }
+    startup.sort_by_key(|&(e, _)| e);
     let arch = Architecture {
         name: plan.arch.clone(),
         isa,
@@ -609,6 +601,7 @@ fn build_profile(
                 p99_ms: m.p99_ms,
                 watts,
                 memory_mib: m.memory_mib.max(1),
+                gpus: 0,
                 source: RowSource::Measured,
                 note: format!(
                     "{} {}: {} queries in {:.1}s after {} warm-up, mean {:.2} ms, p50 {:.2} ms, start-up {:.0} ms (load {:.0} ms); {how}",
@@ -643,9 +636,10 @@ fn json(p: &Profile) -> String {
         .archs
         .iter()
         .map(|a| {
-            let startup: BTreeMap<&str, String> = Engine::ALL
+            let startup: BTreeMap<&str, String> = a
+                .startup_ms
                 .iter()
-                .filter_map(|e| Some((e.as_str(), format!("{:?}ms", a.startup_ms[e.index()]?))))
+                .map(|(e, ms)| (e.as_str(), format!("{ms:?}ms")))
                 .collect();
             json!({"name": a.name, "isa": a.isa, "accelerator": if a.gpu {"gpu"} else {"none"},
                    "interferenceAlpha": a.interference_alpha, "startup": startup, "description": a.description})

@@ -28,7 +28,7 @@ pub trait Session {
 }
 
 /// The engines `profile measure` can run.
-pub const MEASURABLE: [Engine; 2] = [Engine::Onnxruntime, Engine::Tract];
+pub static MEASURABLE: [Engine; 2] = [Engine::ONNXRUNTIME, Engine::TRACT];
 
 /// `${XDG_CACHE_HOME:-~/.cache}/synergai/engines`, where
 /// `scripts/engines.sh` installs the engines' wheels (`py/`).
@@ -46,11 +46,15 @@ pub fn engines_dir() -> PathBuf {
 /// (exit 1); one `measure` cannot run, a usage error (exit 2).
 pub fn open(engine: Engine, library: Option<&Path>) -> Result<Box<dyn Backend>> {
     match engine {
-        Engine::Onnxruntime => Ok(Box::new(ort::OnnxRuntime::load(library)?)),
-        Engine::Tract => Ok(Box::new(tract::Tract)),
+        Engine::ONNXRUNTIME => Ok(Box::new(ort::OnnxRuntime::load(library)?)),
+        Engine::TRACT => Ok(Box::new(tract::Tract)),
         other => Err(Error::Usage(format!(
             "engine `{other}` cannot be measured by this binary (measurable: {})",
-            MEASURABLE.map(|e| e.as_str()).join(", ")
+            MEASURABLE
+                .iter()
+                .map(Engine::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
         ))),
     }
 }

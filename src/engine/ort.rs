@@ -95,7 +95,7 @@ fn version_of(path: &Path) -> String {
 
 impl Backend for OnnxRuntime {
     fn engine(&self) -> Engine {
-        Engine::Onnxruntime
+        Engine::ONNXRUNTIME
     }
 
     fn version(&self) -> String {

@@ -16,7 +16,7 @@ pub struct Tract;
 
 impl Backend for Tract {
     fn engine(&self) -> Engine {
-        Engine::Tract
+        Engine::TRACT
     }
 
     fn version(&self) -> String {

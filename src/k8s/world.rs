@@ -73,12 +73,14 @@ pub fn holding(pod: &Pod, node: &NodeSpec, profile: &Profile, now: f64) -> Optio
 /// What an unknown pod occupies on a node: its requests.
 fn foreign(requests: &mapping::Requests) -> Placement {
     Placement {
+        // The model's one GPU per run (the engine is only a label here).
         engine: if requests.gpus > 0 {
-            Engine::Tensorrt
+            Engine::TENSORRT
         } else {
-            Engine::Onnxruntime
+            Engine::ONNXRUNTIME
         },
         threads: requests.cpu_millis.div_ceil(1000) as u32,
+        gpus: u32::from(requests.gpus > 0),
         memory_mib: requests.memory_mib(),
         base_qps: 1.0,
         watts: 0.0,
@@ -95,6 +97,7 @@ pub fn decided_placement(job: &PodJob, arch: ArchId, profile: &Profile) -> Optio
     Some(Placement {
         engine,
         threads,
+        gpus: row.gpus,
         memory_mib: row.memory_mib,
         base_qps: row.qps,
         watts: row.watts,

@@ -44,16 +44,12 @@ pub struct RunningJob {
 pub struct Placement {
     pub engine: Engine,
     pub threads: u32,
+    /// 1 for a GPU engine (held exclusively), else 0.
+    pub gpus: u32,
     pub memory_mib: u64,
     pub base_qps: f64,
     pub watts: f64,
     pub startup_ms: f64,
-}
-
-impl Placement {
-    pub fn gpus(&self) -> u32 {
-        u32::from(self.engine.uses_gpu())
-    }
 }
 
 #[derive(Clone, Debug)]
@@ -361,7 +357,7 @@ impl Cluster {
             node,
             engine: placement.engine,
             threads: placement.threads,
-            gpus: placement.gpus(),
+            gpus: placement.gpus,
             memory_mib: placement.memory_mib,
             base_qps: placement.base_qps,
             watts: placement.watts,
@@ -387,11 +383,11 @@ impl Cluster {
         let state = &mut self.nodes[node as usize];
         state.free_cores = state.free_cores.saturating_sub(placement.threads);
         state.free_memory_mib = state.free_memory_mib.saturating_sub(placement.memory_mib);
-        state.free_gpus = state.free_gpus.saturating_sub(placement.gpus());
+        state.free_gpus = state.free_gpus.saturating_sub(placement.gpus);
         state.runs.push(id);
         let usage = &mut self.arch_usage[self.specs[node as usize].arch as usize];
         usage.cores_used += u64::from(placement.threads);
-        usage.gpus_used += u64::from(placement.gpus());
+        usage.gpus_used += u64::from(placement.gpus);
         self.running += 1;
         self.reflow(node, now_ms);
         self.regroup(node);

@@ -13,8 +13,8 @@ pub use cluster::{ArchUsage, Cluster, GroupId, NodeGroup, Placement, RunId, Runn
 pub use job::{JobId, JobSpec, Pin, PinRef};
 pub use node::{NodeId, NodeSpec, Taint, TaintEffect, Tier};
 pub use profile::{
-    ArchId, Architecture, Engine, Host, Isa, MeasureSettings, ModelId, ModelSpec, Profile,
-    ProfileRow, Provenance, RowSource,
+    ArchId, Architecture, Device, Engine, EngineSpec, Host, Isa, MeasureSettings, ModelId,
+    ModelSpec, Profile, ProfileRow, Provenance, RowSource,
 };
 pub use rng::Rng;
 pub use scenario::Scenario;

@@ -10,56 +10,123 @@ pub type ArchId = u16;
 /// Index of a model in [`Profile::models`].
 pub type ModelId = u16;
 
-/// An inference engine.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Engine {
-    Onnxruntime,
-    Tensorrt,
-    Pytorch,
-    Tflite,
-    Openvino,
-    /// tract, Sonos's pure-Rust ONNX engine (what `profile measure` runs
-    /// compiled in).
-    Tract,
+/// An inference engine, by name: the six synergai knows
+/// ([`Engine::BUILTIN`]) or any other a profile declares under
+/// `spec.engines` ([`EngineSpec`]). A small `Copy` value (the name inline,
+/// at most [`Engine::MAX_LEN`] bytes), so the placement code passes it
+/// around like an id.
+///
+/// Engines order the built-ins first, in [`Engine::BUILTIN`]'s order, then
+/// by name: the order of a profile's rows, and so of a policy's ties.
+///
+/// Hand-written rather than `arrayvec::ArrayString`: the built-ins are
+/// constants, which needs a `const` constructor, and the name's syntax is
+/// checked on the way in.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Engine {
+    /// Position in [`Engine::BUILTIN`], or `BUILTIN.len()` for any other
+    /// (a function of the name, so the derived order and equality agree).
+    rank: u8,
+    /// The name's bytes, zero-padded (so a prefix sorts first).
+    name: [u8; Engine::MAX_LEN],
 }
 
 impl Engine {
-    /// How many engines there are (the enum is closed: a profile cannot
-    /// name an engine the binary does not know).
-    pub const COUNT: usize = 6;
+    /// The longest engine name, in bytes.
+    pub const MAX_LEN: usize = 23;
 
-    pub const ALL: [Engine; Engine::COUNT] = [
-        Engine::Onnxruntime,
-        Engine::Tensorrt,
-        Engine::Pytorch,
-        Engine::Tflite,
-        Engine::Openvino,
-        Engine::Tract,
+    pub const ONNXRUNTIME: Engine = Engine::builtin(0, "onnxruntime");
+    pub const TENSORRT: Engine = Engine::builtin(1, "tensorrt");
+    pub const PYTORCH: Engine = Engine::builtin(2, "pytorch");
+    pub const TFLITE: Engine = Engine::builtin(3, "tflite");
+    pub const OPENVINO: Engine = Engine::builtin(4, "openvino");
+    /// tract, Sonos's pure-Rust ONNX engine (what `profile measure` runs
+    /// compiled in).
+    pub const TRACT: Engine = Engine::builtin(5, "tract");
+
+    /// The engines every profile may name without declaring them.
+    pub const BUILTIN: [Engine; 6] = [
+        Engine::ONNXRUNTIME,
+        Engine::TENSORRT,
+        Engine::PYTORCH,
+        Engine::TFLITE,
+        Engine::OPENVINO,
+        Engine::TRACT,
     ];
 
-    /// GPU engines hold one GPU of the node exclusively (plus `threads` cores).
-    pub fn uses_gpu(self) -> bool {
-        matches!(self, Engine::Tensorrt)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Engine::Onnxruntime => "onnxruntime",
-            Engine::Tensorrt => "tensorrt",
-            Engine::Pytorch => "pytorch",
-            Engine::Tflite => "tflite",
-            Engine::Openvino => "openvino",
-            Engine::Tract => "tract",
+    const fn builtin(rank: u8, name: &str) -> Engine {
+        let bytes = name.as_bytes();
+        let mut out = [0u8; Engine::MAX_LEN];
+        let mut i = 0;
+        while i < bytes.len() {
+            out[i] = bytes[i];
+            i += 1;
         }
+        Engine { rank, name: out }
     }
 
-    pub fn index(self) -> usize {
-        self as usize
+    /// The engine called `name`, if the name is one: 1 to
+    /// [`Engine::MAX_LEN`] bytes of lower-case ASCII letters and digits,
+    /// `-`, `_` or `.`, starting with a letter or digit (it is written into
+    /// pod annotations and YAML keys as it is). Whether a profile knows it
+    /// is the profile's business ([`Profile::engine_spec`]).
+    pub fn parse(name: &str) -> Option<Engine> {
+        let bytes = name.as_bytes();
+        let valid = !bytes.is_empty()
+            && bytes.len() <= Engine::MAX_LEN
+            && bytes[0].is_ascii_alphanumeric()
+            && bytes.iter().all(|&b| {
+                b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
+            });
+        if !valid {
+            return None;
+        }
+        if let Some(e) = Engine::BUILTIN.into_iter().find(|e| e.as_str() == name) {
+            return Some(e);
+        }
+        let mut out = [0u8; Engine::MAX_LEN];
+        out[..bytes.len()].copy_from_slice(bytes);
+        Some(Engine {
+            rank: Engine::BUILTIN.len() as u8,
+            name: out,
+        })
     }
 
-    pub fn parse(s: &str) -> Option<Engine> {
-        Engine::ALL.into_iter().find(|e| e.as_str() == s)
+    /// What [`Engine::parse`] accepts, for error messages.
+    pub const SYNTAX: &'static str = "1 to 23 lower-case letters, digits, `-`, `_` or `.`, \
+        starting with a letter or digit";
+
+    pub fn as_str(&self) -> &str {
+        let len = self
+            .name
+            .iter()
+            .position(|&b| b == 0)
+            .unwrap_or(Engine::MAX_LEN);
+        // Only ASCII ever gets in (`parse`, `builtin`).
+        std::str::from_utf8(&self.name[..len]).unwrap_or_default()
+    }
+
+    /// Whether synergai knows this engine without a declaration.
+    pub fn is_builtin(&self) -> bool {
+        usize::from(self.rank) < Engine::BUILTIN.len()
+    }
+
+    /// The device a built-in engine runs on (`None` for any other: the
+    /// profile that names it says).
+    pub fn builtin_device(&self) -> Option<Device> {
+        self.is_builtin().then(|| {
+            if *self == Engine::TENSORRT {
+                Device::Gpu
+            } else {
+                Device::Cpu
+            }
+        })
+    }
+
+    /// The built-ins' names, `a, b, c`, for error messages.
+    pub fn builtin_names() -> String {
+        let names: Vec<&str> = Engine::BUILTIN.iter().map(|e| e.as_str()).collect();
+        names.join(", ")
     }
 }
 
@@ -67,6 +134,59 @@ impl fmt::Display for Engine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+impl fmt::Debug for Engine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Engine({})", self.as_str())
+    }
+}
+
+impl Serialize for Engine {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Engine {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Engine, D::Error> {
+        let name = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Engine::parse(&name).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "`{name}` is not an engine name ({})",
+                Engine::SYNTAX
+            ))
+        })
+    }
+}
+
+/// What an engine runs on. A GPU engine holds one GPU of the node
+/// exclusively (plus `threads` cores); a CPU engine `threads` cores.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Device {
+    Cpu,
+    Gpu,
+}
+
+impl Device {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Device::Cpu => "cpu",
+            Device::Gpu => "gpu",
+        }
+    }
+}
+
+/// An engine a profile declares (`spec.engines`): one synergai does not
+/// know by name, so its rows and start-up times can be used.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EngineSpec {
+    pub engine: Engine,
+    pub device: Device,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub description: String,
 }
 
 /// Instruction set of an architecture.
@@ -87,17 +207,25 @@ pub struct Architecture {
     pub gpu: bool,
     /// Co-location slowdown per other running job on the same node.
     pub interference_alpha: f64,
-    /// Startup time per engine, indexed by [`Engine::index`]; `None` if the
-    /// engine has no rows on this architecture.
+    /// Startup time per engine with rows on this architecture, sorted by
+    /// engine.
     #[serde(skip)]
-    pub startup_ms: [Option<f64>; Engine::COUNT],
+    pub startup_ms: Vec<(Engine, f64)>,
     pub description: String,
 }
 
 impl Architecture {
     /// Startup of `engine` on this architecture (0 if unknown).
     pub fn startup_ms(&self, engine: Engine) -> f64 {
-        self.startup_ms[engine.index()].unwrap_or(0.0)
+        self.startup_of(engine).unwrap_or(0.0)
+    }
+
+    /// Startup of `engine` on this architecture, if it has one.
+    pub fn startup_of(&self, engine: Engine) -> Option<f64> {
+        self.startup_ms
+            .iter()
+            .find(|(e, _)| *e == engine)
+            .map(|&(_, ms)| ms)
     }
 }
 
@@ -215,14 +343,10 @@ pub struct ProfileRow {
     /// Power above the node's idle power while this configuration runs.
     pub watts: f64,
     pub memory_mib: u64,
+    /// GPUs the configuration holds: 1 for a GPU engine, else 0.
+    pub gpus: u32,
     pub source: RowSource,
     pub note: String,
-}
-
-impl ProfileRow {
-    pub fn gpus(&self) -> u32 {
-        u32::from(self.engine.uses_gpu())
-    }
 }
 
 /// A validated profile. Rows are sorted by (model, arch, engine, threads).
@@ -237,6 +361,9 @@ pub struct Profile {
     /// How measured rows were measured, per architecture (empty for a
     /// profile nobody measured; see [`Profile::with_provenance`]).
     pub provenance: Vec<Provenance>,
+    /// The engines it declares (`spec.engines`): those not built in that
+    /// its rows name (see [`Profile::with_engines`]).
+    pub engines: Vec<EngineSpec>,
     arch_index: HashMap<String, ArchId>,
     model_index: HashMap<String, ModelId>,
     /// Row ranges per (model, arch), `model * archs.len() + arch`.
@@ -253,6 +380,7 @@ impl PartialEq for Profile {
             && self.models == other.models
             && self.rows == other.rows
             && self.provenance == other.provenance
+            && self.engines == other.engines
     }
 }
 
@@ -300,6 +428,7 @@ impl Profile {
             models,
             rows,
             provenance: Vec::new(),
+            engines: Vec::new(),
             arch_index,
             model_index,
             ranges,
@@ -311,6 +440,26 @@ impl Profile {
     pub fn with_provenance(mut self, provenance: Vec<Provenance>) -> Profile {
         self.provenance = provenance;
         self
+    }
+
+    /// The profile with these declared engines (sorted here; the loader
+    /// checks they are not built-ins and that every engine its rows name
+    /// is known).
+    pub fn with_engines(mut self, mut engines: Vec<EngineSpec>) -> Profile {
+        engines.sort_by_key(|e| e.engine);
+        self.engines = engines;
+        self
+    }
+
+    /// What `engine` runs on: a built-in's device or the declared one
+    /// (`None`: this profile does not know the engine).
+    pub fn device(&self, engine: Engine) -> Option<Device> {
+        engine.builtin_device().or_else(|| {
+            self.engines
+                .iter()
+                .find(|e| e.engine == engine)
+                .map(|e| e.device)
+        })
     }
 
     /// The profile under another name.

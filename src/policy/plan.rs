@@ -29,7 +29,7 @@ impl PlanConfig {
         PlanConfig {
             engine: row.engine,
             threads: row.threads,
-            gpus: row.gpus(),
+            gpus: row.gpus,
             qps: row.qps,
             p99_ms: row.p99_ms,
             watts: row.watts,
@@ -42,6 +42,7 @@ impl PlanConfig {
         Placement {
             engine: self.engine,
             threads: self.threads,
+            gpus: self.gpus,
             memory_mib: self.memory_mib,
             base_qps: self.qps,
             watts: self.watts,
@@ -208,7 +209,7 @@ fn plan_one(profile: &Profile, model: ModelId, arch: ArchId, theta: f64) -> Opti
         .filter(|c| c.qps >= knee_config.qps)
         .copied()
         .collect();
-    let cpu_rows: Vec<&ProfileRow> = rows.iter().filter(|r| !r.engine.uses_gpu()).collect();
+    let cpu_rows: Vec<&ProfileRow> = rows.iter().filter(|r| r.gpus == 0).collect();
     let cpu_curve = best_per_threads(&cpu_rows, startup);
     let cpu_knee = knee(&cpu_curve, theta);
     if candidates.iter().any(|c| c.gpus > 0)
@@ -231,7 +232,7 @@ fn plan_one(profile: &Profile, model: ModelId, arch: ArchId, theta: f64) -> Opti
     let default_threads = profile.model(model).default_threads;
     let fixed_request = rows
         .iter()
-        .find(|r| r.engine == Engine::Onnxruntime && r.threads == default_threads)
+        .find(|r| r.engine == Engine::ONNXRUNTIME && r.threads == default_threads)
         .map(|r| PlanConfig::from_row(r, startup(r.engine)));
     // Prices: what a core-second (GPU-second) of this arch serves at the
     // CPU (GPU) knee. A GPU-second is worth the GPU knee's rate beyond what

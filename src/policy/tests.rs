@@ -17,6 +17,7 @@ fn row(arch: u16, engine: Engine, threads: u32, qps: f64) -> ProfileRow {
         p99_ms: 10.0,
         watts: 5.0,
         memory_mib: 500,
+        gpus: u32::from(engine == Engine::TENSORRT),
         source: RowSource::Estimate,
         note: String::new(),
     }
@@ -24,15 +25,13 @@ fn row(arch: u16, engine: Engine, threads: u32, qps: f64) -> ProfileRow {
 
 /// `gpu-board` (edge, 8 cores, 1 GPU) and `cpu-vm` (cloud, 16 cores).
 fn profile() -> Profile {
-    let mut startup = [None; Engine::COUNT];
-    startup[Engine::Onnxruntime.index()] = Some(0.0);
-    startup[Engine::Tensorrt.index()] = Some(0.0);
+    let startup = vec![(Engine::ONNXRUNTIME, 0.0), (Engine::TENSORRT, 0.0)];
     let arch = |name: &str, gpu| Architecture {
         name: name.into(),
         isa: Isa::Arm64,
         gpu,
         interference_alpha: 0.0,
-        startup_ms: startup,
+        startup_ms: startup.clone(),
         description: String::new(),
     };
     Profile::new(
@@ -47,13 +46,13 @@ fn profile() -> Profile {
             description: String::new(),
         }],
         vec![
-            row(0, Engine::Tensorrt, 1, 1000.0),
-            row(0, Engine::Onnxruntime, 4, 100.0),
-            row(0, Engine::Onnxruntime, 8, 150.0),
-            row(1, Engine::Onnxruntime, 2, 100.0),
-            row(1, Engine::Onnxruntime, 4, 180.0),
-            row(1, Engine::Onnxruntime, 8, 300.0),
-            row(1, Engine::Onnxruntime, 16, 320.0),
+            row(0, Engine::TENSORRT, 1, 1000.0),
+            row(0, Engine::ONNXRUNTIME, 4, 100.0),
+            row(0, Engine::ONNXRUNTIME, 8, 150.0),
+            row(1, Engine::ONNXRUNTIME, 2, 100.0),
+            row(1, Engine::ONNXRUNTIME, 4, 180.0),
+            row(1, Engine::ONNXRUNTIME, 8, 300.0),
+            row(1, Engine::ONNXRUNTIME, 16, 320.0),
         ],
     )
 }
@@ -132,12 +131,12 @@ fn plan_finds_the_knee_and_keeps_cpu_fallback_on_gpu_boards() {
         vec![8, 16]
     );
     let board = w.plan.get(0, 0).unwrap();
-    assert_eq!(board.knee.engine, Engine::Tensorrt);
+    assert_eq!(board.knee.engine, Engine::TENSORRT);
     assert!(
         board
             .candidates
             .iter()
-            .any(|c| c.engine == Engine::Onnxruntime)
+            .any(|c| c.engine == Engine::ONNXRUNTIME)
     );
 }
 
@@ -156,7 +155,7 @@ fn synergai_right_sizes_a_loose_job_and_uses_the_gpu_for_a_tight_one() {
     let tight = [job(1000, 1500.0)];
     let a = assigned(&decide(&mut Synergai::default(), &w, &tight));
     assert_eq!(a.node, 0);
-    assert_eq!(a.config.engine, Engine::Tensorrt);
+    assert_eq!(a.config.engine, Engine::TENSORRT);
 }
 
 #[test]
@@ -179,7 +178,7 @@ fn slo_aware_takes_the_fastest_fitting_configuration() {
     let w = world();
     let jobs = [job(1000, 60_000.0)];
     let a = assigned(&decide(&mut SloAware, &w, &jobs));
-    assert_eq!((a.node, a.config.engine), (0, Engine::Tensorrt));
+    assert_eq!((a.node, a.config.engine), (0, Engine::TENSORRT));
     // With the GPU taken, the fastest CPU configuration on the earliest node.
     let mut w = w;
     let gpu = w.plan.get(0, 0).unwrap().knee;
@@ -200,7 +199,7 @@ fn k8s_default_asks_for_the_fixed_request_on_the_least_allocated_node() {
     let a = assigned(&decide(&mut K8sDefault, &w, &jobs));
     assert_eq!(
         (a.config.engine, a.config.threads),
-        (Engine::Onnxruntime, 4)
+        (Engine::ONNXRUNTIME, 4)
     );
     assert_eq!(a.node, 1, "4 of 16 cores leaves more free than 4 of 8");
 }
@@ -223,7 +222,7 @@ fn pins_restrict_every_policy() {
 fn nothing_fits_means_hold_with_a_reason() {
     let mut w = world();
     let huge = PlanConfig {
-        engine: Engine::Onnxruntime,
+        engine: Engine::ONNXRUNTIME,
         threads: 16,
         gpus: 0,
         qps: 1.0,
@@ -283,7 +282,7 @@ fn synergai_gives_a_loose_job_on_an_idle_cluster_its_fastest_configuration() {
     // Nothing is scarce (θ = 0, the job is loose): latency decides.
     let jobs = [job(1000, 600_000.0)];
     let a = assigned(&decide(&mut Synergai::default(), &w, &jobs));
-    assert_eq!((a.node, a.config.engine), (0, Engine::Tensorrt));
+    assert_eq!((a.node, a.config.engine), (0, Engine::TENSORRT));
 }
 
 #[test]
@@ -318,7 +317,7 @@ fn synergai_right_sizes_under_pressure() {
     );
     // Not the fastest (8 or 16 VM threads): a small CPU configuration
     // where a core serves the most for what it is worth.
-    assert_eq!(a.config.engine, Engine::Onnxruntime);
+    assert_eq!(a.config.engine, Engine::ONNXRUNTIME);
     assert!(a.config.threads <= 4, "right-sized: {:?}", a.config);
 }
 
@@ -352,12 +351,12 @@ fn synergai_under_pressure_steers_a_job_with_room_to_the_energy_efficient_config
     });
     assert_eq!(
         capacity_only.config.engine,
-        Engine::Onnxruntime,
+        Engine::ONNXRUNTIME,
         "{capacity_only:?}"
     );
     // With the energy factor, the job with room takes the efficient GPU.
     let a = choose(SynergaiParams::default());
-    assert_eq!((a.node, a.config.engine), (0, Engine::Tensorrt), "{a:?}");
+    assert_eq!((a.node, a.config.engine), (0, Engine::TENSORRT), "{a:?}");
 }
 
 #[test]

@@ -385,7 +385,7 @@ mod tests {
         let cpu_rows: Vec<&crate::model::ProfileRow> = p
             .rows_for(resnet, agx.arch)
             .iter()
-            .filter(|r| !r.engine.uses_gpu())
+            .filter(|r| r.gpus == 0)
             .collect();
         let best_cpu = cpu_rows.iter().map(|r| r.qps).fold(0.0, f64::max);
         let cpu_threads = cpu_rows

@@ -77,7 +77,7 @@ impl Held {
             node: node.to_string(),
             cores: holding.placement.threads,
             memory_mib: holding.placement.memory_mib,
-            gpus: holding.placement.gpus(),
+            gpus: holding.placement.gpus,
         }
     }
 }

@@ -637,7 +637,7 @@ mod tests {
         a.pin = Some(PinRef::Node(nodes[1].name.clone()));
         rec.observe(&obs(vec![a.clone(), b.clone()]), T0 + 700.0);
         a.node_name = Some(nodes[1].name.clone());
-        a.engine = Some(crate::model::Engine::Onnxruntime);
+        a.engine = Some(crate::model::Engine::ONNXRUNTIME);
         a.threads = Some(2);
         a.placed_by = Some("override".into());
         a.predicted_ms = Some(1500.0);

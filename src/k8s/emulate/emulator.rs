@@ -430,14 +430,14 @@ impl Emulator {
         let (free_cores, free_mem, free_gpus) = self.cluster.free(node);
         if placement.threads > free_cores
             || placement.memory_mib > free_mem
-            || placement.gpus() > free_gpus
+            || placement.gpus > free_gpus
         {
             tracing::info!(
                 "{object}: {}×{} ({} MiB, {} GPU) does not fit what is free on node {} ({free_cores} cores, {free_mem} MiB, {free_gpus} GPUs); running it anyway",
                 placement.engine,
                 placement.threads,
                 placement.memory_mib,
-                placement.gpus(),
+                placement.gpus,
                 spec.name
             );
         }
@@ -721,15 +721,15 @@ mod tests {
             .annotations
             .as_mut()
             .unwrap()
-            .extend(decision_annotations(Engine::Onnxruntime, 2, 10.0, "test"));
+            .extend(decision_annotations(Engine::ONNXRUNTIME, 2, 10.0, "test"));
         let job = map_pod(&pod, profile).unwrap().value;
         let (p, note) = placement_for(profile, &plan, &job, xeon).unwrap();
-        assert_eq!((p.engine, p.threads, note), (Engine::Onnxruntime, 2, None));
-        let row = profile.row(resnet, xeon, Engine::Onnxruntime, 2).unwrap();
+        assert_eq!((p.engine, p.threads, note), (Engine::ONNXRUNTIME, 2, None));
+        let row = profile.row(resnet, xeon, Engine::ONNXRUNTIME, 2).unwrap();
         assert_eq!(p.base_qps, row.qps);
         assert_eq!(
             p.startup_ms,
-            profile.arch(xeon).startup_ms(Engine::Onnxruntime)
+            profile.arch(xeon).startup_ms(Engine::ONNXRUNTIME)
         );
 
         // TensorRT has no rows on a CPU-only architecture: the knee runs.
@@ -737,7 +737,7 @@ mod tests {
             .annotations
             .as_mut()
             .unwrap()
-            .extend(decision_annotations(Engine::Tensorrt, 2, 10.0, "test"));
+            .extend(decision_annotations(Engine::TENSORRT, 2, 10.0, "test"));
         let job = map_pod(&pod, profile).unwrap().value;
         let (p, note) = placement_for(profile, &plan, &job, xeon).unwrap();
         assert_eq!((p.engine, p.threads), (knee.engine, knee.threads));

@@ -261,7 +261,8 @@ pub fn map_pod(pod: &Pod, profile: &Profile) -> Result<Mapped<PodJob>, MappingEr
         }
     };
     let engine = annotations.get(ANN_ENGINE).and_then(|v| {
-        let e = Engine::parse(v.trim());
+        // An engine the profile does not know is as malformed as a bad name.
+        let e = Engine::parse(v.trim()).filter(|&e| profile.device(e).is_some());
         decision(ANN_ENGINE, e.is_some());
         e
     });
@@ -458,7 +459,7 @@ mod tests {
         assert!(j.is_terminal() && !j.deleting);
         assert_eq!(
             (j.engine, j.threads, j.predicted_ms),
-            (Some(Engine::Tensorrt), Some(2), Some(812.5))
+            (Some(Engine::TENSORRT), Some(2), Some(812.5))
         );
         assert_eq!(j.placed_by.as_deref(), Some("policy"));
         let created = timestamp_ms(j.created.unwrap());
@@ -567,13 +568,13 @@ mod tests {
 
     #[test]
     fn decision_and_pin_annotations() {
-        let a = decision_annotations(Engine::Onnxruntime, 4, 123.45678, "policy");
+        let a = decision_annotations(Engine::ONNXRUNTIME, 4, 123.45678, "policy");
         assert_eq!(a[ANN_ENGINE], "onnxruntime");
         assert_eq!(a[ANN_THREADS], "4");
         assert_eq!(a[ANN_PREDICTED_MS], "123.457");
         assert_eq!(a[ANN_PLACED_BY], "policy");
         assert_eq!(
-            decision_annotations(Engine::Tflite, 1, 800.0, "operator")[ANN_PREDICTED_MS],
+            decision_annotations(Engine::TFLITE, 1, 800.0, "operator")[ANN_PREDICTED_MS],
             "800"
         );
         // Round trip through a pod.
@@ -582,7 +583,7 @@ mod tests {
         let j = pod_job(&pd, &profile()).unwrap();
         assert_eq!(
             (j.engine, j.threads, j.predicted_ms),
-            (Some(Engine::Onnxruntime), Some(4), Some(123.457))
+            (Some(Engine::ONNXRUNTIME), Some(4), Some(123.457))
         );
 
         let set = pin_annotations(Some(&PinRef::Node("agx-1".into())), Some("hot spare"));
