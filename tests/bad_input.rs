@@ -182,6 +182,17 @@ fn pos(text: &str, marker: &str, value: &str) -> (u64, u64) {
     (line, column)
 }
 
+/// A run that must succeed (exit 0); its stderr says why not.
+#[track_caller]
+fn assert_success(out: &Output) {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// What one bad-input run must print.
 struct Expect<'a> {
     /// The file the message must name.
@@ -281,12 +292,7 @@ fn profile_case(name: &str, profile: &str, at: Option<(&str, &str)>, field: &str
 fn the_templates_are_valid() {
     let (_dir, p, s) = Dir::with("templates", PROFILE, SCENARIO);
     for out in [validate(&p), validate(&s), replay(&s)] {
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_success(&out);
         assert!(out.stderr.is_empty());
     }
     let out = validate(&s);
@@ -493,12 +499,7 @@ spec:
 fn provenance_is_valid() {
     let (_dir, p, s) = Dir::with("provenance-ok", &with_provenance("", ""), SCENARIO);
     for out in [validate(&p), replay(&s)] {
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_success(&out);
     }
 }
 
@@ -616,12 +617,7 @@ fn a_declared_engine_is_valid() {
         SCENARIO,
     );
     for out in [validate(&p), validate(&s), replay(&s)] {
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_success(&out);
     }
 }
 

@@ -123,6 +123,17 @@ impl Engine {
         })
     }
 
+    /// What this engine runs on: a built-in's device, else the one
+    /// `declared` gives it (`None`: unknown there).
+    pub fn device_in(&self, declared: &[EngineSpec]) -> Option<Device> {
+        self.builtin_device().or_else(|| {
+            declared
+                .iter()
+                .find(|e| e.engine == *self)
+                .map(|e| e.device)
+        })
+    }
+
     /// The built-ins' names, `a, b, c`, for error messages.
     pub fn builtin_names() -> String {
         let names: Vec<&str> = Engine::BUILTIN.iter().map(|e| e.as_str()).collect();
@@ -454,12 +465,7 @@ impl Profile {
     /// What `engine` runs on: a built-in's device or the declared one
     /// (`None`: this profile does not know the engine).
     pub fn device(&self, engine: Engine) -> Option<Device> {
-        engine.builtin_device().or_else(|| {
-            self.engines
-                .iter()
-                .find(|e| e.engine == engine)
-                .map(|e| e.device)
-        })
+        engine.device_in(&self.engines)
     }
 
     /// The profile under another name.
