@@ -9,8 +9,8 @@ use std::sync::Arc;
 use synergai::fixture::load_default;
 use synergai::model::PinRef;
 use synergai::policy::PolicyKind;
-use synergai::source::{Command, ReplayDriver};
-use synergai::tui::app::{App, Input, Pane, Popup};
+use synergai::source::{Command, Driver, ReplayDriver};
+use synergai::tui::app::{App, ChartKind, Input, Pane, Popup};
 use synergai::tui::keymap::Keymap;
 use synergai::tui::theme::Theme;
 use synergai::tui::ui;
@@ -363,4 +363,144 @@ fn the_cursor_follows_the_selected_job_across_views() {
             assert_eq!(j.name, job);
         }
     }
+}
+
+/// A replay switched to another policy at 1 min (a what-if), at 4 min.
+fn what_if_app() -> App {
+    let mut d = driver(false, 60_000.0);
+    d.apply(Command::SwitchPolicy(PolicyKind::K8sDefault));
+    d.apply(Command::JumpTo(240_000.0));
+    app(&mut d, false)
+}
+
+fn render_chart(app: &App, kind: ChartKind, w: u16, h: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| ui::draw_chart(f, app, kind)).unwrap();
+    terminal.backend().to_string()
+}
+
+#[test]
+fn screen_each_chart_at_both_sizes() {
+    let a = what_if_app();
+    let (other, series) = a.view.timeline.other.clone().expect("a what-if");
+    assert_eq!(other, "synergai");
+    assert_eq!(series.len(), a.view.timeline.at_ms.len());
+    for kind in ChartKind::ALL {
+        for (w, h) in [(80, 24), (160, 48)] {
+            let screen = render_chart(&a, kind, w, h);
+            insta::assert_snapshot!(format!("chart_{}_{w}x{h}", kind.name()), screen);
+        }
+    }
+    // The violations chart has a line per policy, named in its legend.
+    let screen = render_chart(&a, ChartKind::Violations, 160, 48);
+    assert!(
+        screen.contains("k8s-default") && screen.contains("synergai"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn screen_archs_view_after_a_what_if() {
+    let mut a = what_if_app();
+    a.pane = Pane::Archs;
+    snapshot_both("archs_what_if", &a);
+}
+
+#[test]
+fn charts_fall_back_to_text_when_the_panel_is_small() {
+    let mut a = what_if_app();
+    a.pane = Pane::Archs;
+    // At 80×24 the row of plots is too low to draw: each says it in text.
+    let small = render(&a, 80, 24);
+    assert!(small.contains("cores: "), "{small}");
+    let tiny = render_chart(&a, ChartKind::Slack, 20, 6);
+    assert!(tiny.contains("<0 "), "{tiny}");
+    // At 160×48 they are charts (braille lines, no fallback text).
+    let big = render(&a, 160, 48);
+    assert!(!big.contains("cores: "), "{big}");
+    assert!(
+        big.chars().any(|c| ('\u{2801}'..='\u{28FF}').contains(&c)),
+        "{big}"
+    );
+}
+
+#[test]
+fn the_archs_view_lists_models_with_their_configurations() {
+    let mut d = driver(false, 120_000.0);
+    let a = app(&mut d, false);
+    let models = &a.view.models;
+    assert!(!models.is_empty());
+    let done: u32 = models.iter().map(|m| m.done).sum();
+    let late: u32 = models.iter().map(|m| m.violations).sum();
+    assert_eq!(done, a.view.snapshot.done);
+    assert_eq!(late, a.view.snapshot.violations);
+    let running: u32 = models.iter().map(|m| m.running).sum();
+    assert_eq!(running, a.view.snapshot.running);
+    let in_configs: u32 = models.iter().flat_map(|m| &m.configs).map(|(_, n)| n).sum();
+    assert_eq!(
+        in_configs, running,
+        "every running job has its configuration"
+    );
+}
+
+#[test]
+fn screen_recording_playback_archs_view() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/recordings/lab-session.yaml");
+    let spec = synergai::source::SourceSpec::fixture(Some(&path), PolicyKind::Synergai, 1.0, false)
+        .unwrap();
+    let synergai::source::SourceSpec::Recording { recording, .. } = spec else {
+        panic!("not a recording");
+    };
+    let mut player = synergai::source::recording::Player::new(recording, "lab-session.yaml", 1.0);
+    // One view per second of the session, as the player publishes them.
+    for t in 1..=30 {
+        player.apply(Command::JumpTo(f64::from(t) * 1000.0));
+        player.view();
+    }
+    let mut a = App::new(
+        Arc::new(player.view()),
+        Theme::default(),
+        Keymap::defaults(),
+        true,
+        None,
+        false,
+    );
+    assert!(a.view.timeline.at_ms.len() > 10);
+    a.pane = Pane::Archs;
+    snapshot_both("recording_archs", &a);
+}
+
+#[test]
+fn chart_command_zooms_a_chart_and_escape_closes_it() {
+    let mut a = what_if_app();
+    a.on_key(chr(':'));
+    type_str(&mut a, "chart vi");
+    a.on_key(key(KeyCode::Tab));
+    assert_eq!(a.input, Input::Command("chart violations ".into()));
+    a.on_key(key(KeyCode::Enter));
+    assert_eq!(a.popup, Some(Popup::Chart(ChartKind::Violations)));
+    let screen = render(&a, 160, 48);
+    assert!(screen.contains("violations so far"), "{screen}");
+    a.on_key(key(KeyCode::Esc));
+    assert_eq!(a.popup, None);
+    a.run_command("chart nope");
+    assert!(a.status.as_ref().unwrap().error);
+}
+
+#[test]
+fn a_note_stays_until_the_next_key_and_the_hints_name_place_and_policy() {
+    let mut d = driver(false, 120_000.0);
+    let mut a = app(&mut d, false);
+    a.run_command("nonsense");
+    assert!(render(&a, 160, 48).contains("unknown command `nonsense`"));
+    a.on_key(chr('j'));
+    assert_eq!(a.status, None);
+    let screen = render(&a, 160, 48);
+    assert!(!screen.contains("unknown command"), "{screen}");
+    let status = screen.lines().last().unwrap();
+    assert!(
+        status.contains("p place") && status.contains("P policy"),
+        "{status}"
+    );
 }

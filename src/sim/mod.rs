@@ -119,6 +119,8 @@ pub struct Simulator {
     busy_core_ms: Vec<f64>,
     busy_gpu_ms: Vec<f64>,
     arch_jobs: Vec<u32>,
+    /// Per model (profile order): jobs finished, and finished late.
+    model_done: Vec<(u32, u32)>,
     job_energy_j: f64,
     overhead: NsHistogram,
     log: VecDeque<LoggedDecision>,
@@ -169,6 +171,7 @@ impl Simulator {
             busy_core_ms: vec![0.0; n_arch],
             busy_gpu_ms: vec![0.0; n_arch],
             arch_jobs: vec![0; n_arch],
+            model_done: vec![(0, 0); scenario.profile.models.len()],
             job_energy_j: 0.0,
             overhead: NsHistogram::default(),
             log: VecDeque::new(),
@@ -257,6 +260,7 @@ impl Simulator {
             busy_core_ms: self.busy_core_ms.clone(),
             busy_gpu_ms: self.busy_gpu_ms.clone(),
             arch_jobs: self.arch_jobs.clone(),
+            model_done: self.model_done.clone(),
             job_energy_j: self.job_energy_j,
             overhead: self.overhead.clone(),
             log: self.log.clone(),
@@ -288,6 +292,12 @@ impl Simulator {
     /// by [`Simulator::metrics`]).
     pub fn violations(&self) -> u32 {
         self.violations
+    }
+
+    /// Per model, in profile order: jobs finished so far, and how many of
+    /// them late.
+    pub fn model_totals(&self) -> &[(u32, u32)] {
+        &self.model_done
     }
 
     /// Where a job is in its life cycle.
@@ -548,7 +558,10 @@ impl Simulator {
         let latency = completion - job.arrival_ms;
         self.latencies.push(latency);
         self.waits.push(r.placed_at_ms - job.arrival_ms);
+        let model = &mut self.model_done[job.model as usize];
+        model.0 += 1;
         if latency > job.qos_ms {
+            model.1 += 1;
             self.violations += 1;
             self.excess_total_ms += completion - job.deadline_ms();
         }

@@ -115,6 +115,134 @@ pub struct ArchHistory {
     pub gpus: Vec<u64>,
 }
 
+/// Cluster-wide counts over time, at the same instants as the utilization
+/// history (oldest first): what the dashboard's charts draw.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Timeline {
+    /// The instants, on the view's clock.
+    pub at_ms: Vec<f64>,
+    pub pending: Vec<u32>,
+    pub running: Vec<u32>,
+    /// Violations so far (cumulative).
+    pub violations: Vec<u32>,
+    /// After a what-if switch: the policy that ran before, going on
+    /// alongside, with its violations so far at the same instants (the two
+    /// series agree up to the switch).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub other: Option<(String, Vec<u32>)>,
+}
+
+impl Timeline {
+    /// Keeps the most recent `cap` samples of every series.
+    pub(crate) fn truncate_front(&mut self, cap: usize) {
+        let extra = self.at_ms.len().saturating_sub(cap);
+        if extra == 0 {
+            return;
+        }
+        self.at_ms.drain(..extra);
+        self.pending.drain(..extra);
+        self.running.drain(..extra);
+        self.violations.drain(..extra);
+        if let Some((_, v)) = &mut self.other {
+            v.drain(..extra.min(v.len()));
+        }
+    }
+}
+
+/// One model's jobs at one moment: the per-model table of the
+/// architectures view.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelSummary {
+    pub model: String,
+    pub pending: u32,
+    pub running: u32,
+    /// Finished so far (all of them, not only those the view lists).
+    pub done: u32,
+    /// Finished past their QoS, so far.
+    pub violations: u32,
+    /// Mean slack of the pending and running jobs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mean_slack_ms: Option<f64>,
+    /// Configurations of the running jobs (`arch engine×threads`) with how
+    /// many run each, most used first.
+    pub configs: Vec<(String, u32)>,
+}
+
+impl ModelSummary {
+    /// Summaries of `jobs` (a view's jobs: pending and running complete),
+    /// with the finished and violated totals per model from `totals`
+    /// (models in `totals` without current jobs are listed too), by model
+    /// name.
+    pub fn of(
+        jobs: &[crate::model::JobSnapshot],
+        totals: impl IntoIterator<Item = (String, u32, u32)>,
+    ) -> Vec<ModelSummary> {
+        use std::collections::BTreeMap;
+        struct Acc {
+            pending: u32,
+            running: u32,
+            done: u32,
+            violations: u32,
+            slack: (f64, u32),
+            configs: BTreeMap<String, u32>,
+        }
+        let empty = || Acc {
+            pending: 0,
+            running: 0,
+            done: 0,
+            violations: 0,
+            slack: (0.0, 0),
+            configs: BTreeMap::new(),
+        };
+        let mut by: BTreeMap<&str, Acc> = BTreeMap::new();
+        let totals: Vec<(String, u32, u32)> = totals.into_iter().collect();
+        for (model, done, violations) in &totals {
+            let acc = by.entry(model.as_str()).or_insert_with(empty);
+            acc.done = *done;
+            acc.violations = *violations;
+        }
+        for j in jobs {
+            let acc = match j.state {
+                JobState::Pending | JobState::Running => {
+                    by.entry(j.model.as_str()).or_insert_with(empty)
+                }
+                _ => continue,
+            };
+            if let Some(s) = j.slack_ms {
+                acc.slack.0 += s;
+                acc.slack.1 += 1;
+            }
+            if j.state == JobState::Pending {
+                acc.pending += 1;
+                continue;
+            }
+            acc.running += 1;
+            if let (Some(arch), Some(engine), Some(threads)) = (&j.arch, &j.engine, j.threads) {
+                *acc.configs
+                    .entry(format!("{arch} {engine}×{threads}"))
+                    .or_default() += 1;
+            }
+        }
+        by.into_iter()
+            .map(|(model, a)| {
+                let mut configs: Vec<(String, u32)> = a.configs.into_iter().collect();
+                configs.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
+                ModelSummary {
+                    model: model.to_string(),
+                    pending: a.pending,
+                    running: a.running,
+                    done: a.done,
+                    violations: a.violations,
+                    mean_slack_ms: (a.slack.1 > 0).then(|| a.slack.0 / f64::from(a.slack.1)),
+                    configs,
+                }
+            })
+            .collect()
+    }
+}
+
 /// One line of the decisions log.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -148,6 +276,10 @@ pub struct View {
     /// Total jobs of the workload (including those not arrived yet).
     pub total_jobs: u32,
     pub history: Vec<ArchHistory>,
+    /// Counts over time, at the instants of `history`.
+    pub timeline: Timeline,
+    /// Per model, by name.
+    pub models: Vec<ModelSummary>,
     /// Most recent last.
     pub log: Vec<LogLine>,
     pub explain: Option<DecisionView>,
@@ -190,6 +322,7 @@ impl View {
                 observed::carry_on(series, samples);
             }
         }
+        observed::carry_on_timeline(&mut view.timeline, self.clock.at_ms, samples);
         view
     }
 }

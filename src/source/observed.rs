@@ -4,7 +4,7 @@
 //! from its event log, and both publish what [`Viewer::view`] makes of it,
 //! so a recording looks exactly as the session did.
 
-use super::{ArchHistory, Clock, LogLine, Note, View};
+use super::{ArchHistory, Clock, LogLine, ModelSummary, Note, Timeline, View};
 use crate::k8s::mapping::{self, PodJob};
 use crate::k8s::world::Holding;
 use crate::model::{
@@ -43,6 +43,28 @@ pub(super) fn carry_on(series: &mut Vec<u64>, n: usize) {
         series.drain(..extra);
     }
 }
+/// The live sampling instant at or before `at_ms`.
+fn live_instant(at_ms: f64) -> f64 {
+    (at_ms / LIVE_SAMPLE_MS).floor() * LIVE_SAMPLE_MS
+}
+
+/// Carries a timeline on by `n` live sampling instants after `from_ms`
+/// with its last counts (nothing changed meanwhile), keeping the most
+/// recent [`HISTORY`].
+pub(super) fn carry_on_timeline(timeline: &mut Timeline, from_ms: f64, n: usize) {
+    let Some(last) = timeline.at_ms.len().checked_sub(1) else {
+        return;
+    };
+    let start = live_instant(from_ms);
+    for k in 1..=n {
+        timeline.at_ms.push(start + k as f64 * LIVE_SAMPLE_MS);
+        timeline.pending.push(timeline.pending[last]);
+        timeline.running.push(timeline.running[last]);
+        timeline.violations.push(timeline.violations[last]);
+    }
+    timeline.truncate_front(HISTORY);
+}
+
 /// Finished jobs shown (the most recent).
 const DONE_SHOWN: usize = 500;
 /// Log lines (bindings, most recent last).
@@ -90,6 +112,7 @@ pub struct Viewer {
     /// What the header calls the policy (`live`, `recorded`).
     pub policy: String,
     history: HashMap<String, (VecDeque<u64>, VecDeque<u64>)>,
+    timeline: Timeline,
     /// When the last sample was taken (live clocks).
     sampled_ms: Option<f64>,
     version: u64,
@@ -104,6 +127,7 @@ impl Viewer {
             plan,
             policy: "live".into(),
             history: HashMap::new(),
+            timeline: Timeline::default(),
             sampled_ms: None,
             version: 0,
         }
@@ -184,6 +208,9 @@ impl Viewer {
         let mut log: Vec<(f64, LogLine)> = Vec::new();
         let mut violations = 0;
         let (mut pending, mut running, mut done) = (0, 0, 0);
+        // Finished and violated per model (all finished jobs, before the
+        // list is cut to the most recent).
+        let mut model_totals: std::collections::BTreeMap<String, (u32, u32)> = Default::default();
         for job in &obs.jobs {
             let snap = job_snapshot(job, &profile, &self.plan, &node_arch, &archs_present, now);
             match snap.state {
@@ -191,8 +218,11 @@ impl Viewer {
                 JobState::Running => running += 1,
                 _ => {
                     done += 1;
+                    let totals = model_totals.entry(snap.model.clone()).or_default();
+                    totals.0 += 1;
                     if job.qos_violated() == Some(true) {
                         violations += 1;
+                        totals.1 += 1;
                     }
                 }
             }
@@ -237,7 +267,8 @@ impl Viewer {
         let skip = log.len().saturating_sub(LOG);
         let log: Vec<LogLine> = log.into_iter().skip(skip).map(|(_, l)| l).collect();
         let archs = arch_summaries(&node_snaps, &jobs);
-        let history = self.sample(&archs, &clock);
+        let history = self.sample(&archs, &clock, [pending, running, violations]);
+        let models = ModelSummary::of(&jobs, model_totals.into_iter().map(|(m, (d, v))| (m, d, v)));
         self.version += 1;
         let total_jobs = pending + running + done;
         View {
@@ -259,6 +290,8 @@ impl Viewer {
             },
             total_jobs,
             history,
+            timeline: self.timeline.clone(),
+            models,
             log,
             explain,
             note,
@@ -271,12 +304,45 @@ impl Viewer {
     /// come when something changed, so samples follow the wall clock
     /// instead (every [`LIVE_SAMPLE_MS`]): the instants since the previous
     /// view get its utilization, and the last sample is the new one.
-    fn sample(&mut self, archs: &[ArchSummary], clock: &Clock) -> Vec<ArchHistory> {
-        let steps = match self.sampled_ms {
+    fn sample(
+        &mut self,
+        archs: &[ArchSummary],
+        clock: &Clock,
+        [pending, running, violations]: [u32; 3],
+    ) -> Vec<ArchHistory> {
+        let before = self.sampled_ms;
+        let steps = match before {
             Some(before) if clock.live => Some(samples_between(before, clock.at_ms)),
             _ => None,
         };
         self.sampled_ms = Some(clock.at_ms);
+        let t = &mut self.timeline;
+        match (steps, before) {
+            (Some(0), Some(_)) if !t.at_ms.is_empty() => {
+                let last = t.at_ms.len() - 1;
+                t.pending[last] = pending;
+                t.running[last] = running;
+                t.violations[last] = violations;
+            }
+            (Some(n), Some(before)) if !t.at_ms.is_empty() => {
+                carry_on_timeline(t, before, n - 1);
+                t.at_ms.push(live_instant(clock.at_ms));
+                t.pending.push(pending);
+                t.running.push(running);
+                t.violations.push(violations);
+            }
+            _ => {
+                t.at_ms.push(if clock.live {
+                    live_instant(clock.at_ms)
+                } else {
+                    clock.at_ms
+                });
+                t.pending.push(pending);
+                t.running.push(running);
+                t.violations.push(violations);
+            }
+        }
+        t.truncate_front(HISTORY);
         for a in archs {
             let (cores, gpus) = self.history.entry(a.arch.clone()).or_default();
             let now = [

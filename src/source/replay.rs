@@ -7,7 +7,8 @@
 //! time and publishes views over a `watch` channel.
 
 use super::{
-    ArchHistory, Clock, Command, CommandSender, Commands, LogLine, Note, SourceHandle, View, WhatIf,
+    ArchHistory, Clock, Command, CommandSender, Commands, LogLine, ModelSummary, Note,
+    SourceHandle, Timeline, View, WhatIf,
 };
 use crate::model::Scenario;
 use crate::model::{JobState, Pin, PinRef};
@@ -333,6 +334,38 @@ impl ReplayDriver {
                 }
             })
             .collect();
+        let points = self.sim.timeline();
+        let timeline = Timeline {
+            at_ms: points.iter().map(|p| p.at_ms).collect(),
+            pending: points.iter().map(|p| p.pending).collect(),
+            running: points.iter().map(|p| p.running).collect(),
+            violations: points.iter().map(|p| p.violations).collect(),
+            // Both simulators sample on the same grid and share the points
+            // before the switch: the other's at the same instants.
+            other: self.shadow.as_ref().map(|(shadow, _)| {
+                let theirs = shadow.timeline();
+                let mut at = 0;
+                let series = points
+                    .iter()
+                    .map(|p| {
+                        while at + 1 < theirs.len() && theirs[at].at_ms < p.at_ms {
+                            at += 1;
+                        }
+                        theirs.get(at).map_or(0, |q| q.violations)
+                    })
+                    .collect();
+                (shadow.policy_name().to_string(), series)
+            }),
+        };
+        let models = ModelSummary::of(
+            &snapshot.jobs,
+            profile
+                .models
+                .iter()
+                .zip(self.sim.model_totals())
+                .filter(|(_, (done, _))| *done > 0)
+                .map(|(m, &(done, late))| (m.name.clone(), done, late)),
+        );
         let log = self
             .sim
             .decision_log()
@@ -374,6 +407,8 @@ impl ReplayDriver {
             snapshot,
             total_jobs,
             history,
+            timeline,
+            models,
             log,
             explain,
             note: self.note.take(),

@@ -60,14 +60,58 @@ pub struct OverridePicker {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Popup {
     Help,
-    Detail { job: String },
+    Detail {
+        job: String,
+    },
     Override(OverridePicker),
+    /// One chart of the architectures view over the whole screen.
+    Chart(ChartKind),
+}
+
+/// The charts of the architectures view (`:chart NAME` shows one over
+/// the whole screen).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChartKind {
+    /// Percent of cores in use per architecture, over time.
+    Cores,
+    /// Percent of GPUs in use per architecture with GPUs, over time.
+    Gpus,
+    /// Pending and running jobs over time.
+    Jobs,
+    /// Violations so far, over time (both policies after a what-if).
+    Violations,
+    /// The distribution of the current jobs' slack.
+    Slack,
+}
+
+impl ChartKind {
+    pub const ALL: [ChartKind; 5] = [
+        ChartKind::Cores,
+        ChartKind::Gpus,
+        ChartKind::Jobs,
+        ChartKind::Violations,
+        ChartKind::Slack,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ChartKind::Cores => "cores",
+            ChartKind::Gpus => "gpus",
+            ChartKind::Jobs => "jobs",
+            ChartKind::Violations => "violations",
+            ChartKind::Slack => "slack",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<ChartKind> {
+        ChartKind::ALL.into_iter().find(|k| k.name() == name)
+    }
 }
 
 /// Commands of the `:` line, for completion and help.
-pub const COMMANDS: [&str; 12] = [
-    "jobs", "nodes", "arch", "log", "policy", "theme", "jump", "mode", "trigger", "pause", "help",
-    "quit",
+pub const COMMANDS: [&str; 13] = [
+    "jobs", "nodes", "arch", "chart", "log", "policy", "theme", "jump", "mode", "trigger", "pause",
+    "help", "quit",
 ];
 
 /// The dashboard's state.
@@ -195,7 +239,7 @@ impl App {
         match pane {
             Pane::Jobs => self.visible_jobs().len(),
             Pane::Nodes => self.visible_nodes().len(),
-            Pane::Archs => self.view.snapshot.archs.len(),
+            Pane::Archs => self.view.models.len(),
             Pane::Log => self.view.log.len(),
         }
     }
@@ -239,6 +283,8 @@ impl App {
         if key.kind != crossterm::event::KeyEventKind::Press {
             return Vec::new();
         }
+        // A note (an error above all) stays until the next key.
+        self.status = None;
         if self.input != Input::None {
             return self.on_input_key(key);
         }
@@ -507,6 +553,13 @@ impl App {
                 }
             },
             "theme" => self.set_theme(&arg),
+            "chart" => match ChartKind::parse(&arg) {
+                Some(kind) => self.popup = Some(Popup::Chart(kind)),
+                None => {
+                    let names: Vec<&str> = ChartKind::ALL.iter().map(|k| k.name()).collect();
+                    self.note(format!("usage: chart {}", names.join("|")), true);
+                }
+            },
             "mode" => match arg.as_str() {
                 "auto" | "manual" => {
                     if !self.refuse_if_read_only("changing the mode") {
@@ -575,6 +628,10 @@ fn complete(text: &str, themes: &[String]) -> String {
             .collect(),
         ["theme"] => themes.to_vec(),
         ["mode"] => vec!["auto".into(), "manual".into()],
+        ["chart"] => ChartKind::ALL
+            .iter()
+            .map(|k| k.name().to_string())
+            .collect(),
         _ => Vec::new(),
     };
     let matching: Vec<&String> = candidates

@@ -134,6 +134,19 @@ palette! {
     gauge_empty,
     /// Utilization history sparklines.
     sparkline,
+    /// First chart line (one architecture or policy per line; in a what-if
+    /// comparison, the running policy).
+    series_1,
+    /// Second chart line (in a what-if comparison, the policy before it).
+    series_2,
+    /// Third chart line.
+    series_3,
+    /// Fourth chart line.
+    series_4,
+    /// Fifth chart line.
+    series_5,
+    /// Sixth chart line (lines past the sixth reuse the colours in order).
+    series_6,
     /// Jobs waiting for a placement.
     state_pending,
     /// Running jobs.

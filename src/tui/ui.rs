@@ -14,6 +14,8 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, TableState, Wrap};
 
+mod charts;
+
 /// Below this the layout cannot show its panels.
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 15;
@@ -42,6 +44,12 @@ struct Styles<'a> {
 }
 
 impl Styles<'_> {
+    fn of(app: &App) -> Styles<'_> {
+        Styles {
+            p: &app.theme.palette,
+            mono: app.theme.is_monochrome(),
+        }
+    }
     fn fg(&self, c: ratatui::style::Color) -> Style {
         Style::new().fg(c)
     }
@@ -124,13 +132,17 @@ impl Styles<'_> {
     }
 }
 
+/// Draws one chart of the architectures view over the whole frame.
+pub fn draw_chart(frame: &mut Frame, app: &App, kind: super::app::ChartKind) {
+    let st = Styles::of(app);
+    frame.render_widget(Block::new().style(st.base()), frame.area());
+    charts::draw_one(frame, app, &st, frame.area(), kind);
+}
+
 /// Draws the whole dashboard.
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
-    let st = Styles {
-        p: &app.theme.palette,
-        mono: app.theme.is_monochrome(),
-    };
+    let st = Styles::of(app);
     frame.render_widget(Block::new().style(st.base()), area);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let text = vec![
@@ -164,11 +176,11 @@ pub fn draw(frame: &mut Frame, app: &App) {
     ])
     .areas(area);
     draw_header(frame, app, &st, header);
-    draw_archs(frame, app, &st, arch_area, false);
+    draw_archs(frame, app, &st, arch_area);
     match app.pane {
         Pane::Jobs => draw_jobs(frame, app, &st, main),
         Pane::Nodes => draw_nodes(frame, app, &st, main),
-        Pane::Archs => draw_archs(frame, app, &st, main, true),
+        Pane::Archs => charts::draw(frame, app, &st, main),
         Pane::Log => draw_log(frame, app, &st, main, true),
     }
     if log_height > 0 {
@@ -179,6 +191,13 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(Popup::Help) => draw_help(frame, app, &st, area),
         Some(Popup::Detail { job }) => draw_detail(frame, app, &st, area, job),
         Some(Popup::Override(_)) => draw_picker(frame, app, &st, area),
+        Some(Popup::Chart(kind)) => {
+            let [chart, status] =
+                Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
+            frame.render_widget(Clear, chart);
+            charts::draw_one(frame, app, &st, chart, *kind);
+            draw_status(frame, app, &st, status);
+        }
         None => {}
     }
 }
@@ -331,7 +350,9 @@ fn drift_cell<'a>(ratio: Option<f64>, st: &Styles) -> Cell<'a> {
     }
 }
 
-fn draw_archs(frame: &mut Frame, app: &App, st: &Styles, area: Rect, focused: bool) {
+/// The architectures panel above every view: gauges, utilization history,
+/// jobs and slack per architecture.
+fn draw_archs(frame: &mut Frame, app: &App, st: &Styles, area: Rect) {
     let v = &app.view;
     // A live cluster's drift of the profile, once a job has finished there.
     let drift = v.snapshot.archs.iter().any(|a| a.run_time_ratio.is_some());
@@ -409,17 +430,11 @@ fn draw_archs(frame: &mut Frame, app: &App, st: &Styles, area: Rect, focused: bo
         titles.push("RUN/PRED");
     }
     let header = Row::new(titles).style(st.header());
-    let mut table = Table::new(rows, widths)
+    let table = Table::new(rows, widths)
         .header(header)
-        .block(st.block("architectures", focused))
+        .block(st.block("architectures", false))
         .column_spacing(1);
-    if focused {
-        table = table.row_highlight_style(st.selected());
-        let mut state = TableState::default().with_selected(Some(app.selected()));
-        frame.render_stateful_widget(table, area, &mut state);
-    } else {
-        frame.render_widget(table, area);
-    }
+    frame.render_widget(table, area);
 }
 
 fn state_style(st: &Styles, s: JobState) -> Style {
@@ -678,18 +693,37 @@ fn draw_status(frame: &mut Frame, app: &App, st: &Styles, area: Rect) {
                     (Action::CommandLine, "command"),
                     (Action::Details, "details"),
                     (Action::Trigger, "place"),
+                    (Action::SwitchPolicy, "policy"),
                     (Action::Override, "override"),
                     (Action::TogglePause, "pause"),
                     (Action::NextView, "view"),
                     (Action::Quit, "quit"),
                 ];
+                let hints: Vec<(String, &str)> = hints
+                    .into_iter()
+                    .map(|(action, label)| (format!(" {} ", key_hint(app, action)), label))
+                    .collect();
+                // What fits, the most needed first: help and quit, then
+                // in the bar's order.
+                let width = |(key, label): &(String, &str)| key.chars().count() + label.len();
+                let mut room = area.width as usize;
+                let mut shown = vec![false; hints.len()];
+                let last = hints.len() - 1;
+                for i in std::iter::once(0)
+                    .chain(std::iter::once(last))
+                    .chain(1..last)
+                {
+                    if width(&hints[i]) <= room {
+                        room -= width(&hints[i]);
+                        shown[i] = true;
+                    }
+                }
                 let mut spans = Vec::new();
-                for (action, label) in hints {
-                    spans.push(Span::styled(
-                        format!(" {} ", key_hint(app, action)),
-                        st.accent(),
-                    ));
-                    spans.push(Span::styled(label.to_string(), st.muted()));
+                for ((key, label), shown) in hints.into_iter().zip(shown) {
+                    if shown {
+                        spans.push(Span::styled(key, st.accent()));
+                        spans.push(Span::styled(label.to_string(), st.muted()));
+                    }
                 }
                 Line::from(spans)
             }
