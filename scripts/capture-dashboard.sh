@@ -6,11 +6,15 @@
 #                                    4 min, after a what-if switch from
 #                                    synergai to slo-aware at 1 min.
 # Both replay the embedded default scenario, so they are deterministic.
-# Needs tmux.
+# Needs tmux. SYNERGAI_BIN=PATH uses that binary instead of building one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --quiet
-bin=$PWD/target/debug/synergai
+# SYNERGAI_BIN: a binary already built (default: build the debug one).
+bin=${SYNERGAI_BIN:-}
+if [ -z "$bin" ]; then
+  cargo build --quiet
+  bin=$PWD/target/debug/synergai
+fi
 out=docs/dashboard
 mkdir -p "$out"
 SESSION=synergai-capture-$$

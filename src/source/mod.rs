@@ -322,7 +322,14 @@ impl View {
                 observed::carry_on(series, samples);
             }
         }
-        observed::carry_on_timeline(&mut view.timeline, self.clock.at_ms, samples);
+        observed::carry_on_timeline(&mut view.timeline, now_ms, samples);
+        // The pending jobs' slack moved: so did their models' mean.
+        view.models = ModelSummary::of(
+            &view.snapshot.jobs,
+            self.models
+                .iter()
+                .map(|m| (m.model.clone(), m.done, m.violations)),
+        );
         view
     }
 }

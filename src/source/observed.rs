@@ -48,16 +48,16 @@ fn live_instant(at_ms: f64) -> f64 {
     (at_ms / LIVE_SAMPLE_MS).floor() * LIVE_SAMPLE_MS
 }
 
-/// Carries a timeline on by `n` live sampling instants after `from_ms`
-/// with its last counts (nothing changed meanwhile), keeping the most
-/// recent [`HISTORY`].
-pub(super) fn carry_on_timeline(timeline: &mut Timeline, from_ms: f64, n: usize) {
+/// Carries a timeline on by `n` live sampling instants, the last at or
+/// before `to_ms`, with its last counts (nothing changed meanwhile),
+/// keeping the most recent [`HISTORY`].
+pub(super) fn carry_on_timeline(timeline: &mut Timeline, to_ms: f64, n: usize) {
     let Some(last) = timeline.at_ms.len().checked_sub(1) else {
         return;
     };
-    let start = live_instant(from_ms);
-    for k in 1..=n {
-        timeline.at_ms.push(start + k as f64 * LIVE_SAMPLE_MS);
+    let end = live_instant(to_ms);
+    for k in (0..n).rev() {
+        timeline.at_ms.push(end - k as f64 * LIVE_SAMPLE_MS);
         timeline.pending.push(timeline.pending[last]);
         timeline.running.push(timeline.running[last]);
         timeline.violations.push(timeline.violations[last]);
@@ -324,8 +324,8 @@ impl Viewer {
                 t.running[last] = running;
                 t.violations[last] = violations;
             }
-            (Some(n), Some(before)) if !t.at_ms.is_empty() => {
-                carry_on_timeline(t, before, n - 1);
+            (Some(n), Some(_)) if !t.at_ms.is_empty() => {
+                carry_on_timeline(t, clock.at_ms - LIVE_SAMPLE_MS, n - 1);
                 t.at_ms.push(live_instant(clock.at_ms));
                 t.pending.push(pending);
                 t.running.push(running);
@@ -652,6 +652,22 @@ mod tests {
             let rebuilt = viewer.view(&obs, "test".into(), clock(later, true), None, None);
             assert_eq!(carried.clock, rebuilt.clock);
             assert_eq!(carried.history, rebuilt.history, "at +{}", later - T0);
+            assert_eq!(carried.timeline, rebuilt.timeline, "at +{}", later - T0);
+            assert_eq!(
+                carried.timeline.at_ms.len(),
+                carried.history[0].cores.len(),
+                "one instant per utilization sample"
+            );
+            assert_eq!(carried.models.len(), rebuilt.models.len());
+            for (c, r) in carried.models.iter().zip(&rebuilt.models) {
+                let (cs, rs) = (c.mean_slack_ms.unwrap(), r.mean_slack_ms.unwrap());
+                assert!((cs - rs).abs() < 1e-6, "{cs} vs {rs}");
+                let strip = |m: &ModelSummary| ModelSummary {
+                    mean_slack_ms: None,
+                    ..m.clone()
+                };
+                assert_eq!(strip(c), strip(r));
+            }
             same_but_slack(&carried.snapshot, &rebuilt.snapshot);
             let pending = |v: &View| {
                 v.snapshot
