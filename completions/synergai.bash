@@ -282,7 +282,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__bound)
-            opts="-o -v -h --suite --window-jobs --slot --max-slots --window-timeout --always-solve --output --color --verbose --log-format --help"
+            opts="-o -v -h --suite --window-jobs --slot --max-slots --window-timeout --always-solve --output --no-headers --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -305,11 +305,11 @@ _synergai() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name jsonpath= jsonpath-file= custom-columns= custom-columns-file=" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name jsonpath= jsonpath-file= custom-columns= custom-columns-file=" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1036,7 +1036,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__place__subcmd__apply)
-            opts="-f -n -o -v -h --fixture --overrides --kube --kubeconfig --context --namespace --profile --until --policy --dry-run --output --color --verbose --log-format --help"
+            opts="-f -n -o -v -h --fixture --overrides --kube --kubeconfig --context --namespace --profile --until --policy --dry-run --output --no-headers --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1083,11 +1083,11 @@ _synergai() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name jsonpath= jsonpath-file= custom-columns= custom-columns-file=" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name jsonpath= jsonpath-file= custom-columns= custom-columns-file=" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1106,7 +1106,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__place__subcmd__explain)
-            opts="-f -n -o -v -h --fixture --overrides --kube --kubeconfig --context --namespace --profile --at --policy --output --color --verbose --log-format --help"
+            opts="-f -n -o -v -h --fixture --overrides --kube --kubeconfig --context --namespace --profile --at --policy --output --no-headers --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1153,11 +1153,11 @@ _synergai() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name jsonpath= jsonpath-file= custom-columns= custom-columns-file=" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name jsonpath= jsonpath-file= custom-columns= custom-columns-file=" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1340,7 +1340,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__place__subcmd__plan)
-            opts="-f -n -o -v -h --fixture --overrides --kube --kubeconfig --context --namespace --profile --at --policy --mode --output --color --verbose --log-format --help"
+            opts="-f -n -o -v -h --fixture --overrides --kube --kubeconfig --context --namespace --profile --at --policy --mode --output --no-headers --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1391,11 +1391,11 @@ _synergai() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name jsonpath= jsonpath-file= custom-columns= custom-columns-file=" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name jsonpath= jsonpath-file= custom-columns= custom-columns-file=" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1490,7 +1490,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__profile__subcmd__calibrate)
-            opts="-o -v -h --from --profile --check --out --output --color --verbose --log-format --help"
+            opts="-o -v -h --from --profile --check --out --output --no-headers --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1513,11 +1513,11 @@ _synergai() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name jsonpath= jsonpath-file= custom-columns= custom-columns-file=" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name jsonpath= jsonpath-file= custom-columns= custom-columns-file=" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1536,18 +1536,18 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__profile__subcmd__diff)
-            opts="-o -v -h --output --color --verbose --log-format --help"
+            opts="-o -v -h --output --no-headers --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name jsonpath= jsonpath-file= custom-columns= custom-columns-file=" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name jsonpath= jsonpath-file= custom-columns= custom-columns-file=" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1902,7 +1902,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__profile__subcmd__plan)
-            opts="-o -v -h --theta --output --color --verbose --log-format --help"
+            opts="-o -v -h --theta --output --no-headers --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1913,11 +1913,11 @@ _synergai() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name jsonpath= jsonpath-file= custom-columns= custom-columns-file=" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name jsonpath= jsonpath-file= custom-columns= custom-columns-file=" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1936,7 +1936,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__profile__subcmd__show)
-            opts="-o -v -h --model --arch --provenance --output --color --verbose --log-format --help"
+            opts="-o -v -h --model --arch --provenance --output --no-headers --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1951,11 +1951,11 @@ _synergai() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name jsonpath= jsonpath-file= custom-columns= custom-columns-file=" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name jsonpath= jsonpath-file= custom-columns= custom-columns-file=" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1974,7 +1974,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__replay)
-            opts="-o -v -h --suite --no-bound --policy --theta --output --color --verbose --log-format --help"
+            opts="-o -v -h --suite --no-bound --with-overrides --policy --theta --output --no-headers --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1989,11 +1989,11 @@ _synergai() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name jsonpath= jsonpath-file= custom-columns= custom-columns-file=" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name jsonpath= jsonpath-file= custom-columns= custom-columns-file=" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2230,7 +2230,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__tui)
-            opts="-f -n -v -h --fixture --policy --speed --theme --read-only --manual --record --kube --kubeconfig --context --namespace --color --verbose --log-format --help"
+            opts="-f -A -n -v -h --fixture --policy --speed --theme --readonly --read-only --manual --record --all-namespaces --kube --kubeconfig --context --namespace --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

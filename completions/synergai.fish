@@ -61,8 +61,9 @@ always\t''
 never\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand tui" -l log-format -d 'How log lines are written (to stderr; the dashboard\'s to its file)' -r -f -a "text\t'`2026-11-30T03:20:00.123Z  INFO synergai::k8s::scheduler: bound …`'
 json\t'One JSON object per line (timestamp, level, target, fields)'"
-complete -c synergai -n "__fish_synergai_using_subcommand tui" -l read-only -d 'Disable every action that changes placements'
+complete -c synergai -n "__fish_synergai_using_subcommand tui" -l read-only -l readonly -d 'Disable every action that changes placements'
 complete -c synergai -n "__fish_synergai_using_subcommand tui" -l manual -d 'Start in manual mode: jobs wait until a pass is triggered (`p`)'
+complete -c synergai -n "__fish_synergai_using_subcommand tui" -s A -l all-namespaces -d 'With --kube, watch the pods of every namespace (as `scheduler run -A` schedules them) instead of one; wins over -n, as in kubectl'
 complete -c synergai -n "__fish_synergai_using_subcommand tui" -l kube -d 'Use a cluster, found as kubectl finds it: --kubeconfig, else $KUBECONFIG, else ~/.kube/config, else the in-cluster service account'
 complete -c synergai -n "__fish_synergai_using_subcommand tui" -s v -l verbose -d 'More log detail: -v adds debug lines and kube-rs\'s diagnostics, -vv everything (RUST_LOG, when set, decides instead)'
 complete -c synergai -n "__fish_synergai_using_subcommand tui" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -74,10 +75,15 @@ k8s-default\t''
 round-robin\t''
 random\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand replay" -l theta -d 'Knee threshold θ of the offline plan (default: the profile\'s)' -r
-complete -c synergai -n "__fish_synergai_using_subcommand replay" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c synergai -n "__fish_synergai_using_subcommand replay" -s o -l output -d 'Output format; a list\'s items are what `name` and `custom-columns` print one line for (see the README, "Output formats")' -r -f -a "table\t''
 wide\t'A table with more columns'
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The name of each item, one per line'
+jsonpath=\t'jsonpath=TEMPLATE: kubectl\'s JSONPath template on the JSON document'
+jsonpath-file=\t'jsonpath-file=FILE: the template in a file'
+custom-columns=\t'custom-columns=HEADER:PATH,...: one row per item'
+custom-columns-file=\t'custom-columns-file=FILE: headers on a first line, paths on a second'"
 complete -c synergai -n "__fish_synergai_using_subcommand replay" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -85,16 +91,23 @@ complete -c synergai -n "__fish_synergai_using_subcommand replay" -l log-format 
 json\t'One JSON object per line (timestamp, level, target, fields)'"
 complete -c synergai -n "__fish_synergai_using_subcommand replay" -l suite -d 'Also replay the fixed generated evaluation suite (24 scenarios, 5–500 nodes, four fleet shapes, tight to loose QoS, loads 0.3–1.5)'
 complete -c synergai -n "__fish_synergai_using_subcommand replay" -l no-bound -d 'Skip the lower bound on violations (`synergai bound`) that is otherwise reported beside the policies: bound ≤ optimum ≤ best known'
+complete -c synergai -n "__fish_synergai_using_subcommand replay" -l with-overrides -d 'Apply the pins that `place override` recorded for each fixture (in the state directory), as `place apply` does. Without it, recorded overrides are ignored: the policies are compared on the scenario as written'
+complete -c synergai -n "__fish_synergai_using_subcommand replay" -l no-headers -d 'Print tables (and custom columns) without their header row'
 complete -c synergai -n "__fish_synergai_using_subcommand replay" -s v -l verbose -d 'More log detail: -v adds debug lines and kube-rs\'s diagnostics, -vv everything (RUST_LOG, when set, decides instead)'
 complete -c synergai -n "__fish_synergai_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c synergai -n "__fish_synergai_using_subcommand bound" -l window-jobs -d 'Jobs per window: jobs are split by arrival and each window\'s LP is solved alone (larger: tighter and slower)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand bound" -l slot -d 'Uniform time slots of this length (e.g. 500ms, 2s) instead of slots cut at the jobs\' arrivals and deadlines' -r
 complete -c synergai -n "__fish_synergai_using_subcommand bound" -l max-slots -d 'At most this many slots per window with the adaptive grid' -r
 complete -c synergai -n "__fish_synergai_using_subcommand bound" -l window-timeout -d 'Stop the solver on one window after this long. The bound stays sound: with HiGHS that window\'s may be weaker, with clarabel it falls back to the window\'s trivial bound' -r
-complete -c synergai -n "__fish_synergai_using_subcommand bound" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c synergai -n "__fish_synergai_using_subcommand bound" -s o -l output -d 'Output format; a list\'s items are what `name` and `custom-columns` print one line for (see the README, "Output formats")' -r -f -a "table\t''
 wide\t'A table with more columns'
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The name of each item, one per line'
+jsonpath=\t'jsonpath=TEMPLATE: kubectl\'s JSONPath template on the JSON document'
+jsonpath-file=\t'jsonpath-file=FILE: the template in a file'
+custom-columns=\t'custom-columns=HEADER:PATH,...: one row per item'
+custom-columns-file=\t'custom-columns-file=FILE: headers on a first line, paths on a second'"
 complete -c synergai -n "__fish_synergai_using_subcommand bound" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -102,6 +115,7 @@ complete -c synergai -n "__fish_synergai_using_subcommand bound" -l log-format -
 json\t'One JSON object per line (timestamp, level, target, fields)'"
 complete -c synergai -n "__fish_synergai_using_subcommand bound" -l suite -d 'Also bound the fixed generated evaluation suite (see `replay --suite`)'
 complete -c synergai -n "__fish_synergai_using_subcommand bound" -l always-solve -d 'Solve every window\'s LP, also where a greedy fill of the relaxation already puts every job on time (same bound, slower)'
+complete -c synergai -n "__fish_synergai_using_subcommand bound" -l no-headers -d 'Print tables (and custom columns) without their header row'
 complete -c synergai -n "__fish_synergai_using_subcommand bound" -s v -l verbose -d 'More log detail: -v adds debug lines and kube-rs\'s diagnostics, -vv everything (RUST_LOG, when set, decides instead)'
 complete -c synergai -n "__fish_synergai_using_subcommand bound" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and not __fish_seen_subcommand_from plan explain override release apply help" -l color -d 'When to colour output' -r -f -a "auto\t''
@@ -111,14 +125,14 @@ complete -c synergai -n "__fish_synergai_using_subcommand place; and not __fish_
 json\t'One JSON object per line (timestamp, level, target, fields)'"
 complete -c synergai -n "__fish_synergai_using_subcommand place; and not __fish_seen_subcommand_from plan explain override release apply help" -s v -l verbose -d 'More log detail: -v adds debug lines and kube-rs\'s diagnostics, -vv everything (RUST_LOG, when set, decides instead)'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and not __fish_seen_subcommand_from plan explain override release apply help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c synergai -n "__fish_synergai_using_subcommand place; and not __fish_seen_subcommand_from plan explain override release apply help" -f -a "plan" -d 'What the policy would decide now for every pending job'
+complete -c synergai -n "__fish_synergai_using_subcommand place; and not __fish_seen_subcommand_from plan explain override release apply help" -f -a "plan" -d 'What the policy would decide now for every pending job (recorded overrides applied)'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and not __fish_seen_subcommand_from plan explain override release apply help" -f -a "explain" -d 'Every candidate node/configuration for one job, with predicted completion and slack, and why the chosen one won'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and not __fish_seen_subcommand_from plan explain override release apply help" -f -a "override" -d 'Pin a job to a node or an architecture'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and not __fish_seen_subcommand_from plan explain override release apply help" -f -a "release" -d 'Remove a job\'s pin'
-complete -c synergai -n "__fish_synergai_using_subcommand place; and not __fish_seen_subcommand_from plan explain override release apply help" -f -a "apply" -d 'Run the replay with the overrides applied and print the bindings made'
+complete -c synergai -n "__fish_synergai_using_subcommand place; and not __fish_seen_subcommand_from plan explain override release apply help" -f -a "apply" -d 'Run the replay with the recorded overrides applied and print the bindings made (`replay` ignores overrides unless given --with-overrides)'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and not __fish_seen_subcommand_from plan explain override release apply help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -s f -l fixture -d 'Scenario fixture (default: the embedded default scenario)' -r -F
-complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -l overrides -d 'Overrides file (default: NAME.overrides.yaml next to the fixture, or the XDG state dir for the embedded scenario)' -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -l overrides -d 'Overrides file to read and write instead of the fixture\'s own, which lives in the state directory: $XDG_STATE_HOME/synergai/overrides/ NAME-HASH.yaml (NAME the fixture\'s file name, HASH from its canonical path; default.yaml for the embedded default scenario)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -l kubeconfig -d 'Kubeconfig file (instead of $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -l context -d 'Kubeconfig context (default: the current one)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s, in a pod its own)' -r
@@ -133,20 +147,26 @@ round-robin\t''
 random\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -l mode -d 'auto: jobs were placed as they arrived up to --at; manual: nothing was' -r -f -a "auto\t'Place jobs as they arrive (what `scheduler run --mode auto` does)'
 manual\t'Hold every job until a pass is triggered (so `plan` shows the whole backlog)'"
-complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -s o -l output -r -f -a "table\t''
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -s o -l output -d 'Output format; a list\'s items are what `name` and `custom-columns` print one line for (see the README, "Output formats")' -r -f -a "table\t''
 wide\t'A table with more columns'
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The name of each item, one per line'
+jsonpath=\t'jsonpath=TEMPLATE: kubectl\'s JSONPath template on the JSON document'
+jsonpath-file=\t'jsonpath-file=FILE: the template in a file'
+custom-columns=\t'custom-columns=HEADER:PATH,...: one row per item'
+custom-columns-file=\t'custom-columns-file=FILE: headers on a first line, paths on a second'"
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -l log-format -d 'How log lines are written (to stderr; the dashboard\'s to its file)' -r -f -a "text\t'`2026-11-30T03:20:00.123Z  INFO synergai::k8s::scheduler: bound …`'
 json\t'One JSON object per line (timestamp, level, target, fields)'"
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -l kube -d 'Use a cluster, found as kubectl finds it: --kubeconfig, else $KUBECONFIG, else ~/.kube/config, else the in-cluster service account'
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -l no-headers -d 'Print tables (and custom columns) without their header row'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -s v -l verbose -d 'More log detail: -v adds debug lines and kube-rs\'s diagnostics, -vv everything (RUST_LOG, when set, decides instead)'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from plan" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -s f -l fixture -d 'Scenario fixture (default: the embedded default scenario)' -r -F
-complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -l overrides -d 'Overrides file (default: NAME.overrides.yaml next to the fixture, or the XDG state dir for the embedded scenario)' -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -l overrides -d 'Overrides file to read and write instead of the fixture\'s own, which lives in the state directory: $XDG_STATE_HOME/synergai/overrides/ NAME-HASH.yaml (NAME the fixture\'s file name, HASH from its canonical path; default.yaml for the embedded default scenario)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -l kubeconfig -d 'Kubeconfig file (instead of $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -l context -d 'Kubeconfig context (default: the current one)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s, in a pod its own)' -r
@@ -159,20 +179,26 @@ slo-aware\t''
 k8s-default\t''
 round-robin\t''
 random\t''"
-complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -s o -l output -r -f -a "table\t''
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -s o -l output -d 'Output format; a list\'s items are what `name` and `custom-columns` print one line for (see the README, "Output formats")' -r -f -a "table\t''
 wide\t'A table with more columns'
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The name of each item, one per line'
+jsonpath=\t'jsonpath=TEMPLATE: kubectl\'s JSONPath template on the JSON document'
+jsonpath-file=\t'jsonpath-file=FILE: the template in a file'
+custom-columns=\t'custom-columns=HEADER:PATH,...: one row per item'
+custom-columns-file=\t'custom-columns-file=FILE: headers on a first line, paths on a second'"
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -l log-format -d 'How log lines are written (to stderr; the dashboard\'s to its file)' -r -f -a "text\t'`2026-11-30T03:20:00.123Z  INFO synergai::k8s::scheduler: bound …`'
 json\t'One JSON object per line (timestamp, level, target, fields)'"
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -l kube -d 'Use a cluster, found as kubectl finds it: --kubeconfig, else $KUBECONFIG, else ~/.kube/config, else the in-cluster service account'
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -l no-headers -d 'Print tables (and custom columns) without their header row'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -s v -l verbose -d 'More log detail: -v adds debug lines and kube-rs\'s diagnostics, -vv everything (RUST_LOG, when set, decides instead)'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from explain" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -s f -l fixture -d 'Scenario fixture (default: the embedded default scenario)' -r -F
-complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -l overrides -d 'Overrides file (default: NAME.overrides.yaml next to the fixture, or the XDG state dir for the embedded scenario)' -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -l overrides -d 'Overrides file to read and write instead of the fixture\'s own, which lives in the state directory: $XDG_STATE_HOME/synergai/overrides/ NAME-HASH.yaml (NAME the fixture\'s file name, HASH from its canonical path; default.yaml for the embedded default scenario)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -l kubeconfig -d 'Kubeconfig file (instead of $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -l context -d 'Kubeconfig context (default: the current one)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s, in a pod its own)' -r
@@ -190,7 +216,7 @@ complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -s v -l verbose -d 'More log detail: -v adds debug lines and kube-rs\'s diagnostics, -vv everything (RUST_LOG, when set, decides instead)'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from override" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -s f -l fixture -d 'Scenario fixture (default: the embedded default scenario)' -r -F
-complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -l overrides -d 'Overrides file (default: NAME.overrides.yaml next to the fixture, or the XDG state dir for the embedded scenario)' -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -l overrides -d 'Overrides file to read and write instead of the fixture\'s own, which lives in the state directory: $XDG_STATE_HOME/synergai/overrides/ NAME-HASH.yaml (NAME the fixture\'s file name, HASH from its canonical path; default.yaml for the embedded default scenario)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -l kubeconfig -d 'Kubeconfig file (instead of $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -l context -d 'Kubeconfig context (default: the current one)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s, in a pod its own)' -r
@@ -205,7 +231,7 @@ complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -s v -l verbose -d 'More log detail: -v adds debug lines and kube-rs\'s diagnostics, -vv everything (RUST_LOG, when set, decides instead)'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from release" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -s f -l fixture -d 'Scenario fixture (default: the embedded default scenario)' -r -F
-complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -l overrides -d 'Overrides file (default: NAME.overrides.yaml next to the fixture, or the XDG state dir for the embedded scenario)' -r -F
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -l overrides -d 'Overrides file to read and write instead of the fixture\'s own, which lives in the state directory: $XDG_STATE_HOME/synergai/overrides/ NAME-HASH.yaml (NAME the fixture\'s file name, HASH from its canonical path; default.yaml for the embedded default scenario)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -l kubeconfig -d 'Kubeconfig file (instead of $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -l context -d 'Kubeconfig context (default: the current one)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -s n -l namespace -d 'Namespace of the jobs (default: the context\'s, in a pod its own)' -r
@@ -218,10 +244,15 @@ slo-aware\t''
 k8s-default\t''
 round-robin\t''
 random\t''"
-complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -s o -l output -r -f -a "table\t''
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -s o -l output -d 'Output format; a list\'s items are what `name` and `custom-columns` print one line for (see the README, "Output formats")' -r -f -a "table\t''
 wide\t'A table with more columns'
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The name of each item, one per line'
+jsonpath=\t'jsonpath=TEMPLATE: kubectl\'s JSONPath template on the JSON document'
+jsonpath-file=\t'jsonpath-file=FILE: the template in a file'
+custom-columns=\t'custom-columns=HEADER:PATH,...: one row per item'
+custom-columns-file=\t'custom-columns-file=FILE: headers on a first line, paths on a second'"
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -229,13 +260,14 @@ complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen
 json\t'One JSON object per line (timestamp, level, target, fields)'"
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -l kube -d 'Use a cluster, found as kubectl finds it: --kubeconfig, else $KUBECONFIG, else ~/.kube/config, else the in-cluster service account'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -l dry-run -d 'Print what would be bound without recording anything'
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -l no-headers -d 'Print tables (and custom columns) without their header row'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -s v -l verbose -d 'More log detail: -v adds debug lines and kube-rs\'s diagnostics, -vv everything (RUST_LOG, when set, decides instead)'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from apply" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from help" -f -a "plan" -d 'What the policy would decide now for every pending job'
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from help" -f -a "plan" -d 'What the policy would decide now for every pending job (recorded overrides applied)'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from help" -f -a "explain" -d 'Every candidate node/configuration for one job, with predicted completion and slack, and why the chosen one won'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from help" -f -a "override" -d 'Pin a job to a node or an architecture'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from help" -f -a "release" -d 'Remove a job\'s pin'
-complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from help" -f -a "apply" -d 'Run the replay with the overrides applied and print the bindings made'
+complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from help" -f -a "apply" -d 'Run the replay with the recorded overrides applied and print the bindings made (`replay` ignores overrides unless given --with-overrides)'
 complete -c synergai -n "__fish_synergai_using_subcommand place; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show calibrate merge diff plan measure measure-one help" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
@@ -247,38 +279,50 @@ complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fis
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show calibrate merge diff plan measure measure-one help" -f -a "show" -d 'The characterization table; SOURCE says where each row comes from (measured, derived, estimate, calibrated)'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show calibrate merge diff plan measure measure-one help" -f -a "calibrate" -d 'Correct a profile from the run times of jobs that ran (a recording): per configuration, the throughput that explains them; prints the prediction error before and after'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show calibrate merge diff plan measure measure-one help" -f -a "merge" -d 'Combine per-architecture profiles into one: the union of their architectures, models, rows and provenance. A value two files give differently (a row, an architecture\'s interference α or startup, a model\'s default threads, the knee threshold, a description) is an error naming both files and lines, unless --prefer decides; the same architecture must have the same isa and accelerator, the same model the same task. Exit 2 on a conflict or an invalid profile, 1 when a file cannot be read or written'
-complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show calibrate merge diff plan measure measure-one help" -f -a "diff" -d 'What changed from profile A to profile B: architectures, models, rows and provenance entries added, removed or changed, each changed value old → new with its relative change'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show calibrate merge diff plan measure measure-one help" -f -a "diff" -d 'What changed from profile A to profile B: architectures, models, rows and provenance entries added, removed or changed, each changed value old → new with its relative change (`-o table` shortens long texts such as descriptions and notes, `-o wide` shows them whole)'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show calibrate merge diff plan measure measure-one help" -f -a "plan" -d 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show calibrate merge diff plan measure measure-one help" -f -a "measure" -d 'Characterize this machine: run real inference engines (onnxruntime, tract) on ONNX models at each thread count and write a profile whose rows are `source: measured`. Exit 1 when an engine is not installed (scripts/engines.sh installs it) or a configuration fails; 2 for a bad model file, an unpinned dynamic shape or threads above the cores'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show calibrate merge diff plan measure measure-one help" -f -a "measure-one" -d 'One configuration of `measure`, in a child process (internal)'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and not __fish_seen_subcommand_from show calibrate merge diff plan measure measure-one help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from show" -l model -d 'Only this model' -r
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from show" -l arch -d 'Only this architecture' -r
-complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from show" -s o -l output -r -f -a "table\t''
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format; a list\'s items are what `name` and `custom-columns` print one line for (see the README, "Output formats")' -r -f -a "table\t''
 wide\t'A table with more columns'
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The name of each item, one per line'
+jsonpath=\t'jsonpath=TEMPLATE: kubectl\'s JSONPath template on the JSON document'
+jsonpath-file=\t'jsonpath-file=FILE: the template in a file'
+custom-columns=\t'custom-columns=HEADER:PATH,...: one row per item'
+custom-columns-file=\t'custom-columns-file=FILE: headers on a first line, paths on a second'"
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from show" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from show" -l log-format -d 'How log lines are written (to stderr; the dashboard\'s to its file)' -r -f -a "text\t'`2026-11-30T03:20:00.123Z  INFO synergai::k8s::scheduler: bound …`'
 json\t'One JSON object per line (timestamp, level, target, fields)'"
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from show" -l provenance -d 'Show how the rows were measured (host, engine versions, tool, date, settings per architecture) instead of the rows'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from show" -l no-headers -d 'Print tables (and custom columns) without their header row'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More log detail: -v adds debug lines and kube-rs\'s diagnostics, -vv everything (RUST_LOG, when set, decides instead)'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from calibrate" -l from -d 'A recording (`synergai tui --kube --record FILE`) whose finished jobs give the measured run times' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from calibrate" -l profile -d 'The profile to correct, a file or builtin:NAME [default: the one the recording names]' -r
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from calibrate" -l check -d 'Also report the prediction error on these recordings (e.g. one not calibrated from), before and after' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from calibrate" -l out -d 'Write the calibrated profile here (atomically); without it only the report is printed' -r -F
-complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from calibrate" -s o -l output -r -f -a "table\t''
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from calibrate" -s o -l output -d 'Output format; a list\'s items are what `name` and `custom-columns` print one line for (see the README, "Output formats")' -r -f -a "table\t''
 wide\t'A table with more columns'
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The name of each item, one per line'
+jsonpath=\t'jsonpath=TEMPLATE: kubectl\'s JSONPath template on the JSON document'
+jsonpath-file=\t'jsonpath-file=FILE: the template in a file'
+custom-columns=\t'custom-columns=HEADER:PATH,...: one row per item'
+custom-columns-file=\t'custom-columns-file=FILE: headers on a first line, paths on a second'"
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from calibrate" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from calibrate" -l log-format -d 'How log lines are written (to stderr; the dashboard\'s to its file)' -r -f -a "text\t'`2026-11-30T03:20:00.123Z  INFO synergai::k8s::scheduler: bound …`'
 json\t'One JSON object per line (timestamp, level, target, fields)'"
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from calibrate" -l no-headers -d 'Print tables (and custom columns) without their header row'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from calibrate" -s v -l verbose -d 'More log detail: -v adds debug lines and kube-rs\'s diagnostics, -vv everything (RUST_LOG, when set, decides instead)'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from calibrate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from merge" -l prefer -d 'Decide conflicts: `newer` takes the file whose provenance date for the architecture concerned (its latest date, for models and the knee threshold) is later; FILE (one of the inputs) takes that file\'s values' -r
@@ -293,27 +337,39 @@ complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_se
 json\t'One JSON object per line (timestamp, level, target, fields)'"
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from merge" -s v -l verbose -d 'More log detail: -v adds debug lines and kube-rs\'s diagnostics, -vv everything (RUST_LOG, when set, decides instead)'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from merge" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from diff" -s o -l output -d '`table` shortens long texts (descriptions, notes); `wide` shows them whole' -r -f -a "table\t''
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from diff" -s o -l output -d 'Output format; a list\'s items are what `name` and `custom-columns` print one line for (see the README, "Output formats")' -r -f -a "table\t''
 wide\t'A table with more columns'
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The name of each item, one per line'
+jsonpath=\t'jsonpath=TEMPLATE: kubectl\'s JSONPath template on the JSON document'
+jsonpath-file=\t'jsonpath-file=FILE: the template in a file'
+custom-columns=\t'custom-columns=HEADER:PATH,...: one row per item'
+custom-columns-file=\t'custom-columns-file=FILE: headers on a first line, paths on a second'"
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from diff" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from diff" -l log-format -d 'How log lines are written (to stderr; the dashboard\'s to its file)' -r -f -a "text\t'`2026-11-30T03:20:00.123Z  INFO synergai::k8s::scheduler: bound …`'
 json\t'One JSON object per line (timestamp, level, target, fields)'"
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from diff" -l no-headers -d 'Print tables (and custom columns) without their header row'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from diff" -s v -l verbose -d 'More log detail: -v adds debug lines and kube-rs\'s diagnostics, -vv everything (RUST_LOG, when set, decides instead)'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from plan" -l theta -d 'Knee threshold θ (default: the profile\'s)' -r
-complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from plan" -s o -l output -r -f -a "table\t''
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from plan" -s o -l output -d 'Output format; a list\'s items are what `name` and `custom-columns` print one line for (see the README, "Output formats")' -r -f -a "table\t''
 wide\t'A table with more columns'
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The name of each item, one per line'
+jsonpath=\t'jsonpath=TEMPLATE: kubectl\'s JSONPath template on the JSON document'
+jsonpath-file=\t'jsonpath-file=FILE: the template in a file'
+custom-columns=\t'custom-columns=HEADER:PATH,...: one row per item'
+custom-columns-file=\t'custom-columns-file=FILE: headers on a first line, paths on a second'"
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from plan" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from plan" -l log-format -d 'How log lines are written (to stderr; the dashboard\'s to its file)' -r -f -a "text\t'`2026-11-30T03:20:00.123Z  INFO synergai::k8s::scheduler: bound …`'
 json\t'One JSON object per line (timestamp, level, target, fields)'"
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from plan" -l no-headers -d 'Print tables (and custom columns) without their header row'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from plan" -s v -l verbose -d 'More log detail: -v adds debug lines and kube-rs\'s diagnostics, -vv everything (RUST_LOG, when set, decides instead)'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from plan" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from measure" -l model -d 'A model: NAME=FILE (an ONNX file), or NAME of a model the onnx wheel ships (resnet50, squeezenet, densenet121, inception_v1, inception_v2, shufflenet, vgg19, zfnet512, bvlc_alexnet; installed by scripts/engines.sh). Repeatable; default resnet50' -r
@@ -368,7 +424,7 @@ complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_se
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "show" -d 'The characterization table; SOURCE says where each row comes from (measured, derived, estimate, calibrated)'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "calibrate" -d 'Correct a profile from the run times of jobs that ran (a recording): per configuration, the throughput that explains them; prints the prediction error before and after'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "merge" -d 'Combine per-architecture profiles into one: the union of their architectures, models, rows and provenance. A value two files give differently (a row, an architecture\'s interference α or startup, a model\'s default threads, the knee threshold, a description) is an error naming both files and lines, unless --prefer decides; the same architecture must have the same isa and accelerator, the same model the same task. Exit 2 on a conflict or an invalid profile, 1 when a file cannot be read or written'
-complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "diff" -d 'What changed from profile A to profile B: architectures, models, rows and provenance entries added, removed or changed, each changed value old → new with its relative change'
+complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "diff" -d 'What changed from profile A to profile B: architectures, models, rows and provenance entries added, removed or changed, each changed value old → new with its relative change (`-o table` shortens long texts such as descriptions and notes, `-o wide` shows them whole)'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "plan" -d 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "measure" -d 'Characterize this machine: run real inference engines (onnxruntime, tract) on ONNX models at each thread count and write a profile whose rows are `source: measured`. Exit 1 when an engine is not installed (scripts/engines.sh installs it) or a configuration fails; 2 for a bad model file, an unpinned dynamic shape or threads above the cores'
 complete -c synergai -n "__fish_synergai_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "measure-one" -d 'One configuration of `measure`, in a child process (internal)'
@@ -522,15 +578,15 @@ complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_s
 complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay bound place profile fixture emulate scheduler completions help" -f -a "scheduler" -d 'The scheduler inside a cluster (pods with `schedulerName: synergai`)'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay bound place profile fixture emulate scheduler completions help" -f -a "completions" -d 'Print a shell completion script'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and not __fish_seen_subcommand_from tui replay bound place profile fixture emulate scheduler completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from place" -f -a "plan" -d 'What the policy would decide now for every pending job'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from place" -f -a "plan" -d 'What the policy would decide now for every pending job (recorded overrides applied)'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from place" -f -a "explain" -d 'Every candidate node/configuration for one job, with predicted completion and slack, and why the chosen one won'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from place" -f -a "override" -d 'Pin a job to a node or an architecture'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from place" -f -a "release" -d 'Remove a job\'s pin'
-complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from place" -f -a "apply" -d 'Run the replay with the overrides applied and print the bindings made'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from place" -f -a "apply" -d 'Run the replay with the recorded overrides applied and print the bindings made (`replay` ignores overrides unless given --with-overrides)'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "show" -d 'The characterization table; SOURCE says where each row comes from (measured, derived, estimate, calibrated)'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "calibrate" -d 'Correct a profile from the run times of jobs that ran (a recording): per configuration, the throughput that explains them; prints the prediction error before and after'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "merge" -d 'Combine per-architecture profiles into one: the union of their architectures, models, rows and provenance. A value two files give differently (a row, an architecture\'s interference α or startup, a model\'s default threads, the knee threshold, a description) is an error naming both files and lines, unless --prefer decides; the same architecture must have the same isa and accelerator, the same model the same task. Exit 2 on a conflict or an invalid profile, 1 when a file cannot be read or written'
-complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "diff" -d 'What changed from profile A to profile B: architectures, models, rows and provenance entries added, removed or changed, each changed value old → new with its relative change'
+complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "diff" -d 'What changed from profile A to profile B: architectures, models, rows and provenance entries added, removed or changed, each changed value old → new with its relative change (`-o table` shortens long texts such as descriptions and notes, `-o wide` shows them whole)'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "plan" -d 'The offline plan: best engine per thread count, knee, efficiency, and the ranking of architectures per model'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "measure" -d 'Characterize this machine: run real inference engines (onnxruntime, tract) on ONNX models at each thread count and write a profile whose rows are `source: measured`. Exit 1 when an engine is not installed (scripts/engines.sh installs it) or a configuration fails; 2 for a bad model file, an unpinned dynamic shape or threads above the cores'
 complete -c synergai -n "__fish_synergai_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "measure-one" -d 'One configuration of `measure`, in a child process (internal)'

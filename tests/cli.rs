@@ -303,40 +303,115 @@ fn explain_lists_candidates_with_one_chosen() {
     assert_eq!(chosen[0]["node"], v["node"]);
 }
 
+/// `synergai ARGS` with the state directory (`XDG_STATE_HOME`) `state`.
+fn synergai_in(state: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_synergai"))
+        .args(args)
+        .env_remove("NO_COLOR")
+        .env("XDG_STATE_HOME", state)
+        .output()
+        .expect("run synergai")
+}
+
 #[test]
 fn override_then_apply_then_release() {
     let dir = scratch("override");
+    let state = dir.join("state");
     let scenario = copy_scenario(&dir, "default.yaml");
     let s = scenario.display().to_string();
-    let o = synergai(&[
-        "place",
-        "override",
-        "job-000003",
-        "--fixture",
-        &s,
-        "--node",
-        "pi-1",
-        "--reason",
-        "test",
-    ]);
+    let o = synergai_in(
+        &state,
+        &[
+            "place",
+            "override",
+            "job-000003",
+            "--fixture",
+            &s,
+            "--node",
+            "pi-1",
+            "--reason",
+            "test",
+        ],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
-    let overrides = dir.join("scenarios/default.overrides.yaml");
-    let text = std::fs::read_to_string(&overrides).unwrap();
+    // Recorded in the state directory, never next to the fixture (where a
+    // glob of scenarios would pick it up).
+    let out = stdout(&o);
+    let recorded = out
+        .trim_end()
+        .strip_suffix(')')
+        .and_then(|l| l.split_once("(recorded in "))
+        .map(|(_, path)| PathBuf::from(path))
+        .unwrap_or_else(|| panic!("no path in {out}"));
+    assert_eq!(
+        recorded.parent(),
+        Some(state.join("synergai/overrides").as_path())
+    );
+    let name = recorded.file_name().unwrap().to_str().unwrap();
+    assert!(
+        name.len() == "default-01234567.yaml".len() && name.starts_with("default-"),
+        "{name}"
+    );
+    let beside: Vec<_> = std::fs::read_dir(dir.join("scenarios"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        beside,
+        ["default.yaml"],
+        "nothing written next to the fixture"
+    );
+    let text = std::fs::read_to_string(&recorded).unwrap();
     assert!(
         text.contains("kind: Overrides") && text.contains("node: pi-1"),
         "{text}"
     );
+    // It names the fixture it belongs to.
+    let canonical = std::fs::canonicalize(&scenario).unwrap();
+    assert!(text.contains(&canonical.display().to_string()), "{text}");
+    // The same fixture named another way finds the same file.
+    let o = Command::new(env!("CARGO_BIN_EXE_synergai"))
+        .args([
+            "place",
+            "release",
+            "job-000003",
+            "--dry-run",
+            "-f",
+            "default.yaml",
+        ])
+        .current_dir(dir.join("scenarios"))
+        .env("XDG_STATE_HOME", &state)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Another fixture of the same name has no pins.
+    let other = scratch("override-other");
+    let other_scenario = copy_scenario(&other, "default.yaml");
+    let o = synergai_in(
+        &state,
+        &[
+            "place",
+            "release",
+            "job-000003",
+            "-f",
+            other_scenario.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     // The override is honoured and reported as such.
-    let o = synergai(&[
-        "place",
-        "apply",
-        "--fixture",
-        &s,
-        "--until",
-        "5m",
-        "-o",
-        "json",
-    ]);
+    let o = synergai_in(
+        &state,
+        &[
+            "place",
+            "apply",
+            "--fixture",
+            &s,
+            "--until",
+            "5m",
+            "-o",
+            "json",
+        ],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let d = v["decisions"]
@@ -349,21 +424,164 @@ fn override_then_apply_then_release() {
     assert_eq!(d["node"], "pi-1");
     assert_eq!(d["placedBy"], "override");
     // Unknown node: usage error, file untouched.
-    let o = synergai(&[
-        "place",
-        "override",
-        "job-000003",
-        "--fixture",
-        &s,
-        "--node",
-        "nope",
-    ]);
+    let o = synergai_in(
+        &state,
+        &[
+            "place",
+            "override",
+            "job-000003",
+            "--fixture",
+            &s,
+            "--node",
+            "nope",
+        ],
+    );
     assert_eq!(o.status.code(), Some(2));
-    assert_eq!(std::fs::read_to_string(&overrides).unwrap(), text);
-    let o = synergai(&["place", "release", "job-000003", "--fixture", &s]);
+    assert_eq!(std::fs::read_to_string(&recorded).unwrap(), text);
+    let o = synergai_in(&state, &["place", "release", "job-000003", "--fixture", &s]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let o = synergai(&["place", "release", "job-000003", "--fixture", &s]);
+    let o = synergai_in(&state, &["place", "release", "job-000003", "--fixture", &s]);
     assert_eq!(o.status.code(), Some(1), "nothing left to release");
+    // --overrides FILE reads and writes that file instead.
+    let explicit = dir.join("mine.yaml");
+    let e = explicit.display().to_string();
+    let o = synergai_in(
+        &state,
+        &[
+            "place",
+            "override",
+            "job-000004",
+            "-f",
+            &s,
+            "--arch",
+            "rpi5",
+            "--overrides",
+            &e,
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        std::fs::read_to_string(&explicit)
+            .unwrap()
+            .contains("arch: rpi5")
+    );
+    assert!(
+        !std::fs::read_to_string(&recorded)
+            .unwrap()
+            .contains("job-000004")
+    );
+}
+
+/// The jobs each architecture ran under synergai in `replay -o json`.
+fn jobs_per_arch(o: &Output) -> serde_json::Value {
+    assert!(o.status.success(), "{}", stderr(o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let mut jobs = serde_json::Map::new();
+    for u in v["scenarios"][0]["policies"][0]["utilization"]
+        .as_array()
+        .unwrap()
+    {
+        jobs.insert(u["arch"].as_str().unwrap().into(), u["jobs"].clone());
+    }
+    jobs.into()
+}
+
+#[test]
+fn replay_ignores_recorded_overrides_unless_asked_and_place_apply_applies_them() {
+    let dir = scratch("replay-overrides");
+    let state = dir.join("state");
+    let scenario = copy_scenario(&dir, "default.yaml");
+    let s = scenario.display().to_string();
+    let o = synergai_in(
+        &state,
+        &[
+            "place",
+            "override",
+            "job-000010",
+            "-f",
+            &s,
+            "--node",
+            "pi-1",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Thirty pins on one Raspberry Pi, where synergai puts nothing.
+    let recorded = std::fs::read_dir(state.join("synergai/overrides"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let mut text = "apiVersion: synergai.io/v1alpha1\nkind: Overrides\nmetadata:\n  name: default\nspec:\n  overrides:\n".to_string();
+    for job in 10..40 {
+        text.push_str(&format!("  - job: job-{job:06}\n    node: pi-1\n"));
+    }
+    std::fs::write(&recorded, text).unwrap();
+    let replay = |extra: &[&str]| {
+        let mut args = vec![
+            "replay",
+            &s,
+            "--policy",
+            "synergai",
+            "--no-bound",
+            "-o",
+            "json",
+        ];
+        args.extend(extra);
+        jobs_per_arch(&synergai_in(&state, &args))
+    };
+    assert_eq!(replay(&[])["rpi5"], 0, "pins ignored by default");
+    assert_eq!(replay(&["--with-overrides"])["rpi5"], 30);
+    // place apply applies them.
+    let o = synergai_in(&state, &["place", "apply", "-f", &s, "-o", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let on_pi = v["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["node"] == "pi-1" && d["placedBy"] == "override")
+        .count();
+    assert_eq!(on_pi, 30);
+    // Each command's help says which.
+    let help = |args: &[&str]| {
+        let text = stdout(&synergai(args));
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let replay_help = help(&["replay", "--help"]);
+    assert!(
+        replay_help.contains("--with-overrides")
+            && replay_help.contains("recorded overrides are ignored"),
+        "{replay_help}"
+    );
+    let apply_help = help(&["place", "apply", "--help"]);
+    assert!(
+        apply_help.contains("with the recorded overrides applied"),
+        "{apply_help}"
+    );
+}
+
+#[test]
+fn overrides_left_next_to_a_fixture_are_pointed_out_not_read() {
+    let dir = scratch("legacy-overrides");
+    let scenario = copy_scenario(&dir, "default.yaml");
+    let legacy = dir.join("scenarios/default.overrides.yaml");
+    std::fs::write(
+        &legacy,
+        "apiVersion: synergai.io/v1alpha1\nkind: Overrides\nmetadata:\n  name: default\nspec:\n  overrides:\n  - job: job-000003\n    node: pi-1\n",
+    )
+    .unwrap();
+    let o = synergai_in(
+        &dir.join("state"),
+        &["place", "plan", "-f", scenario.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!("{} is not read any more", legacy.display()))
+            && err.contains("synergai/overrides/default-"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -439,4 +657,190 @@ fn a_bad_scheduler_configuration_is_a_usage_error_naming_line_column_and_field()
         assert!(err.contains(expected), "{spec:?}: {err}");
         assert!(!err.contains("panicked"), "{err}");
     }
+}
+
+#[test]
+fn lists_print_names_jsonpath_and_custom_columns() {
+    let plan = |extra: &[&str]| {
+        let mut args = vec!["place", "plan", "--mode", "manual", "--at", "1m30s"];
+        args.extend(extra);
+        let o = synergai(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let json: serde_json::Value = serde_json::from_str(&plan(&["-o", "json"])).unwrap();
+    let jobs: Vec<&str> = json["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["job"].as_str().unwrap())
+        .collect();
+    assert!(jobs.len() > 1, "{json}");
+    // -o name: the jobs, one per line.
+    let names = plan(&["-o", "name"]);
+    assert_eq!(names, jobs.join("\n") + "\n");
+    // --no-headers: the same table without its header row.
+    let table = plan(&[]);
+    assert!(table.starts_with("JOB "), "{table}");
+    // (Columns are as wide as their cells then, as kubectl's.)
+    let words = |text: &str| -> Vec<Vec<String>> {
+        text.lines()
+            .map(|l| l.split_whitespace().map(str::to_string).collect())
+            .collect()
+    };
+    let bare = plan(&["--no-headers"]);
+    assert_eq!(words(&bare), words(&table)[1..]);
+    // jsonpath: plain paths with text between, and range.
+    assert_eq!(
+        plan(&["-o", "jsonpath={.kind}: {.decisions[0].job} of {.scenario}"]),
+        format!("PlacementPlan: {} of default", jobs[0])
+    );
+    assert_eq!(
+        plan(&["-o", r#"jsonpath={range .decisions[*]}{.job}{"\n"}{end}"#]),
+        names
+    );
+    // custom-columns: one row per item, with and without headers.
+    let columns = plan(&["-o", "custom-columns=JOB:.job,NODE:.node,WHY:.nothing"]);
+    let lines: Vec<&str> = columns.lines().collect();
+    assert_eq!(lines.len(), jobs.len() + 1, "{columns}");
+    let header: Vec<&str> = lines[0].split_whitespace().collect();
+    assert_eq!(header, ["JOB", "NODE", "WHY"]);
+    let first: Vec<&str> = lines[1].split_whitespace().collect();
+    assert_eq!(first[0], jobs[0]);
+    assert_eq!(first[2], "<none>");
+    let bare = plan(&["-o", "custom-columns=JOB:.job", "--no-headers"]);
+    assert_eq!(bare.split_whitespace().collect::<Vec<_>>(), jobs);
+    let file = scratch("columns").join("columns.txt");
+    std::fs::write(&file, "JOB    NODE\n.job   {.node}\n").unwrap();
+    assert_eq!(
+        plan(&["-o", &format!("custom-columns-file={}", file.display())]),
+        plan(&["-o", "custom-columns=JOB:.job,NODE:{.node}"])
+    );
+}
+
+#[test]
+fn replay_and_profile_lists_in_kubectl_formats() {
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let a = format!("{dir}/fixtures/scenarios/light-load.yaml");
+    let b = format!("{dir}/fixtures/scenarios/default.yaml");
+    let replay = |extra: &[&str]| {
+        let mut args = vec![
+            "replay",
+            &a,
+            &b,
+            "--policy",
+            "synergai,k8s-default",
+            "--no-bound",
+        ];
+        args.extend(extra);
+        let o = synergai(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    assert_eq!(replay(&["-o", "name"]), "light-load\ndefault\n");
+    assert_eq!(
+        replay(&["-o", "jsonpath={.scenarios[*].scenario}"]),
+        "light-load default"
+    );
+    let columns = replay(&[
+        "-o",
+        "custom-columns=SCENARIO:.scenario,JOBS:.jobs,VIOLATIONS:.policies[*].violations",
+    ]);
+    let lines: Vec<Vec<&str>> = columns
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(lines[0], ["SCENARIO", "JOBS", "VIOLATIONS"]);
+    assert_eq!(lines[2][..2], ["default", "475"]);
+    assert!(lines[2][2].starts_with("0,"), "{columns}");
+    // --no-headers on the summary table: the rows only.
+    let table = replay(&[]);
+    let bare = replay(&["--no-headers"]);
+    assert!(
+        table.contains("SCENARIO") && !bare.contains("SCENARIO"),
+        "{bare}"
+    );
+    assert!(bare.lines().any(|l| l.starts_with("light-load ")), "{bare}");
+
+    let o = synergai(&[
+        "profile", "show", "--model", "resnet50", "--arch", "rpi5", "-o", "name",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let names = stdout(&o);
+    assert!(!names.is_empty());
+    assert!(
+        names
+            .lines()
+            .all(|l| l.starts_with("resnet50/rpi5/") && l.split('/').count() == 4),
+        "{names}"
+    );
+    let o = synergai(&[
+        "profile",
+        "plan",
+        "-o",
+        "custom-columns=MODEL:.model,ARCH:.arch,KNEE:.knee.threads",
+        "--no-headers",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o)
+            .lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>()[..2] == ["resnet50", "rpi5"])
+    );
+}
+
+#[test]
+fn bad_output_formats_are_usage_errors_saying_why() {
+    for (format, why) in [
+        ("jsonpath={.scenarios[", "unclosed `{`"),
+        ("jsonpath={.scenarios[}", "bad JSONPath"),
+        (
+            "jsonpath={range .scenarios[*]}{.scenario}",
+            "without its `{end}`",
+        ),
+        ("jsonpath=", "jsonpath needs a template"),
+        ("custom-columns=SCENARIO", "is not HEADER:PATH"),
+        ("custom-columns=A:.x[", "bad JSONPath"),
+        ("custom-columns-file=/nonexistent/columns", "cannot read"),
+        ("tabel", "unknown output format `tabel`"),
+    ] {
+        let o = synergai(&["replay", "--no-bound", "-o", format]);
+        assert_eq!(o.status.code(), Some(2), "-o {format}: {}", stderr(&o));
+        assert!(stderr(&o).contains(why), "-o {format}: {}", stderr(&o));
+        assert!(o.stdout.is_empty(), "-o {format}");
+    }
+    // The four formats of old are still offered, with the new ones.
+    let help = stdout(&synergai(&["replay", "--help"]));
+    for value in [
+        "table",
+        "wide",
+        "json",
+        "yaml",
+        "name",
+        "jsonpath=",
+        "custom-columns=",
+    ] {
+        assert!(help.contains(&format!("- {value}")), "{value} in {help}");
+    }
+}
+
+#[test]
+fn durations_read_as_people_type_them() {
+    // --at in compound form means the same moment.
+    let at = |t: &str| {
+        let o = synergai(&["place", "plan", "--mode", "manual", "--at", t, "-o", "name"]);
+        assert!(o.status.success(), "--at {t}: {}", stderr(&o));
+        stdout(&o)
+    };
+    let plain = at("90s");
+    for same in ["1m30s", "90000", "1m 30s", "0h1m30s"] {
+        assert_eq!(at(same), plain, "--at {same}");
+    }
+    let o = synergai(&["place", "plan", "--at", "1m30"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("missing unit after `30`"),
+        "{}",
+        stderr(&o)
+    );
 }

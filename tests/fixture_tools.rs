@@ -421,3 +421,71 @@ fn shipped_trace_scenario_is_up_to_date() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `synergai fixture validate ARGS` with `input` on standard input, run in
+/// `dir`.
+fn validate_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_synergai"))
+        .args(["fixture", "validate"])
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run synergai");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input)
+        .expect("write stdin");
+    child.wait_with_output().expect("wait for synergai")
+}
+
+#[test]
+fn validate_reads_standard_input_for_a_dash() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    // A scenario's `spec.profile` (../profiles/edge-cloud.yaml) is
+    // resolved against the current directory.
+    let scenario = std::fs::read(fixtures.join("scenarios/default.yaml")).unwrap();
+    let o = validate_stdin(&fixtures.join("scenarios"), &["-"], &scenario);
+    assert_ok(&o);
+    assert_eq!(
+        stdout(&o),
+        "<stdin>: ok (Scenario `default`: 11 nodes, 475 jobs, profile `edge-cloud`)\n"
+    );
+    // With files around it, in order.
+    let profile = fixtures.join("profiles/edge-cloud.yaml");
+    let o = validate_stdin(
+        &fixtures.join("scenarios"),
+        &[s(&profile), "-"],
+        &std::fs::read(&profile).unwrap(),
+    );
+    assert_ok(&o);
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(lines[0].starts_with(s(&profile)), "{out}");
+    assert!(
+        lines[1].starts_with("<stdin>: ok (Profile `edge-cloud`"),
+        "{out}"
+    );
+    // A bad document names `<stdin>`, its line and field; exit 2.
+    let bad = String::from_utf8(scenario)
+        .unwrap()
+        .replacen("kind: Scenario", "kind: Scenari", 1);
+    let o = validate_stdin(&fixtures.join("scenarios"), &["-"], bad.as_bytes());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("<stdin>:") && stderr(&o).contains("kind"),
+        "{}",
+        stderr(&o)
+    );
+    // Nothing on standard input: an empty document, exit 2.
+    let o = validate_stdin(&fixtures, &["-"], b"");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("the file is empty"), "{}", stderr(&o));
+}

@@ -1,7 +1,7 @@
 //! `synergai bound`: the lower bound on violations no policy can beat, per
 //! scenario (see [`crate::bound`]).
 
-use super::output::{OutputFormat, print_document, print_table, table, write_stdout};
+use super::output::{Listing, OutputArgs, print_table, table, write_stdout};
 use super::parse_duration_ms;
 use crate::bound::{self, Bound, BoundOptions, SolveStatus};
 use crate::error::{Error, Result};
@@ -40,9 +40,8 @@ pub struct BoundArgs {
     /// already puts every job on time (same bound, slower).
     #[arg(long)]
     pub always_solve: bool,
-    /// Output format.
-    #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
-    pub output: OutputFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Serialize)]
@@ -88,13 +87,18 @@ pub fn run(args: BoundArgs, color: bool) -> Result<()> {
             bound: bound::lower_bound(s, &options)?,
         });
     }
-    match args.output {
-        OutputFormat::Json | OutputFormat::Yaml => {
-            print_document(args.output, "BoundReport", &report)
-        }
-        f => print_bounds(&report, f == OutputFormat::Wide, color),
+    match args.output.table() {
+        Some(wide) => print_bounds(&report, wide, color),
+        None => args.output.print_list(&BOUND_LIST, &report),
     }
 }
+
+/// `bound`'s list: the scenarios, by name.
+const BOUND_LIST: Listing = Listing {
+    kind: "BoundReport",
+    items: "/scenarios",
+    name: &["scenario"],
+};
 
 fn print_bounds(report: &BoundReport, wide: bool, color: bool) -> Result<()> {
     let mut headers = vec![

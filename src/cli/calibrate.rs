@@ -3,7 +3,7 @@
 //! prediction error before and after, and the corrected profile written
 //! atomically.
 
-use super::output::{OutputFormat, print_document, print_table, table};
+use super::output::{Listing, OutputArgs, print_table, table};
 use crate::error::{Error, Result};
 use crate::fixture::calibrate::{self, Run};
 use crate::fixture::{self, Origin};
@@ -30,8 +30,8 @@ pub struct CalibrateArgs {
     /// report is printed.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
-    pub output: OutputFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Serialize)]
@@ -153,11 +153,9 @@ pub fn run(args: CalibrateArgs, color: bool) -> Result<()> {
         errors,
         written,
     };
-    match args.output {
-        OutputFormat::Json | OutputFormat::Yaml => {
-            print_document(args.output, "CalibrationReport", &report)
-        }
-        _ => {
+    match args.output.table() {
+        None => args.output.print_list(&CALIBRATION_LIST, &report),
+        Some(_) => {
             let mut t = table(
                 &["model", "arch", "engine", "threads", "runs", "qps", "error"],
                 color,
@@ -207,6 +205,14 @@ pub fn run(args: CalibrateArgs, color: bool) -> Result<()> {
         }
     }
 }
+
+/// `profile calibrate`'s list: the corrected rows, by model, architecture,
+/// engine and threads.
+const CALIBRATION_LIST: Listing = Listing {
+    kind: "CalibrationReport",
+    items: "/rows",
+    name: &["model", "arch", "engine", "threads"],
+};
 
 fn error_report(
     path: &std::path::Path,

@@ -227,7 +227,11 @@ pub fn run(cmd: FixtureCommand) -> Result<()> {
     match cmd {
         FixtureCommand::Validate { files } => {
             for file in files {
-                let origin = Origin::File(file.clone());
+                let origin = if file.as_os_str() == "-" {
+                    Origin::Stdin
+                } else {
+                    Origin::File(file.clone())
+                };
                 let summary = match fixture::validate_text(&origin)? {
                     ValidatedKind::Profile(p) => format!(
                         "Profile `{}`: {} architectures, {} models, {} rows",
@@ -253,7 +257,7 @@ pub fn run(cmd: FixtureCommand) -> Result<()> {
                         crate::policy::fmt_ms(r.duration_ms)
                     ),
                 };
-                super::output::write_stdout(&format!("{}: ok ({summary})", file.display()))?;
+                super::output::write_stdout(&format!("{}: ok ({summary})", origin.display()))?;
             }
             Ok(())
         }

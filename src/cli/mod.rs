@@ -12,11 +12,12 @@ mod place;
 pub mod profile;
 mod replay;
 mod scheduler;
+pub mod template;
 
 use crate::error::Result;
 use crate::policy::PolicyKind;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
-use output::{ColorChoice, OutputFormat};
+use output::{ColorChoice, OutputArgs};
 use std::path::PathBuf;
 
 /// `synergai --version`: the crate version and the commit it was built
@@ -114,7 +115,7 @@ pub struct TuiArgs {
     #[arg(long)]
     pub theme: Option<String>,
     /// Disable every action that changes placements.
-    #[arg(long)]
+    #[arg(long, visible_alias = "readonly")]
     pub read_only: bool,
     /// Start in manual mode: jobs wait until a pass is triggered (`p`).
     #[arg(long)]
@@ -123,6 +124,10 @@ pub struct TuiArgs {
     /// fixture that `synergai tui --fixture FILE` plays back.
     #[arg(long, value_name = "FILE")]
     pub record: Option<PathBuf>,
+    /// With --kube, watch the pods of every namespace (as `scheduler run
+    /// -A` schedules them) instead of one; wins over -n, as in kubectl.
+    #[arg(long, short = 'A', requires = "kube")]
+    pub all_namespaces: bool,
     #[command(flatten)]
     pub kube: KubeArgs,
 }
@@ -193,14 +198,19 @@ pub struct ReplayArgs {
     /// otherwise reported beside the policies: bound ≤ optimum ≤ best known.
     #[arg(long)]
     pub no_bound: bool,
+    /// Apply the pins that `place override` recorded for each fixture (in
+    /// the state directory), as `place apply` does. Without it, recorded
+    /// overrides are ignored: the policies are compared on the scenario as
+    /// written.
+    #[arg(long)]
+    pub with_overrides: bool,
     #[command(flatten)]
     pub policies: PolicyList,
     /// Knee threshold θ of the offline plan (default: the profile's).
     #[arg(long)]
     pub theta: Option<f64>,
-    /// Output format.
-    #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
-    pub output: OutputFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -247,9 +257,11 @@ pub struct SourceArgs {
     /// Scenario fixture (default: the embedded default scenario).
     #[arg(long, short = 'f')]
     pub fixture: Option<PathBuf>,
-    /// Overrides file (default: NAME.overrides.yaml next to the fixture, or
-    /// the XDG state dir for the embedded scenario).
-    #[arg(long)]
+    /// Overrides file to read and write instead of the fixture's own, which
+    /// lives in the state directory: $XDG_STATE_HOME/synergai/overrides/
+    /// NAME-HASH.yaml (NAME the fixture's file name, HASH from its
+    /// canonical path; default.yaml for the embedded default scenario).
+    #[arg(long, value_name = "FILE")]
     pub overrides: Option<PathBuf>,
     /// Act on a live cluster instead (pending pods, pin annotations, triggers).
     #[command(flatten)]
@@ -286,14 +298,15 @@ pub struct MomentArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum PlaceCommand {
-    /// What the policy would decide now for every pending job.
+    /// What the policy would decide now for every pending job (recorded
+    /// overrides applied).
     Plan {
         #[command(flatten)]
         source: SourceArgs,
         #[command(flatten)]
         moment: MomentArgs,
-        #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
-        output: OutputFormat,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Every candidate node/configuration for one job, with predicted
     /// completion and slack, and why the chosen one won.
@@ -307,8 +320,8 @@ pub enum PlaceCommand {
         at: Option<f64>,
         #[arg(long, value_parser = policy_parser(), default_value_t = PolicyKind::Synergai)]
         policy: PolicyKind,
-        #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
-        output: OutputFormat,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Pin a job to a node or an architecture.
     Override {
@@ -339,7 +352,9 @@ pub enum PlaceCommand {
         #[arg(long)]
         dry_run: bool,
     },
-    /// Run the replay with the overrides applied and print the bindings made.
+    /// Run the replay with the recorded overrides applied and print the
+    /// bindings made (`replay` ignores overrides unless given
+    /// --with-overrides).
     Apply {
         #[command(flatten)]
         source: SourceArgs,
@@ -351,8 +366,8 @@ pub enum PlaceCommand {
         /// Print what would be bound without recording anything.
         #[arg(long)]
         dry_run: bool,
-        #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
-        output: OutputFormat,
+        #[command(flatten)]
+        output: OutputArgs,
     },
 }
 
@@ -373,8 +388,8 @@ pub enum ProfileCommand {
         /// date, settings per architecture) instead of the rows.
         #[arg(long)]
         provenance: bool,
-        #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
-        output: OutputFormat,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Correct a profile from the run times of jobs that ran (a
     /// recording): per configuration, the throughput that explains them;
@@ -411,7 +426,8 @@ pub enum ProfileCommand {
     },
     /// What changed from profile A to profile B: architectures, models,
     /// rows and provenance entries added, removed or changed, each changed
-    /// value old → new with its relative change.
+    /// value old → new with its relative change (`-o table` shortens long
+    /// texts such as descriptions and notes, `-o wide` shows them whole).
     #[command(after_help = "\
 Exit codes (as diff(1)):
   0  the profiles say the same (comments, layout and order aside)
@@ -422,9 +438,8 @@ Exit codes (as diff(1)):
         a: String,
         /// The new profile (file or builtin:NAME).
         b: String,
-        /// `table` shortens long texts (descriptions, notes); `wide` shows them whole.
-        #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
-        output: OutputFormat,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// The offline plan: best engine per thread count, knee, efficiency,
     /// and the ranking of architectures per model.
@@ -434,8 +449,8 @@ Exit codes (as diff(1)):
         /// Knee threshold θ (default: the profile's).
         #[arg(long)]
         theta: Option<f64>,
-        #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
-        output: OutputFormat,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Characterize this machine: run real inference engines (onnxruntime,
     /// tract) on ONNX models at each thread count and write a profile whose
@@ -452,7 +467,9 @@ Exit codes (as diff(1)):
 pub enum FixtureCommand {
     /// Check fixtures; exit 2 with file:line:column and field on the first error.
     Validate {
-        /// Fixture files.
+        /// Fixture files; `-` reads one from standard input (what it
+        /// references, e.g. `spec.profile`, is resolved against the current
+        /// directory).
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -461,6 +478,28 @@ pub enum FixtureCommand {
     /// Turn a request trace (CSV: TIMESTAMP,ContextTokens,GeneratedTokens)
     /// into a scenario whose arrivals and job sizes come from it.
     ImportTrace(fixture::ImportTraceArgs),
+}
+
+impl Command {
+    /// The `-o`/`--no-headers` flags of a command that prints a list.
+    fn output(&self) -> Option<&OutputArgs> {
+        match self {
+            Command::Replay(args) => Some(&args.output),
+            Command::Bound(args) => Some(&args.output),
+            Command::Place(
+                PlaceCommand::Plan { output, .. }
+                | PlaceCommand::Explain { output, .. }
+                | PlaceCommand::Apply { output, .. },
+            ) => Some(output),
+            Command::Profile(
+                ProfileCommand::Show { output, .. }
+                | ProfileCommand::Diff { output, .. }
+                | ProfileCommand::Plan { output, .. },
+            ) => Some(output),
+            Command::Profile(ProfileCommand::Calibrate(args)) => Some(&args.output),
+            _ => None,
+        }
+    }
 }
 
 impl PlaceCommand {
@@ -476,7 +515,6 @@ impl PlaceCommand {
     }
 }
 
-/// Parses a duration flag (`120s`, `2m`, `500ms`, bare ms).
 /// The policies as clap values (the core stays free of clap).
 fn policy_parser() -> impl clap::builder::TypedValueParser<Value = PolicyKind> {
     use clap::builder::TypedValueParser;
@@ -484,6 +522,8 @@ fn policy_parser() -> impl clap::builder::TypedValueParser<Value = PolicyKind> {
         .map(|name: String| PolicyKind::parse(&name).expect("one of the possible values"))
 }
 
+/// Parses a duration flag as fixtures write durations (`120s`, `2m`,
+/// `1m30s`, `500ms`, bare ms; see [`crate::fixture::units::Duration::parse`]).
 pub fn parse_duration_ms(s: &str) -> std::result::Result<f64, String> {
     crate::fixture::units::Duration::parse(s).map(|d| d.ms())
 }
@@ -497,6 +537,7 @@ pub fn run(cli: Cli) -> Result<()> {
         _ => logging::Sink::Stderr,
     };
     logging::init(cli.verbose, cli.log_format, sink);
+    output::set_headers(!cli.command.output().is_some_and(|o| o.no_headers));
     match cli.command {
         Command::Tui(args) => tui(args),
         Command::Replay(args) => replay::run(args, color),
@@ -559,6 +600,7 @@ fn tui(args: TuiArgs) -> Result<()> {
             profile: std::sync::Arc::new(profile::load(None)?),
             profile_ref: "builtin:edge-cloud".into(),
             record: args.record,
+            all_namespaces: args.all_namespaces,
         }
     } else {
         crate::source::SourceSpec::fixture(
@@ -588,4 +630,37 @@ pub fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "synergai", &mut out);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tui_args(args: &[&str]) -> std::result::Result<TuiArgs, clap::Error> {
+        let cli = Cli::try_parse_from(["synergai", "tui"].iter().chain(args))?;
+        match cli.command {
+            Command::Tui(args) => Ok(args),
+            other => panic!("not tui: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn readonly_is_read_only_in_k9s_spelling() {
+        assert!(tui_args(&["--read-only"]).unwrap().read_only);
+        assert!(tui_args(&["--readonly"]).unwrap().read_only);
+        assert!(!tui_args(&[]).unwrap().read_only);
+    }
+
+    #[test]
+    fn tui_watches_every_namespace_with_a() {
+        let args = tui_args(&["--kube", "-A"]).unwrap();
+        assert!(args.all_namespaces && args.kube.kube);
+        let args = tui_args(&["--kube", "--all-namespaces", "-n", "jobs"]).unwrap();
+        assert!(args.all_namespaces);
+        assert!(!tui_args(&["--kube"]).unwrap().all_namespaces);
+        // Only for a cluster, as -n.
+        let err = tui_args(&["-A"]).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.to_string().contains("--kube"), "{err}");
+    }
 }

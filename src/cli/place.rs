@@ -1,64 +1,78 @@
 //! `synergai place plan|explain|override|release|apply` on a scenario
-//! fixture. Overrides are recorded in an overrides file next to the fixture
-//! (the live-cluster version keeps them as pod annotations).
+//! fixture. Overrides are recorded in the fixture's overrides file in the
+//! state directory ([`fixture::overrides_path_for`]); the live-cluster
+//! version keeps them as pod annotations.
 
-use super::output::{OutputFormat, print_document, print_table, slack_cell, table, write_stdout};
+use super::output::{Listing, OutputArgs, print_table, slack_cell, table, write_stdout};
 use super::{Mode, PlaceCommand, SourceArgs};
 use crate::error::{Error, Result};
-use crate::fixture::{self, raw::OverrideEntry, raw::PinSpec};
-use crate::model::{JobId, Pin};
+use crate::fixture::{self, raw::OverrideEntry};
+use crate::model::JobId;
 use crate::model::{PinRef, Scenario};
 use crate::policy::{Action, Explain, PolicyKind, fmt_ms};
 use crate::policy::{CandidateView, DecisionView, view};
 use crate::sim::{SimOptions, Simulator};
 use comfy_table::Cell;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::path::PathBuf;
 
-/// Loads the scenario and applies the recorded overrides as pins.
+/// Loads the scenario and applies the recorded overrides as pins
+/// (`--overrides FILE`, else the fixture's file in the state directory).
 fn load(source: &SourceArgs) -> Result<(Scenario, PathBuf, Vec<OverrideEntry>)> {
     let mut scenario = fixture::load_scenario_or_default(source.fixture.as_deref())?;
-    let path = source
-        .overrides
-        .clone()
-        .unwrap_or_else(|| fixture::overrides_path_for(source.fixture.as_deref()));
-    let overrides = fixture::load_overrides(&path)?;
-    let node_ids: HashMap<&str, u32> = scenario
-        .nodes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.name.as_str(), i as u32))
-        .collect();
-    let mut pins: Vec<(JobId, Pin)> = Vec::new();
-    for o in &overrides {
-        let job = scenario.job_id(&o.job).ok_or_else(|| {
-            Error::invalid(
-                path.display().to_string(),
-                None,
-                Some("spec.overrides".into()),
-                format!("override names unknown job `{}`", o.job),
-            )
-        })?;
-        let spec = PinSpec {
-            node: o.node.clone(),
-            arch: o.arch.clone(),
-        };
-        let pin = crate::fixture::pin_of(&spec, &scenario.profile, &node_ids).map_err(|m| {
-            Error::invalid(
-                path.display().to_string(),
-                None,
-                Some("spec.overrides".into()),
-                format!("override of `{}`: {m}", o.job),
-            )
-        })?;
-        pins.push((job, pin));
-    }
-    let jobs = std::sync::Arc::make_mut(&mut scenario.jobs);
-    for (job, pin) in pins {
-        jobs[job as usize].pin = Some(pin);
-    }
+    let path = match &source.overrides {
+        Some(path) => path.clone(),
+        None => recorded_overrides(source.fixture.as_deref()),
+    };
+    let overrides = fixture::apply_overrides(&mut scenario, &path)?;
     Ok((scenario, path, overrides))
+}
+
+/// The fixture's overrides file in the state directory; a warning on
+/// stderr when pins still lie where they were kept before (next to the
+/// fixture), which are not read any more.
+pub(super) fn recorded_overrides(fixture: Option<&std::path::Path>) -> PathBuf {
+    let path = fixture::overrides_path_for(fixture);
+    let legacy = fixture::legacy_overrides_path_for(fixture);
+    if legacy.exists() && !path.exists() {
+        tracing::warn!(
+            "{} is not read any more: overrides now live in {} (move the file there to keep its pins)",
+            legacy.display(),
+            path.display()
+        );
+    }
+    path
+}
+
+/// `replay --with-overrides`: pins each named scenario (the fixtures, in
+/// order, or the embedded default when neither they nor the suite are) as its recorded
+/// overrides say; the suite's scenarios have none.
+pub(super) fn apply_recorded_overrides(
+    scenarios: &mut [Scenario],
+    fixtures: &[PathBuf],
+    suite: bool,
+) -> Result<()> {
+    let named: Vec<Option<&std::path::Path>> = if fixtures.is_empty() && !suite {
+        vec![None]
+    } else {
+        fixtures.iter().map(|p| Some(p.as_path())).collect()
+    };
+    for (scenario, fixture) in scenarios.iter_mut().zip(named) {
+        fixture::apply_overrides(scenario, &recorded_overrides(fixture))?;
+    }
+    Ok(())
+}
+
+/// How an overrides file names its fixture: the canonical path, or the
+/// embedded default.
+fn fixture_label(source: &SourceArgs) -> String {
+    match source.fixture.as_deref() {
+        Some(path) => std::fs::canonicalize(path)
+            .unwrap_or_else(|_| path.to_path_buf())
+            .display()
+            .to_string(),
+        None => format!("embedded:{}", fixture::DEFAULT_SCENARIO),
+    }
 }
 
 fn job_id(scenario: &Scenario, name: &str) -> Result<JobId> {
@@ -67,32 +81,44 @@ fn job_id(scenario: &Scenario, name: &str) -> Result<JobId> {
         .ok_or_else(|| Error::NotFound(format!("no job `{name}` in scenario `{}`", scenario.name)))
 }
 
+/// The list of `place explain`: the candidates weighed, by node.
+const EXPLANATION_LIST: Listing = Listing {
+    kind: "Explanation",
+    items: "/candidates",
+    name: &["node"],
+};
+
+/// Prints decisions: a table under `header` (on stderr), or the
+/// document of `kind` whose items are the decisions, by job.
 fn print_decisions(
     scenario: &Scenario,
     views: &[DecisionView],
     header: &str,
-    output: OutputFormat,
-    kind: &str,
+    output: &OutputArgs,
+    kind: &'static str,
     color: bool,
 ) -> Result<()> {
-    if matches!(output, OutputFormat::Json | OutputFormat::Yaml) {
+    let Some(wide) = output.table() else {
         #[derive(Serialize)]
         #[serde(rename_all = "camelCase")]
         struct Body<'a> {
             scenario: &'a str,
             decisions: &'a [DecisionView],
         }
-        return print_document(
-            output,
+        let listing = Listing {
             kind,
+            items: "/decisions",
+            name: &["job"],
+        };
+        return output.print_list(
+            &listing,
             &Body {
                 scenario: &scenario.name,
                 decisions: views,
             },
         );
-    }
+    };
     eprintln!("{header}");
-    let wide = output == OutputFormat::Wide;
     let mut headers = vec![
         "job",
         "model",
@@ -184,7 +210,7 @@ fn run_kube(cmd: PlaceCommand, color: bool) -> Result<()> {
                     conn.namespace,
                     moment.policy
                 );
-                print_decisions(&scenario, &views, &header, output, "PlacementPlan", color)
+                print_decisions(&scenario, &views, &header, &output, "PlacementPlan", color)
             }
             PlaceCommand::Explain { job, policy, output, .. } => {
                 let key = if job.contains('/') { job.clone() } else { format!("{}/{job}", conn.namespace) };
@@ -196,9 +222,9 @@ fn run_kube(cmd: PlaceCommand, color: bool) -> Result<()> {
                     .find(|d| d.decision.job == id)
                     .ok_or_else(|| Error::NotFound(format!("no decision for `{key}`")))?;
                 let v = view(&scenario, policy.name(), &decision);
-                match output {
-                    OutputFormat::Json | OutputFormat::Yaml => print_document(output, "Explanation", &v),
-                    _ => print_decisions(&scenario, &[v], &format!("{key} now"), output, "Explanation", color),
+                match output.table() {
+                    None => output.print_list(&EXPLANATION_LIST, &v),
+                    Some(_) => print_decisions(&scenario, &[v], &format!("{key} now"), &output, "Explanation", color),
                 }
             }
             PlaceCommand::Override { job, node, arch, reason, dry_run, .. } => {
@@ -301,7 +327,7 @@ pub fn run(cmd: PlaceCommand, color: bool) -> Result<()> {
                     "auto"
                 }
             );
-            print_decisions(&scenario, &views, &header, output, "PlacementPlan", color)
+            print_decisions(&scenario, &views, &header, &output, "PlacementPlan", color)
         }
         PlaceCommand::Explain {
             job,
@@ -347,8 +373,8 @@ pub fn run(cmd: PlaceCommand, color: bool) -> Result<()> {
                 )));
             };
             let v = view(&scenario, sim.policy_name(), &decision);
-            if matches!(output, OutputFormat::Json | OutputFormat::Yaml) {
-                return print_document(output, "Explanation", &v);
+            if output.table().is_none() {
+                return output.print_list(&EXPLANATION_LIST, &v);
             }
             let held = sim
                 .explained()
@@ -455,7 +481,7 @@ pub fn run(cmd: PlaceCommand, color: bool) -> Result<()> {
                 arch,
                 reason,
             });
-            fixture::save_overrides(&path, &scenario.name, &overrides)?;
+            fixture::save_overrides(&path, &scenario.name, &fixture_label(&source), &overrides)?;
             write_stdout(&format!(
                 "job {job} pinned to {} (recorded in {})",
                 target.unwrap_or_default(),
@@ -482,7 +508,7 @@ pub fn run(cmd: PlaceCommand, color: bool) -> Result<()> {
                     "dry run: would release job {job} (nothing written)"
                 ));
             }
-            fixture::save_overrides(&path, &scenario.name, &overrides)?;
+            fixture::save_overrides(&path, &scenario.name, &fixture_label(&source), &overrides)?;
             write_stdout(&format!(
                 "job {job} released (override removed from {})",
                 path.display()
@@ -518,7 +544,7 @@ pub fn run(cmd: PlaceCommand, color: bool) -> Result<()> {
                 m.completed,
                 m.violations - m.unfinished
             );
-            print_decisions(&scenario, &views, &header, output, "Bindings", color)
+            print_decisions(&scenario, &views, &header, &output, "Bindings", color)
         }
     }
 }

@@ -2,9 +2,7 @@
 //! the offline decisions derived from it, combining and comparing profiles.
 
 use super::ProfileCommand;
-use super::output::{
-    DocumentFormat, OutputFormat, print_document, print_table, profile_document, table,
-};
+use super::output::{DocumentFormat, Listing, OutputArgs, print_table, profile_document, table};
 use crate::error::{Error, Result};
 use crate::fixture::diff;
 use crate::fixture::merge::{self, Input, Prefer};
@@ -75,29 +73,56 @@ struct PlanView<'a> {
     rankings: Vec<RankingView<'a>>,
 }
 
+/// `profile show`'s list: the rows, by model, architecture, engine and
+/// threads.
+const ROWS_LIST: Listing = Listing {
+    kind: "ProfileTable",
+    items: "/rows",
+    name: &["model", "arch", "engine", "threads"],
+};
+
+/// `profile show --provenance`'s list: the entries, by architecture.
+const PROVENANCE_LIST: Listing = Listing {
+    kind: "ProfileProvenance",
+    items: "/provenance",
+    name: &["arch"],
+};
+
+/// `profile diff`'s list: the changes, by what changed and its name.
+const DIFF_LIST: Listing = Listing {
+    kind: "ProfileDiff",
+    items: "/changes",
+    name: &["what", "name"],
+};
+
+/// `profile plan`'s list: a plan per model and architecture.
+const PLAN_LIST: Listing = Listing {
+    kind: "OfflinePlan",
+    items: "/plans",
+    name: &["model", "arch"],
+};
+
 /// `profile show --provenance`: how each architecture's rows were measured.
 fn show_provenance(
     name: &str,
     entries: Vec<&Provenance>,
-    output: OutputFormat,
+    output: &OutputArgs,
     color: bool,
 ) -> Result<()> {
-    if matches!(output, OutputFormat::Json | OutputFormat::Yaml) {
-        return print_document(
-            output,
-            "ProfileProvenance",
+    let Some(wide) = output.table() else {
+        return output.print_list(
+            &PROVENANCE_LIST,
             &ProvenanceView {
                 name,
                 provenance: entries,
             },
         );
-    }
+    };
     if entries.is_empty() {
         return super::output::write_stdout(&format!(
             "profile {name} has no provenance: none of its rows says how it was measured"
         ));
     }
-    let wide = output == OutputFormat::Wide;
     let mut headers = vec![
         "arch", "date", "engines", "settings", "cpu", "cores", "memory", "os", "kernel", "tool",
     ];
@@ -206,7 +231,7 @@ struct DiffView<'a> {
 }
 
 /// `profile diff A B`: exit 0 when the same, 1 when different, 2 on trouble.
-fn diff_profiles(a: &str, b: &str, output: OutputFormat, color: bool) -> Result<()> {
+fn diff_profiles(a: &str, b: &str, output: &OutputArgs, color: bool) -> Result<()> {
     // Trouble is exit 2, as diff(1) has it, I/O included.
     let trouble = |e: Error| match e {
         Error::Io { .. } | Error::NotFound(_) | Error::Internal(_) => Error::Usage(e.to_string()),
@@ -222,23 +247,22 @@ fn diff_profiles(a: &str, b: &str, output: OutputFormat, color: bool) -> Result<
     } else {
         format!("{a_name} → {b_name}: {}", diff::summary(&changes))
     };
-    match output {
-        OutputFormat::Json | OutputFormat::Yaml => print_document(
-            output,
-            "ProfileDiff",
-            &DiffView {
-                old: &a_name,
-                new: &b_name,
-                identical: changes.is_empty(),
-                summary,
-                changes: &changes,
-            },
-        )
-        .map_err(trouble)?,
-        f => {
+    match output.table() {
+        None => output
+            .print_list(
+                &DIFF_LIST,
+                &DiffView {
+                    old: &a_name,
+                    new: &b_name,
+                    identical: changes.is_empty(),
+                    summary,
+                    changes: &changes,
+                },
+            )
+            .map_err(trouble)?,
+        Some(wide) => {
             super::output::write_stdout(&summary).map_err(trouble)?;
             if !changes.is_empty() {
-                let wide = f == OutputFormat::Wide;
                 let shorten = |v: &diff::Value| {
                     let t = v.to_string().replace('\n', "\\n");
                     if wide || t.chars().count() <= 40 {
@@ -283,7 +307,7 @@ fn diff_profiles(a: &str, b: &str, output: OutputFormat, color: bool) -> Result<
 
 pub fn run(cmd: ProfileCommand, color: bool) -> Result<()> {
     match cmd {
-        ProfileCommand::Diff { a, b, output } => diff_profiles(&a, &b, output, color),
+        ProfileCommand::Diff { a, b, output } => diff_profiles(&a, &b, &output, color),
         ProfileCommand::Measure(args) if args.kube.kube => super::measure_kube::run(*args),
         ProfileCommand::Measure(args) => super::measure::run(*args),
         ProfileCommand::MeasureOne(args) => super::measure::run_one(*args),
@@ -348,12 +372,11 @@ pub fn run(cmd: ProfileCommand, color: bool) -> Result<()> {
                 .filter(|e| arch.as_deref().is_none_or(|a| e.arch == a))
                 .collect();
             if provenance {
-                return show_provenance(&p.name, measured, output, color);
+                return show_provenance(&p.name, measured, &output, color);
             }
-            match output {
-                OutputFormat::Json | OutputFormat::Yaml => print_document(
-                    output,
-                    "ProfileTable",
+            match output.table() {
+                None => output.print_list(
+                    &ROWS_LIST,
                     &ProfileView {
                         name: &p.name,
                         knee_threshold: p.knee_threshold,
@@ -361,8 +384,7 @@ pub fn run(cmd: ProfileCommand, color: bool) -> Result<()> {
                         provenance: measured,
                     },
                 ),
-                f => {
-                    let wide = f == OutputFormat::Wide;
+                Some(wide) => {
                     let mut headers = vec![
                         "model", "arch", "engine", "threads", "qps", "p99", "watts", "memory",
                         "source",
@@ -409,10 +431,9 @@ pub fn run(cmd: ProfileCommand, color: bool) -> Result<()> {
                 )));
             }
             let plan = OfflinePlan::new(&p, theta);
-            match output {
-                OutputFormat::Json | OutputFormat::Yaml => print_document(
-                    output,
-                    "OfflinePlan",
+            match output.table() {
+                None => output.print_list(
+                    &PLAN_LIST,
                     &PlanView {
                         profile: &p.name,
                         knee_threshold: theta,
@@ -428,8 +449,7 @@ pub fn run(cmd: ProfileCommand, color: bool) -> Result<()> {
                             .collect(),
                     },
                 ),
-                f => {
-                    let wide = f == OutputFormat::Wide;
+                Some(wide) => {
                     super::output::write_stdout(&format!(
                         "offline plan of profile {} (knee threshold θ = {theta})",
                         p.name

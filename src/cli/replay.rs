@@ -4,7 +4,7 @@
 //! scenarios its geometric mean and where synergai has the fewest.
 
 use super::ReplayArgs;
-use super::output::{OutputFormat, print_document, print_table, table};
+use super::output::{Listing, print_table, table};
 use crate::error::Result;
 use crate::fixture;
 use crate::model::Scenario;
@@ -161,7 +161,10 @@ pub fn replay_scenario(
 }
 
 pub fn run(args: ReplayArgs, color: bool) -> Result<()> {
-    let scenarios = fixture::suite::load_named(&args.fixtures, args.suite)?;
+    let mut scenarios = fixture::suite::load_named(&args.fixtures, args.suite)?;
+    if args.with_overrides {
+        super::place::apply_recorded_overrides(&mut scenarios, &args.fixtures, args.suite)?;
+    }
     let mut policies = args.policies.policy.clone();
     policies.dedup();
     if let Some(theta) = args.theta
@@ -193,13 +196,18 @@ pub fn run(args: ReplayArgs, color: bool) -> Result<()> {
         mean_violation_ratios,
         summary,
     };
-    match args.output {
-        OutputFormat::Json | OutputFormat::Yaml => {
-            print_document(args.output, "ReplayReport", &report)
-        }
-        f => print_tables(&report, f == OutputFormat::Wide, color),
+    match args.output.table() {
+        Some(wide) => print_tables(&report, wide, color),
+        None => args.output.print_list(&REPLAY_LIST, &report),
     }
 }
+
+/// `replay`'s list: the scenarios, by name.
+const REPLAY_LIST: Listing = Listing {
+    kind: "ReplayReport",
+    items: "/scenarios",
+    name: &["scenario"],
+};
 
 fn mean_ratios(reports: &[ScenarioReport]) -> Vec<ViolationRatio> {
     let Some(first) = reports.first() else {

@@ -282,13 +282,19 @@ pub(super) fn open(
     profile: Arc<Profile>,
     profile_ref: &str,
     record: Option<std::path::PathBuf>,
+    all_namespaces: bool,
 ) -> crate::error::Result<SourceHandle> {
     let runtime = crate::runtime::build(crate::runtime::Workers::Pool(1))?;
     let conn = runtime.block_on(connect(&target))?;
+    let watched_namespaces = if all_namespaces {
+        "all namespaces".to_string()
+    } else {
+        format!("namespace {}", conn.namespace)
+    };
     let mut recording = match &record {
         Some(path) => Some(RecordTo::start(
             path.clone(),
-            &format!("{} namespace {}", conn.server, conn.namespace),
+            &format!("{} {watched_namespaces}", conn.server),
             profile.clone(),
             profile_ref,
             now_ms(),
@@ -303,7 +309,11 @@ pub(super) fn open(
         measured: Arc::default(),
     };
     let nodes_api: Api<Node> = Api::all(conn.client.clone());
-    let pods_api: Api<Pod> = Api::namespaced(conn.client.clone(), &conn.namespace);
+    let pods_api: Api<Pod> = if all_namespaces {
+        Api::all(conn.client.clone())
+    } else {
+        Api::namespaced(conn.client.clone(), &conn.namespace)
+    };
     let (nodes, node_writer) = reflector::store::<Node>();
     let (pods, pod_writer) = reflector::store::<Pod>();
     let connected = Arc::new(AtomicBool::new(true));

@@ -366,6 +366,9 @@ pub enum SourceSpec {
         profile_ref: String,
         /// Record the session to this file (`kind: Recording`).
         record: Option<PathBuf>,
+        /// Watch the pods of every namespace (`tui --kube -A`), as the
+        /// scheduler does with `-A`; else the target's namespace.
+        all_namespaces: bool,
     },
 }
 
@@ -458,7 +461,8 @@ pub fn open(spec: SourceSpec) -> Result<SourceHandle> {
             profile,
             profile_ref,
             record,
-        } => live::open(target, profile, &profile_ref, record),
+            all_namespaces,
+        } => live::open(target, profile, &profile_ref, record, all_namespaces),
     }
 }
 
