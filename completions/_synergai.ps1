@@ -56,6 +56,7 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'How log lines are written (to stderr; the dashboard''s to its file)')
             [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Disable every action that changes placements')
             [CompletionResult]::new('--readonly', '--readonly', [CompletionResultType]::ParameterName, 'Disable every action that changes placements')
+            [CompletionResult]::new('--no-mouse', '--no-mouse', [CompletionResultType]::ParameterName, 'Leave the mouse to the terminal (selecting text): no clicks on tabs, headers and rows, no wheel scrolling')
             [CompletionResult]::new('--manual', '--manual', [CompletionResultType]::ParameterName, 'Start in manual mode: jobs wait until a pass is triggered (`p`)')
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'With --kube, watch the pods of every namespace (as `scheduler run -A` schedules them) instead of one; wins over -n, as in kubectl')
             [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'With --kube, watch the pods of every namespace (as `scheduler run -A` schedules them) instead of one; wins over -n, as in kubectl')

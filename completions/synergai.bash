@@ -2230,7 +2230,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__tui)
-            opts="-f -A -n -v -h --fixture --policy --speed --theme --readonly --read-only --manual --record --all-namespaces --kube --kubeconfig --context --namespace --color --verbose --log-format --help"
+            opts="-f -A -n -v -h --fixture --policy --speed --theme --readonly --read-only --no-mouse --manual --record --all-namespaces --kube --kubeconfig --context --namespace --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -62,6 +62,7 @@ never\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand tui" -l log-format -d 'How log lines are written (to stderr; the dashboard\'s to its file)' -r -f -a "text\t'`2026-11-30T03:20:00.123Z  INFO synergai::k8s::scheduler: bound …`'
 json\t'One JSON object per line (timestamp, level, target, fields)'"
 complete -c synergai -n "__fish_synergai_using_subcommand tui" -l read-only -l readonly -d 'Disable every action that changes placements'
+complete -c synergai -n "__fish_synergai_using_subcommand tui" -l no-mouse -d 'Leave the mouse to the terminal (selecting text): no clicks on tabs, headers and rows, no wheel scrolling'
 complete -c synergai -n "__fish_synergai_using_subcommand tui" -l manual -d 'Start in manual mode: jobs wait until a pass is triggered (`p`)'
 complete -c synergai -n "__fish_synergai_using_subcommand tui" -s A -l all-namespaces -d 'With --kube, watch the pods of every namespace (as `scheduler run -A` schedules them) instead of one; wins over -n, as in kubectl'
 complete -c synergai -n "__fish_synergai_using_subcommand tui" -l kube -d 'Use a cluster, found as kubectl finds it: --kubeconfig, else $KUBECONFIG, else ~/.kube/config, else the in-cluster service account'

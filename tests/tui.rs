@@ -1,17 +1,19 @@
 //! The dashboard without a terminal: screens rendered with ratatui's
 //! `TestBackend` from replay views (insta snapshots at 80×24 and 160×48),
-//! and the key flows driving the app state and the replay source.
+//! and the key and mouse flows driving the app state and the replay
+//! source (sorting, the regex filter, clicks where the frame drew).
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::sync::Arc;
 use synergai::fixture::load_default;
-use synergai::model::PinRef;
+use synergai::model::{JobState, PinRef};
 use synergai::policy::PolicyKind;
 use synergai::source::{Command, Driver, ReplayDriver};
 use synergai::tui::app::{App, ChartKind, Input, Pane, Popup};
 use synergai::tui::keymap::Keymap;
+use synergai::tui::mouse::HitMap;
 use synergai::tui::theme::Theme;
 use synergai::tui::ui;
 
@@ -280,7 +282,7 @@ fn filter_narrows_the_jobs_table() {
     a.on_key(chr('/'));
     type_str(&mut a, "bert");
     a.on_key(key(KeyCode::Enter));
-    assert_eq!(a.filter, "bert");
+    assert_eq!(a.filter.text(), "bert");
     let some = a.visible_jobs();
     assert!(!some.is_empty() && some.len() < all);
     assert!(
@@ -503,4 +505,290 @@ fn a_note_stays_until_the_next_key_and_the_hints_name_place_and_policy() {
         status.contains("p place") && status.contains("P policy"),
         "{status}"
     );
+}
+
+/// Renders and keeps where the tabs and the table went, as the event loop
+/// does after each frame.
+fn render_recording(app: &mut App, w: u16, h: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    let mut hits = HitMap::default();
+    terminal
+        .draw(|f| hits = ui::draw_with_hits(f, app))
+        .unwrap();
+    app.hits = hits;
+    terminal.backend().to_string()
+}
+
+/// The header line of the main table (the line under its title).
+fn table_header(screen: &str, title: &str) -> String {
+    let mut lines = screen.lines();
+    lines.find(|l| l.contains(&format!("┌ {title}")));
+    lines.next().unwrap_or_default().to_string()
+}
+
+fn run(app: &mut App, line: &str) -> Vec<Command> {
+    app.on_key(chr(':'));
+    type_str(app, line);
+    app.on_key(key(KeyCode::Enter))
+}
+
+#[test]
+fn s_cycles_the_sort_column_shown_capital_s_flips_and_the_cursor_stays() {
+    let mut d = driver(false, 120_000.0);
+    let mut a = app(&mut d, false);
+    let screen = render_recording(&mut a, 80, 24);
+    // The default order is by slack, least first.
+    assert!(table_header(&screen, "jobs").contains("SLACK↑"), "{screen}");
+    a.on_key(key(KeyCode::Down));
+    a.on_key(key(KeyCode::Down));
+    let followed = a.selected_job().unwrap().name.clone();
+    let mut headers = Vec::new();
+    for _ in 0..4 {
+        a.on_key(chr('s'));
+        let screen = render_recording(&mut a, 80, 24);
+        let header = table_header(&screen, "jobs");
+        headers.push(
+            header
+                .split(|c: char| c == '│' || c.is_whitespace())
+                .find(|w| w.ends_with('↑') || w.ends_with('↓'))
+                .unwrap_or("none")
+                .to_string(),
+        );
+        assert_eq!(a.selected_job().unwrap().name, followed, "{screen}");
+    }
+    // At 80 columns QUERIES, QOS and LATENCY are not on screen: skipped.
+    assert_eq!(headers, ["PLACED-BY↑", "JOB↑", "MODEL↑", "STATE↑"]);
+    let states: Vec<_> = a.visible_jobs().iter().map(|j| j.state).collect();
+    assert!(states.is_sorted(), "{states:?}");
+    a.on_key(chr('S'));
+    let screen = render_recording(&mut a, 80, 24);
+    assert!(table_header(&screen, "jobs").contains("STATE↓"), "{screen}");
+    let states: Vec<_> = a.visible_jobs().iter().map(|j| j.state).collect();
+    assert!(states.iter().rev().is_sorted(), "{states:?}");
+    assert_eq!(a.selected_job().unwrap().name, followed);
+    // The nodes table has its own order, from the source's.
+    a.on_key(chr('2'));
+    let screen = render_recording(&mut a, 80, 24);
+    assert!(!table_header(&screen, "nodes").contains('↑'), "{screen}");
+    a.on_key(chr('s'));
+    let screen = render_recording(&mut a, 80, 24);
+    assert!(table_header(&screen, "nodes").contains("NODE↑"), "{screen}");
+}
+
+#[test]
+fn sort_command_takes_a_column_and_a_direction() {
+    let mut d = driver(false, 120_000.0);
+    let mut a = app(&mut d, false);
+    a.on_key(chr(':'));
+    type_str(&mut a, "so");
+    a.on_key(key(KeyCode::Tab));
+    type_str(&mut a, "sl");
+    a.on_key(key(KeyCode::Tab));
+    assert_eq!(a.input, Input::Command("sort slack ".into()));
+    type_str(&mut a, "d");
+    a.on_key(key(KeyCode::Tab));
+    assert_eq!(a.input, Input::Command("sort slack desc ".into()));
+    a.on_key(key(KeyCode::Enter));
+    let screen = render(&a, 160, 48);
+    assert!(table_header(&screen, "jobs").contains("SLACK↓"), "{screen}");
+    // Finished jobs stay after the others; the others by slack, most first.
+    let jobs = a.visible_jobs();
+    let open: Vec<f64> = jobs
+        .iter()
+        .take_while(|j| j.state != JobState::Done)
+        .filter_map(|j| j.slack_ms)
+        .collect();
+    assert!(
+        open.len() > 1 && open.windows(2).all(|w| w[0] >= w[1]),
+        "{open:?}"
+    );
+    assert!(
+        jobs.iter()
+            .skip(open.len())
+            .all(|j| j.state == JobState::Done)
+    );
+
+    // Not on screen at 80 columns: the title says it.
+    run(&mut a, "sort -latency");
+    let screen = render(&a, 80, 24);
+    assert!(screen.contains("jobs (87) by latency↓"), "{screen}");
+    assert!(table_header(&render(&a, 160, 48), "jobs").contains("LATENCY↓"));
+    let latencies: Vec<f64> = a
+        .visible_jobs()
+        .iter()
+        .filter_map(|j| j.latency_ms)
+        .collect();
+    assert!(latencies.windows(2).all(|w| w[0] >= w[1]), "{latencies:?}");
+
+    run(&mut a, "sort model asc");
+    let models: Vec<String> = a.visible_jobs().iter().map(|j| j.model.clone()).collect();
+    assert!(models.is_sorted(), "{models:?}");
+
+    run(&mut a, "sort colour");
+    let note = a.status.clone().unwrap();
+    assert!(
+        note.error && note.text.contains("no column `colour`"),
+        "{note:?}"
+    );
+    assert!(note.text.contains("slack"), "{note:?}");
+    // `:sort` alone: the default order again.
+    run(&mut a, "sort");
+    assert!(table_header(&render(&a, 80, 24), "jobs").contains("SLACK↑"));
+    // The decisions view sorts too.
+    a.on_key(chr('4'));
+    run(&mut a, "sort job");
+    let jobs: Vec<String> = a.visible_log().iter().map(|l| l.job.clone()).collect();
+    assert!(jobs.is_sorted(), "{jobs:?}");
+    assert!(table_header(&render(&a, 80, 24), "decisions").contains("JOB↑"));
+}
+
+#[test]
+fn filter_is_a_regular_expression_bang_inverts_and_bad_ones_match_as_text() {
+    let mut d = driver(false, 120_000.0);
+    let mut a = app(&mut d, false);
+    let all = a.visible_jobs().len();
+    a.on_key(chr('/'));
+    type_str(&mut a, "^JOB-00006[0-4]$");
+    a.on_key(key(KeyCode::Enter));
+    let names: Vec<String> = a.visible_jobs().iter().map(|j| j.name.clone()).collect();
+    assert!(!names.is_empty(), "case-insensitive");
+    assert!(
+        names
+            .iter()
+            .all(|n| ("job-000060"..="job-000064").contains(&n.as_str())),
+        "{names:?}"
+    );
+    let screen = render(&a, 80, 24);
+    assert!(
+        screen.contains(&format!(
+            "jobs ({} matching /^JOB-00006[0-4]$)",
+            names.len()
+        )),
+        "{screen}"
+    );
+
+    a.on_key(chr('/'));
+    for _ in 0..20 {
+        a.on_key(key(KeyCode::Backspace));
+    }
+    type_str(&mut a, "!done|bert");
+    a.on_key(key(KeyCode::Enter));
+    let kept = a.visible_jobs();
+    assert!(!kept.is_empty() && kept.len() < all);
+    assert!(
+        kept.iter()
+            .all(|j| j.state != JobState::Done && !j.model.contains("bert")),
+        "the inverse keeps what does not match"
+    );
+
+    // Not a regular expression: an error on the status line, the text
+    // matched as typed, no panic.
+    a.on_key(key(KeyCode::Esc));
+    assert_eq!(a.visible_jobs().len(), all);
+    a.on_key(chr('/'));
+    type_str(&mut a, "job-(");
+    a.on_key(key(KeyCode::Enter));
+    let note = a.status.clone().unwrap();
+    assert!(note.error, "{note:?}");
+    assert!(
+        note.text.contains("not a regular expression") && note.text.contains("unclosed group"),
+        "{note:?}"
+    );
+    assert!(a.visible_jobs().is_empty(), "no job name contains `job-(`");
+    assert!(render(&a, 80, 24).contains("jobs (0 matching /job-( as text)"));
+    // The nodes and decisions views filter with the same expression.
+    a.on_key(chr('/'));
+    for _ in 0..5 {
+        a.on_key(key(KeyCode::Backspace));
+    }
+    type_str(&mut a, "^(pi|nx)-[12]$");
+    a.on_key(key(KeyCode::Enter));
+    let nodes: Vec<String> = a.visible_nodes().iter().map(|n| n.name.clone()).collect();
+    assert_eq!(nodes, ["nx-1", "nx-2", "pi-1", "pi-2"]);
+    a.on_key(chr('4'));
+    a.on_key(chr('/'));
+    for _ in 0..15 {
+        a.on_key(key(KeyCode::Backspace));
+    }
+    type_str(&mut a, "^nx-");
+    a.on_key(key(KeyCode::Enter));
+    let log = a.visible_log();
+    assert!(!log.is_empty() && log.len() < a.view.log.len());
+    assert!(log.iter().all(|l| l.choice.starts_with("nx-")));
+    let title = format!("decisions ({} matching /^nx-)", log.len());
+    assert!(render(&a, 80, 24).contains(&title));
+}
+
+/// Where a tab was drawn, from the hit map.
+fn tab_at(app: &App, pane: Pane) -> (u16, u16) {
+    let (_, rect) = app.hits.tabs.iter().find(|(p, _)| *p == pane).unwrap();
+    (rect.x + 1, rect.y)
+}
+
+fn mouse(kind: MouseEventKind, column: u16, row: u16) -> MouseEvent {
+    MouseEvent {
+        kind,
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    }
+}
+
+fn click(app: &mut App, (column, row): (u16, u16)) {
+    app.on_mouse(mouse(MouseEventKind::Down(MouseButton::Left), column, row));
+}
+
+fn click_tab(app: &mut App, pane: Pane) {
+    let at = tab_at(app, pane);
+    click(app, at);
+}
+
+#[test]
+fn mouse_clicks_tabs_headers_and_rows_and_the_wheel_scrolls() {
+    let mut d = driver(false, 120_000.0);
+    let mut a = app(&mut d, false);
+    let screen = render_recording(&mut a, 160, 48);
+    let table = a.hits.table.clone().unwrap();
+    // The third row on screen.
+    click(&mut a, (table.rows.x + 2, table.rows.y + 2));
+    assert_eq!(a.selected(), 2);
+    let third = a.selected_job().unwrap().name.clone();
+    let line = screen.lines().nth(usize::from(table.rows.y) + 2).unwrap();
+    assert!(line.contains(&third), "{line}");
+    // Below the last row: nothing.
+    click(&mut a, (table.rows.x + 2, table.rows.bottom() + 1));
+    assert_eq!(a.selected(), 2);
+    // The wheel moves the selection, three rows a step.
+    a.on_mouse(mouse(MouseEventKind::ScrollDown, 0, 0));
+    a.on_mouse(mouse(MouseEventKind::ScrollDown, 0, 0));
+    assert_eq!(a.selected(), 8);
+    a.on_mouse(mouse(MouseEventKind::ScrollUp, 0, 0));
+    assert_eq!(a.selected(), 5);
+    // A click on a header sorts by it; again, the other way.
+    let (_, model) = table.header[1];
+    click(&mut a, (model.x, model.y));
+    let screen = render_recording(&mut a, 160, 48);
+    assert!(table_header(&screen, "jobs").contains("MODEL↑"), "{screen}");
+    click(&mut a, (model.x, model.y));
+    let screen = render_recording(&mut a, 160, 48);
+    assert!(table_header(&screen, "jobs").contains("MODEL↓"), "{screen}");
+    // A tab switches the view.
+    click_tab(&mut a, Pane::Nodes);
+    assert_eq!(a.pane, Pane::Nodes);
+    let screen = render_recording(&mut a, 160, 48);
+    assert!(screen.contains("nodes (11)"), "{screen}");
+    click_tab(&mut a, Pane::Log);
+    assert_eq!(a.pane, Pane::Log);
+    // Popups take no clicks; the wheel moves the override picker.
+    let mut d = driver(true, 30_000.0);
+    let mut a = app(&mut d, false);
+    render_recording(&mut a, 160, 48);
+    a.on_key(chr('o'));
+    a.on_mouse(mouse(MouseEventKind::ScrollDown, 0, 0));
+    let Some(Popup::Override(p)) = &a.popup else {
+        panic!("picker not open")
+    };
+    assert_eq!(p.selected, 3);
+    click_tab(&mut a, Pane::Nodes);
+    assert_eq!(a.pane, Pane::Jobs);
 }

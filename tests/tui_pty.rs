@@ -18,6 +18,10 @@
 //! A SIGKILL control shows that these checks do fail when nothing restores
 //! the terminal. Synchronisation waits for screen content, the exit or the
 //! end of the output, each with a deadline; no fixed sleep orders events.
+//!
+//! The mouse is driven as a terminal reports it (SGR escape sequences):
+//! a click on a row and on a view tab, the wheel; `--no-mouse` ignores them
+//! and never turns mouse reports on.
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -33,6 +37,9 @@ const COLS: u16 = 140;
 const LEAVE_ALTERNATE_SCREEN: &str = "\u{1b}[?1049l";
 const ENTER_ALTERNATE_SCREEN: &str = "\u{1b}[?1049h";
 const SHOW_CURSOR: &str = "\u{1b}[?25h";
+/// Mouse button reports on and off (the first of the modes crossterm sets).
+const MOUSE_ON: &str = "\u{1b}[?1000h";
+const MOUSE_OFF: &str = "\u{1b}[?1000l";
 /// A signal must end the process within this, whatever the source does.
 const PROMPT: Duration = Duration::from_secs(2);
 /// Generous bound for things that happen on their own (drawing, exiting).
@@ -190,6 +197,61 @@ impl Session {
         panic!("`{needle}` never appeared; screen:\n{}", self.screen());
     }
 
+    /// The screen's rows, each as wide as the terminal.
+    fn rows(&self) -> Vec<String> {
+        emulate(&self.output.lock().unwrap())
+            .screen()
+            .rows(0, COLS)
+            .collect()
+    }
+
+    /// Where `needle` first shows on the screen: 0-based row and column.
+    fn locate(&self, needle: &str) -> (u16, u16) {
+        self.rows()
+            .iter()
+            .enumerate()
+            .find_map(|(row, line)| {
+                let byte = line.find(needle)?;
+                Some((row as u16, line[..byte].chars().count() as u16))
+            })
+            .unwrap_or_else(|| panic!("`{needle}` not on screen:\n{}", self.screen()))
+    }
+
+    /// The first word of a table row (its first column), on screen row `row`.
+    fn first_cell(&self, row: u16) -> String {
+        self.rows()[usize::from(row)]
+            .trim_start_matches(['│', ' '])
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// Waits until `check` holds for the screen.
+    fn wait_until(&self, what: &str, check: impl Fn(&Session) -> bool) {
+        let deadline = Instant::now() + DEADLINE;
+        while Instant::now() < deadline {
+            if check(self) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("{what} never happened; screen:\n{}", self.screen());
+    }
+
+    /// A left click (press and release) at a 0-based row and column, as an
+    /// xterm reports it in SGR mode (1-based).
+    fn click(&mut self, (row, column): (u16, u16)) {
+        let (x, y) = (column + 1, row + 1);
+        self.send(&format!("\u{1b}[<0;{x};{y}M\u{1b}[<0;{x};{y}m"));
+    }
+
+    /// One step of the wheel, down or up, at a 0-based row and column.
+    fn wheel(&mut self, down: bool, (row, column): (u16, u16)) {
+        let button = if down { 65 } else { 64 };
+        self.send(&format!("\u{1b}[<{button};{};{}M", column + 1, row + 1));
+    }
+
     /// Waits until the screen no longer shows `needle`.
     fn wait_gone(&self, needle: &str) {
         let deadline = Instant::now() + DEADLINE;
@@ -314,6 +376,15 @@ impl Session {
             !screen.screen().hide_cursor(),
             "ends with the cursor visible"
         );
+        if let Some(on) = text.rfind(MOUSE_ON) {
+            let off = text.rfind(MOUSE_OFF).expect("mouse reports are turned off");
+            assert!(off > on, "mouse reports are off at the end");
+        }
+        assert_eq!(
+            screen.screen().mouse_protocol_mode(),
+            vt100::MouseProtocolMode::None,
+            "the terminal reports no mouse events after the exit"
+        );
     }
 }
 
@@ -376,6 +447,78 @@ fn keys_work_and_q_exits_zero_with_the_terminal_restored() {
     s.assert_terminal_restored(&text);
     assert_ends_with_the_restore(&text);
     assert!(s.log().contains("stop: quit"), "{}", s.log());
+}
+
+/// A paused replay at two minutes: the rows stay where they are.
+fn paused_at_two_minutes(name: &str, args: &[&str]) -> Session {
+    let mut s = start(name, args, &[]);
+    s.wait_until_drawn();
+    s.send(" ");
+    s.wait_for("PAUSED");
+    s.send(":jump 2m\r");
+    s.wait_for("t=2m00s");
+    s
+}
+
+#[test]
+fn the_mouse_selects_a_row_switches_a_tab_and_the_wheel_scrolls() {
+    let mut s = paused_at_two_minutes("mouse", &[]);
+    assert!(s.text().contains(MOUSE_ON), "mouse reports are turned on");
+    let (header, _) = s.locate("│JOB ");
+    let first_row = header + 1;
+    // A click on the third row selects its job: enter opens that job.
+    let third = s.first_cell(first_row + 2);
+    assert!(third.starts_with("job-"), "{third}");
+    s.click((first_row + 2, 4));
+    s.send("\r");
+    s.wait_for(&format!("job {third} — esc closes"));
+    s.send("\u{1b}");
+    s.wait_gone("esc closes");
+    // The wheel moves the selection, and the table scrolls with it.
+    let top = s.first_cell(first_row);
+    for _ in 0..10 {
+        s.wheel(true, (first_row + 4, 20));
+    }
+    s.wait_until("scrolling down", |s| s.first_cell(first_row) != top);
+    for _ in 0..10 {
+        s.wheel(false, (first_row + 4, 20));
+    }
+    s.wait_until("scrolling back up", |s| s.first_cell(first_row) == top);
+    // A click on a tab switches the view.
+    let tab = s.locate(" 2 nodes ");
+    s.click((tab.0, tab.1 + 3));
+    s.wait_for("nodes (11)");
+    s.send("q");
+    let (status, _) = s.wait_exit();
+    assert_eq!(status.exit_code(), 0);
+    let text = s.final_text();
+    s.assert_terminal_restored(&text);
+    assert_ends_with_the_restore(&text);
+}
+
+#[test]
+fn no_mouse_ignores_clicks_and_the_wheel_and_leaves_the_mouse_to_the_terminal() {
+    let mut s = paused_at_two_minutes("no-mouse", &["--no-mouse"]);
+    let (header, _) = s.locate("│JOB ");
+    let top = s.first_cell(header + 1);
+    let tab = s.locate(" 2 nodes ");
+    s.click((tab.0, tab.1 + 3));
+    for _ in 0..10 {
+        s.wheel(true, (header + 4, 20));
+    }
+    // Keys are read in order: once help shows, the mouse events were read.
+    s.send("?");
+    s.wait_for("keys (jobs view)");
+    s.send("\u{1b}");
+    s.wait_gone("keys (jobs view)");
+    assert_eq!(s.first_cell(header + 1), top, "the wheel scrolled nothing");
+    s.send("q");
+    let (status, _) = s.wait_exit();
+    assert_eq!(status.exit_code(), 0);
+    let text = s.final_text();
+    assert!(!text.contains(MOUSE_ON), "mouse reports were turned on");
+    s.assert_terminal_restored(&text);
+    assert_ends_with_the_restore(&text);
 }
 
 #[test]

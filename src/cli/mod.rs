@@ -117,6 +117,10 @@ pub struct TuiArgs {
     /// Disable every action that changes placements.
     #[arg(long, visible_alias = "readonly")]
     pub read_only: bool,
+    /// Leave the mouse to the terminal (selecting text): no clicks on tabs,
+    /// headers and rows, no wheel scrolling.
+    #[arg(long)]
+    pub no_mouse: bool,
     /// Start in manual mode: jobs wait until a pass is triggered (`p`).
     #[arg(long)]
     pub manual: bool,
@@ -616,6 +620,7 @@ fn tui(args: TuiArgs) -> Result<()> {
         crate::tui::TuiOptions {
             theme: args.theme,
             read_only: args.read_only,
+            no_mouse: args.no_mouse,
         },
     )
 }

@@ -1,14 +1,16 @@
 //! Dashboard state and input handling: which pane is shown, selections,
-//! filter and command line, popups, theme and keymap. Pure: keys go in,
-//! [`Command`]s for the source come out, so every flow is testable
-//! without a terminal.
+//! filter, sort orders and command line, popups, theme and keymap. Pure:
+//! keys and mouse events go in, [`Command`]s for the source come out, so
+//! every flow is testable without a terminal.
 
 use super::keymap::{Action, Keymap};
+use super::mouse::{HitMap, Target};
+use super::table::{self, Column, Filter, JobColumn, LogColumn, NodeColumn, Sort, SortChange};
 use super::theme::{self, Theme};
 use crate::model::{JobSnapshot, JobState, NodeSnapshot, PinRef};
 use crate::policy::PolicyKind;
-use crate::source::{Command, Note, View};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crate::source::{Command, LogLine, Note, View};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -109,17 +111,28 @@ impl ChartKind {
 }
 
 /// Commands of the `:` line, for completion and help.
-pub const COMMANDS: [&str; 13] = [
-    "jobs", "nodes", "arch", "chart", "log", "policy", "theme", "jump", "mode", "trigger", "pause",
-    "help", "quit",
+pub const COMMANDS: [&str; 14] = [
+    "jobs", "nodes", "arch", "chart", "log", "sort", "policy", "theme", "jump", "mode", "trigger",
+    "pause", "help", "quit",
 ];
+
+/// Rows the selection moves per step of the mouse wheel.
+pub const WHEEL_ROWS: isize = 3;
 
 /// The dashboard's state.
 pub struct App {
     pub view: Arc<View>,
     pub pane: Pane,
     selected: [usize; 4],
-    pub filter: String,
+    /// The `/` filter of the jobs, nodes and decisions tables.
+    pub filter: Filter,
+    /// Orders of the jobs, nodes and decisions tables (`None`: as the
+    /// source lists them).
+    pub job_sort: Option<Sort<JobColumn>>,
+    pub node_sort: Option<Sort<NodeColumn>>,
+    pub log_sort: Option<Sort<LogColumn>>,
+    /// Where the last frame drew the tabs and the table, for the mouse.
+    pub hits: HitMap<Pane>,
     pub input: Input,
     pub popup: Option<Popup>,
     pub theme: Theme,
@@ -150,7 +163,11 @@ impl App {
             view,
             pane: Pane::Jobs,
             selected: [0; 4],
-            filter: String::new(),
+            filter: Filter::default(),
+            job_sort: JobColumn::DEFAULT,
+            node_sort: NodeColumn::DEFAULT,
+            log_sort: LogColumn::DEFAULT,
+            hits: HitMap::default(),
             input: Input::None,
             popup: None,
             theme,
@@ -171,6 +188,12 @@ impl App {
             self.status = Some(note.clone());
         }
         self.view = view;
+        self.follow_job();
+    }
+
+    /// Puts the cursor back on the followed job after the rows moved
+    /// (a new view, another order or filter), and inside the table.
+    fn follow_job(&mut self) {
         if let Some(name) = &self.followed_job
             && let Some(i) = self.visible_jobs().iter().position(|j| &j.name == name)
         {
@@ -185,54 +208,46 @@ impl App {
         self.selected[self.pane.index()]
     }
 
-    fn matches_filter(&self, fields: &[&str]) -> bool {
-        let f = self.filter.to_lowercase();
-        f.is_empty() || fields.iter().any(|x| x.to_lowercase().contains(&f))
-    }
-
-    /// Jobs as the table shows them: pending and running by slack (least
-    /// first), then finished ones, newest first; filtered.
+    /// Jobs as the table shows them: filtered, in the chosen order (by
+    /// default pending and running by slack, least first, then finished
+    /// ones, newest first).
     pub fn visible_jobs(&self) -> Vec<&JobSnapshot> {
         let mut jobs: Vec<&JobSnapshot> = self
             .view
             .snapshot
             .jobs
             .iter()
-            .filter(|j| {
-                self.matches_filter(&[
-                    &j.name,
-                    &j.model,
-                    j.node.as_deref().unwrap_or(""),
-                    j.arch.as_deref().unwrap_or(""),
-                    &j.state.to_string(),
-                ])
-            })
+            .filter(|j| self.filter.keeps_job(j))
             .collect();
-        jobs.sort_by(|a, b| {
-            let rank = |j: &JobSnapshot| u8::from(j.state == JobState::Done);
-            rank(a).cmp(&rank(b)).then_with(|| {
-                if a.state == JobState::Done {
-                    b.completion_ms
-                        .unwrap_or(0.0)
-                        .total_cmp(&a.completion_ms.unwrap_or(0.0))
-                } else {
-                    a.slack_ms
-                        .unwrap_or(f64::INFINITY)
-                        .total_cmp(&b.slack_ms.unwrap_or(f64::INFINITY))
-                }
-                .then_with(|| a.name.cmp(&b.name))
-            })
-        });
+        table::sort_jobs(&mut jobs, self.job_sort);
         jobs
     }
 
+    /// Nodes as the table shows them: filtered, in the chosen order.
     pub fn visible_nodes(&self) -> Vec<&NodeSnapshot> {
-        self.view
+        let mut nodes: Vec<&NodeSnapshot> = self
+            .view
             .snapshot
             .nodes
             .iter()
-            .filter(|n| self.matches_filter(&[&n.name, &n.arch, &n.tier.to_string()]))
-            .collect()
+            .filter(|n| self.filter.keeps_node(n))
+            .collect();
+        table::sort_nodes(&mut nodes, self.node_sort);
+        nodes
+    }
+
+    /// Decisions as the decisions view shows them: filtered, in the
+    /// chosen order (by default newest first).
+    pub fn visible_log(&self) -> Vec<&LogLine> {
+        let mut lines: Vec<&LogLine> = self
+            .view
+            .log
+            .iter()
+            .rev()
+            .filter(|l| self.filter.keeps_log(l))
+            .collect();
+        table::sort_log(&mut lines, self.log_sort);
+        lines
     }
 
     fn rows(&self, pane: Pane) -> usize {
@@ -240,7 +255,7 @@ impl App {
             Pane::Jobs => self.visible_jobs().len(),
             Pane::Nodes => self.visible_nodes().len(),
             Pane::Archs => self.view.models.len(),
-            Pane::Log => self.view.log.len(),
+            Pane::Log => self.visible_log().len(),
         }
     }
 
@@ -266,16 +281,101 @@ impl App {
     }
 
     fn move_selection(&mut self, delta: isize) {
+        let to = self.selected() as isize + delta;
+        self.select(to);
+    }
+
+    /// Selects a row of the current table (clamped to the table).
+    fn select(&mut self, row: isize) {
         let len = self.rows(self.pane);
         let s = &mut self.selected[self.pane.index()];
         *s = if len == 0 {
             0
         } else {
-            (*s as isize + delta).clamp(0, len as isize - 1) as usize
+            row.clamp(0, len as isize - 1) as usize
         };
         if self.pane == Pane::Jobs {
             self.followed_job = self.selected_job().map(|j| j.name.clone());
         }
+    }
+
+    /// Changes the order of the current table (`s`, `S`, `:sort`, a click
+    /// on a header); the cursor stays on its job or node.
+    fn change_sort(&mut self, change: SortChange) {
+        let shown = self.hits.columns_of(self.pane);
+        let node = (self.pane == Pane::Nodes)
+            .then(|| {
+                self.visible_nodes()
+                    .get(self.selected())
+                    .map(|n| n.name.clone())
+            })
+            .flatten();
+        let result = match self.pane {
+            Pane::Jobs => table::change(&mut self.job_sort, change, &shown),
+            Pane::Nodes => table::change(&mut self.node_sort, change, &shown),
+            Pane::Log => table::change(&mut self.log_sort, change, &shown),
+            Pane::Archs => {
+                Err("sort: the jobs, nodes and decisions views sort; this one does not".into())
+            }
+        };
+        if let Err(e) = result {
+            self.note(e, true);
+        }
+        if let Some(i) =
+            node.and_then(|name| self.visible_nodes().iter().position(|n| n.name == name))
+        {
+            self.selected[Pane::Nodes.index()] = i;
+        }
+        self.follow_job();
+    }
+
+    /// The `:sort` names of the current table's columns (completion).
+    fn sort_columns(&self) -> Vec<&'static str> {
+        match self.pane {
+            Pane::Jobs => table::column_names::<JobColumn>(),
+            Pane::Nodes => table::column_names::<NodeColumn>(),
+            Pane::Log => table::column_names::<LogColumn>(),
+            Pane::Archs => Vec::new(),
+        }
+    }
+
+    /// Sets the `/` filter; the cursor stays on its job if still shown.
+    fn set_filter(&mut self, text: &str) {
+        self.filter = Filter::new(text);
+        self.follow_job();
+    }
+
+    /// Handles a mouse event (when the mouse is on): a click on a tab
+    /// switches the view, on a header sorts by that column (again: the
+    /// other way), on a row selects it; the wheel moves the selection
+    /// (also in the override picker). Returns the commands for the source.
+    pub fn on_mouse(&mut self, event: MouseEvent) -> Vec<Command> {
+        let typing = self.input != Input::None;
+        let step = match event.kind {
+            MouseEventKind::ScrollDown => WHEEL_ROWS,
+            MouseEventKind::ScrollUp => -WHEEL_ROWS,
+            MouseEventKind::Down(MouseButton::Left) if !typing && self.popup.is_none() => {
+                match self.hits.target(event.column, event.row) {
+                    Some(Target::Tab(pane)) => self.pane = pane,
+                    Some(Target::Header(pane, column)) if pane == self.pane => {
+                        self.change_sort(SortChange::Clicked(column))
+                    }
+                    Some(Target::Row(pane, row)) if pane == self.pane => self.select(row as isize),
+                    _ => {}
+                }
+                return Vec::new();
+            }
+            _ => return Vec::new(),
+        };
+        match &mut self.popup {
+            Some(Popup::Override(p)) if p.reason.is_none() => {
+                let last = p.targets.len().saturating_sub(1) as isize;
+                p.selected = (p.selected as isize + step).clamp(0, last.max(0)) as usize;
+            }
+            None if !typing => self.move_selection(step),
+            _ => {}
+        }
+        Vec::new()
     }
 
     /// Handles a key; returns the commands for the source.
@@ -320,16 +420,18 @@ impl App {
         match action {
             Action::Quit => self.quit = true,
             Action::Help => self.popup = Some(Popup::Help),
-            Action::Filter => self.input = Input::Filter(self.filter.clone()),
+            Action::Filter => self.input = Input::Filter(self.filter.text().to_string()),
             Action::CommandLine => self.input = Input::Command(String::new()),
             Action::JumpTo => self.input = Input::Command("jump ".into()),
             Action::SwitchPolicy => self.input = Input::Command("policy ".into()),
             Action::Back => {
-                if !self.filter.is_empty() {
-                    self.filter.clear();
+                if !self.filter.text().is_empty() {
+                    self.set_filter("");
                     self.note("filter cleared", false);
                 }
             }
+            Action::Sort => self.change_sort(SortChange::Next),
+            Action::SortReverse => self.change_sort(SortChange::Reverse),
             Action::Up => self.move_selection(-1),
             Action::Down => self.move_selection(1),
             Action::PageUp => self.move_selection(-page),
@@ -486,35 +588,48 @@ impl App {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match (&mut self.input, key.code) {
             (_, KeyCode::Esc) => {
-                if matches!(self.input, Input::Filter(_)) {
-                    self.filter.clear();
-                }
+                let filtering = matches!(self.input, Input::Filter(_));
                 self.input = Input::None;
+                if filtering {
+                    self.set_filter("");
+                }
             }
             (_, KeyCode::Char('c')) if ctrl => self.input = Input::None,
             (Input::Filter(text), KeyCode::Enter) => {
-                self.filter = text.clone();
+                let text = text.clone();
                 self.input = Input::None;
+                self.set_filter(&text);
+                if let Some(e) = self.filter.error() {
+                    let e = format!(
+                        "filter /{text}: not a regular expression ({e}); matching it as text"
+                    );
+                    self.note(e, true);
+                }
             }
             (Input::Command(text), KeyCode::Enter) => {
                 let line = text.clone();
                 self.input = Input::None;
                 return self.run_command(&line);
             }
-            (Input::Command(text), KeyCode::Tab) => {
-                *text = complete(text, &self.themes);
+            (Input::Command(_), KeyCode::Tab) => {
+                let columns = self.sort_columns();
+                if let Input::Command(text) = &mut self.input {
+                    *text = complete(text, &self.themes, &columns);
+                }
             }
             (Input::Filter(text) | Input::Command(text), KeyCode::Backspace) => {
                 text.pop();
                 if let Input::Filter(t) = &self.input {
-                    self.filter = t.clone();
+                    let t = t.clone();
+                    self.set_filter(&t);
                 }
             }
             (Input::Filter(text) | Input::Command(text), KeyCode::Char(c)) if !ctrl => {
                 text.push(c);
                 if let Input::Filter(t) = &self.input {
                     // Filter as you type.
-                    self.filter = t.clone();
+                    let t = t.clone();
+                    self.set_filter(&t);
                     self.selected[self.pane.index()] = 0;
                 }
             }
@@ -535,6 +650,7 @@ impl App {
             "nodes" | "node" => self.pane = Pane::Nodes,
             "arch" | "archs" => self.pane = Pane::Archs,
             "log" | "decisions" => self.pane = Pane::Log,
+            "sort" => self.change_sort(SortChange::Command(&arg)),
             "help" => self.popup = Some(Popup::Help),
             "q" | "quit" => self.quit = true,
             "pause" => return vec![Command::TogglePause],
@@ -611,8 +727,9 @@ impl App {
     }
 }
 
-/// Completes the last word of a command line.
-fn complete(text: &str, themes: &[String]) -> String {
+/// Completes the last word of a command line (`columns`: those `sort`
+/// offers in the current view).
+fn complete(text: &str, themes: &[String], columns: &[&str]) -> String {
     let ends_with_space = text.ends_with(' ');
     let words: Vec<&str> = text.split_whitespace().collect();
     let (done, partial) = match (words.as_slice(), ends_with_space) {
@@ -632,6 +749,8 @@ fn complete(text: &str, themes: &[String]) -> String {
             .iter()
             .map(|k| k.name().to_string())
             .collect(),
+        ["sort"] => columns.iter().map(|c| c.to_string()).collect(),
+        ["sort", _] => vec!["asc".into(), "desc".into()],
         _ => Vec::new(),
     };
     let matching: Vec<&String> = candidates

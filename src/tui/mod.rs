@@ -1,6 +1,8 @@
 //! `synergai tui`: the dashboard. [`app`] holds the state and turns keys
-//! into source commands, [`ui`] draws, [`theme`] and [`keymap`] load the
-//! user's overlays; [`run`] wires them to a source and a terminal.
+//! and mouse events into source commands, [`table`] sorts, filters and
+//! sizes the tables, [`ui`] draws (and records in a [`mouse::HitMap`]
+//! what went where), [`theme`] and [`keymap`] load the user's overlays;
+//! [`run`] wires them to a source and a terminal.
 //!
 //! **Ending a session.** `q` (or `ctrl-c`, a key in raw mode, not a
 //! signal), SIGTERM, SIGINT and SIGHUP all end it the same way: the
@@ -16,13 +18,15 @@
 
 pub mod app;
 pub mod keymap;
+pub mod mouse;
+pub mod table;
 pub mod theme;
 pub mod ui;
 
 use crate::error::{Error, Result};
 use crate::source::{self, SourceHandle};
 use app::App;
-use crossterm::event::{Event, EventStream};
+use crossterm::event::{Event, EventStream, MouseEventKind};
 use futures_util::StreamExt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -33,6 +37,9 @@ use std::time::Duration;
 pub struct TuiOptions {
     pub theme: Option<String>,
     pub read_only: bool,
+    /// Leave the mouse to the terminal (selecting text) instead of
+    /// clicks and the wheel.
+    pub no_mouse: bool,
 }
 
 /// A line of the dashboard's log (`$XDG_STATE_HOME/synergai/tui.log`,
@@ -73,8 +80,16 @@ pub fn run(mut source: SourceHandle, options: TuiOptions) -> Result<()> {
         // below, never through their default action (which would leave
         // the terminal raw and on the alternate screen).
         let mut signals = Signals::listen()?;
-        let mut terminal = init_terminal()?;
-        let outcome = event_loop(&mut terminal, &mut app, &mut source, &mut signals).await;
+        let use_mouse = !options.no_mouse;
+        let mut terminal = init_terminal(use_mouse)?;
+        let outcome = event_loop(
+            &mut terminal,
+            &mut app,
+            &mut source,
+            &mut signals,
+            use_mouse,
+        )
+        .await;
         // Dropping the terminal shows the cursor if a frame hid it; the
         // restore then leaves the alternate screen and shows it there.
         drop(terminal);
@@ -112,6 +127,7 @@ async fn event_loop(
     app: &mut App,
     source: &mut SourceHandle,
     signals: &mut Signals,
+    use_mouse: bool,
 ) -> Result<End> {
     let mut events = EventStream::new();
     let mut dirty = true;
@@ -124,14 +140,16 @@ async fn event_loop(
     loop {
         if dirty {
             frames += 1;
+            let mut hits = mouse::HitMap::default();
             terminal
                 .draw(|f| {
-                    ui::draw(f, app);
+                    hits = ui::draw_with_hits(f, app);
                     if panic_after == Some(frames) {
                         panic!("test hook: panicking while drawing frame {frames}");
                     }
                 })
                 .map_err(terminal_io)?;
+            app.hits = hits;
             dirty = false;
         }
         if app.quit {
@@ -142,6 +160,24 @@ async fn event_loop(
                 Some(Ok(Event::Key(key))) => {
                     for command in app.on_key(key) {
                         // The app refuses these already; never send one anyway.
+                        if command.mutates() && app.read_only {
+                            continue;
+                        }
+                        log(&format!("command: {command:?}"));
+                        let _ = source.commands.send(command);
+                    }
+                    dirty = true;
+                }
+                // Motion and releases are reported too: ignored, as is
+                // everything with the mouse off (a terminal may still send it).
+                Some(Ok(Event::Mouse(event)))
+                    if use_mouse
+                        && !matches!(
+                            event.kind,
+                            MouseEventKind::Moved | MouseEventKind::Drag(_) | MouseEventKind::Up(_)
+                        ) =>
+                {
+                    for command in app.on_mouse(event) {
                         if command.mutates() && app.read_only {
                             continue;
                         }
@@ -244,13 +280,25 @@ impl Signals {
 /// was never set up (or was already restored).
 static TERMINAL_ACTIVE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// Raw mode, alternate screen, and the panic hook (installed first, so
-/// that a panic from here on restores the terminal).
-fn init_terminal() -> Result<ratatui::DefaultTerminal> {
+/// Whether the terminal reports the mouse, so that [`restore_terminal`]
+/// turns that off (only then).
+static MOUSE_CAPTURED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Raw mode, alternate screen, mouse reports (unless `use_mouse` is off), and
+/// the panic hook (installed first, so that a panic from here on restores
+/// the terminal).
+fn init_terminal(use_mouse: bool) -> Result<ratatui::DefaultTerminal> {
     install_panic_hook();
     crossterm::terminal::enable_raw_mode().map_err(terminal_io)?;
     TERMINAL_ACTIVE.store(true, std::sync::atomic::Ordering::SeqCst);
     crossterm::execute!(std::io::stdout(), crossterm::terminal::EnterAlternateScreen)
+        .and_then(|()| {
+            if use_mouse {
+                MOUSE_CAPTURED.store(true, std::sync::atomic::Ordering::SeqCst);
+                crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture)?;
+            }
+            Ok(())
+        })
         .and_then(|()| {
             ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(std::io::stdout()))
         })
@@ -260,13 +308,17 @@ fn init_terminal() -> Result<ratatui::DefaultTerminal> {
         })
 }
 
-/// Puts the terminal back as the shell had it: raw mode off (crossterm
-/// restores the termios it saved, so canonical input and echo are back),
-/// the alternate screen left, the cursor shown. Errors are ignored (after
-/// SIGHUP there may be no terminal left to write to). Idempotent.
+/// Puts the terminal back as the shell had it: mouse reports off, raw
+/// mode off (crossterm restores the termios it saved, so canonical input
+/// and echo are back), the alternate screen left, the cursor shown. Errors
+/// are ignored (after SIGHUP there may be no terminal left to write to).
+/// Idempotent.
 fn restore_terminal() {
     if !TERMINAL_ACTIVE.swap(false, std::sync::atomic::Ordering::SeqCst) {
         return;
+    }
+    if MOUSE_CAPTURED.swap(false, std::sync::atomic::Ordering::SeqCst) {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
     }
     let _ = crossterm::terminal::disable_raw_mode();
     let _ = crossterm::execute!(

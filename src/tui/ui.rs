@@ -5,6 +5,8 @@
 
 use super::app::{App, Input, Pane, Popup};
 use super::keymap::Action;
+use super::mouse::{HitMap, TableHit};
+use super::table::{self, Column, Fit, JobColumn, Leftover, LogColumn, NodeColumn, Sort};
 use super::theme::Palette;
 use crate::model::{JobSnapshot, JobState, PlacedBy};
 use crate::policy::fmt_ms;
@@ -141,6 +143,12 @@ pub fn draw_chart(frame: &mut Frame, app: &App, kind: super::app::ChartKind) {
 
 /// Draws the whole dashboard.
 pub fn draw(frame: &mut Frame, app: &App) {
+    draw_with_hits(frame, app);
+}
+
+/// Draws the whole dashboard; returns where the view tabs and the table
+/// went, for the mouse.
+pub fn draw_with_hits(frame: &mut Frame, app: &App) -> HitMap<Pane> {
     let area = frame.area();
     let st = Styles::of(app);
     frame.render_widget(Block::new().style(st.base()), area);
@@ -162,7 +170,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
             Paragraph::new(text).centered().wrap(Wrap { trim: true }),
             rect,
         );
-        return;
+        return HitMap::default();
     }
     let archs = app.view.snapshot.archs.len() as u16;
     let arch_height = (archs + 3).min(area.height / 3).max(4);
@@ -177,12 +185,16 @@ pub fn draw(frame: &mut Frame, app: &App) {
     .areas(area);
     draw_header(frame, app, &st, header);
     draw_archs(frame, app, &st, arch_area);
-    match app.pane {
-        Pane::Jobs => draw_jobs(frame, app, &st, main),
-        Pane::Nodes => draw_nodes(frame, app, &st, main),
-        Pane::Archs => charts::draw(frame, app, &st, main),
-        Pane::Log => draw_log(frame, app, &st, main, true),
-    }
+    let table = match app.pane {
+        Pane::Jobs => Some(draw_jobs(frame, app, &st, main)),
+        Pane::Nodes => Some(draw_nodes(frame, app, &st, main)),
+        Pane::Archs => {
+            charts::draw(frame, app, &st, main);
+            None
+        }
+        Pane::Log => Some(draw_log(frame, app, &st, main, true)),
+    };
+    let tabs = draw_tabs(frame, app, &st, main);
     if log_height > 0 {
         draw_log(frame, app, &st, log_area, false);
     }
@@ -200,6 +212,65 @@ pub fn draw(frame: &mut Frame, app: &App) {
         }
         None => {}
     }
+    HitMap { tabs, table }
+}
+
+/// The view tabs, right-aligned on the top border of the main view's
+/// block (`area`): ` 1 jobs `, ` 2 nodes `… with the key that opens each
+/// view, or the keys alone when the view is narrow.
+fn tab_labels(app: &App, area: Rect) -> Vec<(Pane, String)> {
+    let full = area.width >= 72;
+    Pane::ALL
+        .iter()
+        .map(|&pane| {
+            let action = match pane {
+                Pane::Jobs => Action::ViewJobs,
+                Pane::Nodes => Action::ViewNodes,
+                Pane::Archs => Action::ViewArchs,
+                Pane::Log => Action::ViewLog,
+            };
+            let key = key_hint(app, action);
+            let label = match (key.is_empty(), full) {
+                (true, _) => format!(" {} ", pane.name()),
+                (false, true) => format!(" {key} {} ", pane.name()),
+                (false, false) => format!(" {key} "),
+            };
+            (pane, label)
+        })
+        .collect()
+}
+
+/// Where each tab goes: right-aligned on `area`'s top line, one cell of
+/// border between tabs and before the corner; nothing if they do not fit.
+pub fn tab_layout(area: Rect, widths: &[u16]) -> Vec<Rect> {
+    let total: u16 = widths.iter().sum::<u16>() + widths.len().saturating_sub(1) as u16;
+    if widths.is_empty() || total + 4 > area.width {
+        return Vec::new();
+    }
+    let mut x = area.right() - 2 - total;
+    widths
+        .iter()
+        .map(|&w| {
+            let rect = Rect::new(x, area.y, w, 1);
+            x += w + 1;
+            rect
+        })
+        .collect()
+}
+
+fn draw_tabs(frame: &mut Frame, app: &App, st: &Styles, area: Rect) -> Vec<(Pane, Rect)> {
+    let labels = tab_labels(app, area);
+    let widths: Vec<u16> = labels.iter().map(|(_, l)| table::width_of(l)).collect();
+    let rects = tab_layout(area, &widths);
+    for ((pane, label), rect) in labels.iter().zip(&rects) {
+        let style = if *pane == app.pane {
+            st.selected().add_modifier(Modifier::BOLD)
+        } else {
+            st.muted()
+        };
+        frame.render_widget(Paragraph::new(Span::styled(label.clone(), style)), *rect);
+    }
+    labels.iter().map(|(p, _)| *p).zip(rects).collect()
 }
 
 fn draw_header(frame: &mut Frame, app: &App, st: &Styles, area: Rect) {
@@ -445,51 +516,176 @@ fn state_style(st: &Styles, s: JobState) -> Style {
     }
 }
 
-/// Columns of the jobs table: narrow terminals drop queries, QoS and latency.
-fn job_row<'a>(j: &JobSnapshot, st: &Styles, wide: bool, narrow: bool) -> Row<'a> {
-    let placed = match &j.placed_by {
-        Some(PlacedBy::Override) => Span::styled(
-            "override",
-            st.fg(st.p.override_fg).add_modifier(Modifier::BOLD),
-        ),
-        Some(p) => Span::raw(p.to_string()),
-        None => Span::styled("-", st.muted()),
-    };
-    let config = match (&j.engine, j.threads) {
-        (Some(e), Some(t)) => format!("{e}×{t}"),
-        _ => "-".into(),
-    };
-    let node = match (&j.node, &j.arch) {
-        (Some(n), Some(a)) if wide => format!("{n} ({a})"),
-        (Some(n), _) => n.clone(),
-        _ => j
-            .pin
-            .clone()
-            .map(|p| format!("pin {p}"))
-            .unwrap_or_else(|| "-".into()),
-    };
-    let mut cells = vec![Cell::from(j.name.clone()), Cell::from(j.model.clone())];
-    if wide {
-        cells.push(Cell::from(j.queries.to_string()));
+/// A header cell: the column's header, with `↑` or `↓` on the sort column.
+fn header_text<C: Column>(header: &str, column: C, sort: Option<Sort<C>>) -> String {
+    match sort.filter(|s| s.column == column) {
+        Some(s) => format!("{header}{}", s.arrow()),
+        None => header.to_string(),
     }
-    cells.push(Cell::from(Span::styled(
-        j.state.to_string(),
-        state_style(st, j.state),
-    )));
-    cells.push(Cell::from(node));
-    cells.push(Cell::from(config));
-    if !narrow {
-        cells.push(Cell::from(fmt_ms(j.qos_ms)));
-        cells.push(Cell::from(
-            j.latency_ms.map(fmt_ms).unwrap_or_else(|| "-".into()),
-        ));
-    }
-    cells.push(slack_cell(j.slack_ms, j.qos_ms, st));
-    cells.push(Cell::from(placed));
-    Row::new(cells)
 }
 
-fn draw_jobs(frame: &mut Frame, app: &App, st: &Styles, area: Rect) {
+/// A table's title: `jobs (87)`, `jobs (3 matching /bert)` (`as text`
+/// when the filter is not a regular expression), and the order when its
+/// column is not on screen (`by qos↑`).
+fn table_title<C: Column>(
+    name: &str,
+    rows: usize,
+    app: &App,
+    sort: Option<Sort<C>>,
+    shown: &[C],
+) -> String {
+    let mut title = if app.filter.is_empty() {
+        format!("{name} ({rows})")
+    } else {
+        let literal = if app.filter.error().is_some() {
+            " as text"
+        } else {
+            ""
+        };
+        format!("{name} ({rows} matching /{}{literal})", app.filter.text())
+    };
+    if let Some(s) = sort.filter(|s| !shown.contains(&s.column)) {
+        title.push_str(&format!(" by {}", s.label()));
+    }
+    title
+}
+
+/// The widest of a column's header and texts.
+fn content_width(header: &str, texts: &[Vec<String>], column: usize) -> u16 {
+    texts
+        .iter()
+        .filter_map(|row| row.get(column))
+        .map(|t| table::width_of(t))
+        .chain([table::width_of(header)])
+        .max()
+        .unwrap_or(0)
+}
+
+/// Where a table drawn in the bordered `area` put its header cells and
+/// rows (its columns `widths` wide, one cell apart).
+fn table_hit(
+    pane: Pane,
+    area: Rect,
+    widths: &[u16],
+    columns: &[usize],
+    offset: usize,
+    shown: usize,
+) -> TableHit<Pane> {
+    let inner = Block::bordered().inner(area);
+    let mut x = inner.x;
+    let header = columns
+        .iter()
+        .zip(widths)
+        .map(|(&column, &w)| {
+            let cell = Rect::new(x, inner.y, w, inner.height.min(1)).intersection(inner);
+            x = x.saturating_add(w).saturating_add(1);
+            (column, cell)
+        })
+        .collect();
+    TableHit {
+        pane,
+        header,
+        rows: Rect::new(
+            inner.x,
+            inner.y.saturating_add(1),
+            inner.width,
+            inner.height.saturating_sub(1),
+        ),
+        offset,
+        shown,
+    }
+}
+
+/// Columns of the jobs table: narrow terminals drop queries, QoS and latency.
+fn job_columns(wide: bool, narrow: bool) -> Vec<JobColumn> {
+    JobColumn::ALL
+        .iter()
+        .copied()
+        .filter(|c| match c {
+            JobColumn::Queries => wide,
+            JobColumn::Qos | JobColumn::Latency => !narrow,
+            _ => true,
+        })
+        .collect()
+}
+
+fn job_header(c: JobColumn, wide: bool) -> &'static str {
+    match c {
+        JobColumn::Job => "JOB",
+        JobColumn::Model => "MODEL",
+        JobColumn::Queries => "QUERIES",
+        JobColumn::State => "STATE",
+        JobColumn::Node if wide => "NODE (ARCH)",
+        JobColumn::Node => "NODE",
+        JobColumn::Config => "CONFIG",
+        JobColumn::Qos => "QOS",
+        JobColumn::Latency => "LATENCY",
+        JobColumn::Slack => "SLACK",
+        JobColumn::PlacedBy => "PLACED-BY",
+    }
+}
+
+/// A job's text in a column (styled by [`job_cell`]).
+fn job_text(j: &JobSnapshot, c: JobColumn, wide: bool) -> String {
+    let or_dash = |ms: Option<f64>| ms.map(fmt_ms).unwrap_or_else(|| "-".into());
+    match c {
+        JobColumn::Job => j.name.clone(),
+        JobColumn::Model => j.model.clone(),
+        JobColumn::Queries => j.queries.to_string(),
+        JobColumn::State => j.state.to_string(),
+        JobColumn::Node => match (&j.node, &j.arch) {
+            (Some(n), Some(a)) if wide => format!("{n} ({a})"),
+            (Some(n), _) => n.clone(),
+            _ => j
+                .pin
+                .clone()
+                .map(|p| format!("pin {p}"))
+                .unwrap_or_else(|| "-".into()),
+        },
+        JobColumn::Config => match (&j.engine, j.threads) {
+            (Some(e), Some(t)) => format!("{e}×{t}"),
+            _ => "-".into(),
+        },
+        JobColumn::Qos => fmt_ms(j.qos_ms),
+        JobColumn::Latency => or_dash(j.latency_ms),
+        JobColumn::Slack => or_dash(j.slack_ms),
+        JobColumn::PlacedBy => j
+            .placed_by
+            .as_ref()
+            .map_or_else(|| "-".into(), |p| p.to_string()),
+    }
+}
+
+fn job_cell<'a>(j: &JobSnapshot, c: JobColumn, text: String, st: &Styles) -> Cell<'a> {
+    match c {
+        JobColumn::State => Cell::from(Span::styled(text, state_style(st, j.state))),
+        JobColumn::Slack => slack_cell(j.slack_ms, j.qos_ms, st),
+        JobColumn::PlacedBy => match &j.placed_by {
+            Some(PlacedBy::Override) => Cell::from(Span::styled(
+                text,
+                st.fg(st.p.override_fg).add_modifier(Modifier::BOLD),
+            )),
+            Some(_) => Cell::from(text),
+            None => Cell::from(Span::styled(text, st.muted())),
+        },
+        _ => Cell::from(text),
+    }
+}
+
+/// How a jobs column is sized from its content: names, nodes and
+/// configurations are capped while room is short.
+fn job_fit(c: JobColumn, content: u16) -> Fit {
+    match c {
+        JobColumn::Job => Fit::text(content, 32, 10),
+        JobColumn::Model => Fit::text(content, 24, 8),
+        JobColumn::Node => Fit::text(content, 32, 6),
+        JobColumn::Config => Fit::text(content, 20, 8),
+        JobColumn::PlacedBy => Fit::text(content, 16, 8),
+        _ => Fit::exact(content),
+    }
+}
+
+fn draw_jobs(frame: &mut Frame, app: &App, st: &Styles, area: Rect) -> TableHit<Pane> {
     let jobs = app.visible_jobs();
     let wide = area.width >= 120;
     let narrow = area.width < 100;
@@ -497,38 +693,36 @@ fn draw_jobs(frame: &mut Frame, app: &App, st: &Styles, area: Rect) {
     let height = area.height.saturating_sub(3) as usize;
     let selected = app.selected().min(jobs.len().saturating_sub(1));
     let offset = selected.saturating_sub(height.saturating_sub(1));
-    let shown: Vec<&&JobSnapshot> = jobs.iter().skip(offset).take(height).collect();
-    let name_w = shown
+    let shown = &jobs[offset.min(jobs.len())..(offset + height).min(jobs.len())];
+    let columns = job_columns(wide, narrow);
+    let texts: Vec<Vec<String>> = shown
         .iter()
-        .map(|j| j.name.chars().count())
-        .max()
-        .unwrap_or(3)
-        .clamp(3, 24) as u16;
-    let rows: Vec<Row> = shown.iter().map(|j| job_row(j, st, wide, narrow)).collect();
-    let mut headers = vec!["JOB", "MODEL"];
-    let mut widths = vec![Constraint::Length(name_w), Constraint::Length(12)];
-    if wide {
-        headers.push("QUERIES");
-        widths.push(Constraint::Length(7));
-    }
-    headers.extend(["STATE", if wide { "NODE (ARCH)" } else { "NODE" }, "CONFIG"]);
-    widths.extend([
-        Constraint::Length(7),
-        Constraint::Min(7),
-        Constraint::Length(14),
-    ]);
-    if !narrow {
-        headers.extend(["QOS", "LATENCY"]);
-        widths.extend([Constraint::Length(7), Constraint::Length(8)]);
-    }
-    headers.extend(["SLACK", "PLACED-BY"]);
-    widths.extend([Constraint::Length(8), Constraint::Length(9)]);
-    let title = if app.filter.is_empty() {
-        format!("jobs ({})", jobs.len())
-    } else {
-        format!("jobs ({} matching /{})", jobs.len(), app.filter)
-    };
-    let table = Table::new(rows, widths)
+        .map(|j| columns.iter().map(|&c| job_text(j, c, wide)).collect())
+        .collect();
+    let headers: Vec<String> = columns
+        .iter()
+        .map(|&c| header_text(job_header(c, wide), c, app.job_sort))
+        .collect();
+    let fits: Vec<Fit> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| job_fit(c, content_width(&headers[i], &texts, i)))
+        .collect();
+    let widths = table::fit_widths(&fits, area.width.saturating_sub(2), 1, Leftover::Spread);
+    let rows: Vec<Row> = shown
+        .iter()
+        .zip(texts)
+        .map(|(j, texts)| {
+            let cells: Vec<Cell> = columns
+                .iter()
+                .zip(texts)
+                .map(|(&c, text)| job_cell(j, c, text, st))
+                .collect();
+            Row::new(cells)
+        })
+        .collect();
+    let title = table_title("jobs", jobs.len(), app, app.job_sort, &columns);
+    let table = Table::new(rows, widths.iter().map(|&w| Constraint::Length(w)))
         .header(Row::new(headers).style(st.header()))
         .block(st.block(&title, true))
         .row_highlight_style(st.selected())
@@ -536,121 +730,288 @@ fn draw_jobs(frame: &mut Frame, app: &App, st: &Styles, area: Rect) {
     let mut state =
         TableState::default().with_selected((!jobs.is_empty()).then_some(selected - offset));
     frame.render_stateful_widget(table, area, &mut state);
+    let indices: Vec<usize> = columns.iter().map(|c| c.index()).collect();
+    table_hit(Pane::Jobs, area, &widths, &indices, offset, shown.len())
 }
 
-fn draw_nodes(frame: &mut Frame, app: &App, st: &Styles, area: Rect) {
+fn node_header(c: NodeColumn) -> &'static str {
+    match c {
+        NodeColumn::Node => "NODE",
+        NodeColumn::Arch => "ARCH",
+        NodeColumn::Tier => "TIER",
+        NodeColumn::Cores => "CORES",
+        NodeColumn::Gpus => "GPUS",
+        NodeColumn::Memory => "MEMORY",
+        NodeColumn::Jobs => "JOBS",
+        NodeColumn::Used => "USED (METRICS)",
+    }
+}
+
+/// Mebibytes as the nodes table shows them: `512Mi`, or in gibibytes
+/// with one decimal from 1 GiB (`0.4/64Gi` for a pair).
+fn memory_pair(used_mib: u64, total_mib: u64) -> String {
+    if total_mib < 1024 {
+        return format!("{used_mib}/{total_mib}Mi");
+    }
+    let gib = |mib: u64| {
+        let g = mib as f64 / 1024.0;
+        if (g - g.round()).abs() < 0.05 {
+            format!("{g:.0}")
+        } else {
+            format!("{g:.1}")
+        }
+    };
+    format!("{}/{}Gi", gib(used_mib), gib(total_mib))
+}
+
+/// What a gauge shows after its bar: ` 33% 4/12`; `-` without a total.
+fn gauge_label(used: u64, total: u64, amount: String) -> String {
+    match (used * 100).checked_div(total) {
+        Some(percent) => format!(" {percent:>3}% {amount}"),
+        None => "-".into(),
+    }
+}
+
+/// A gauge `bar` cells wide followed by its label.
+fn labelled_gauge<'a>(
+    used: u64,
+    total: u64,
+    bar_width: usize,
+    label: String,
+    color: Style,
+    st: &Styles,
+) -> Cell<'a> {
+    if total == 0 {
+        return Cell::from(Span::styled(label, st.muted()));
+    }
+    let (full, empty, _) = bar(used, total, bar_width);
+    Cell::from(Line::from(vec![
+        Span::styled(full, color),
+        Span::styled(empty, st.fg(st.p.gauge_empty)),
+        Span::raw(label),
+    ]))
+}
+
+fn draw_nodes(frame: &mut Frame, app: &App, st: &Styles, area: Rect) -> TableHit<Pane> {
     let nodes = app.visible_nodes();
     let height = area.height.saturating_sub(3) as usize;
     let selected = app.selected().min(nodes.len().saturating_sub(1));
     let offset = selected.saturating_sub(height.saturating_sub(1));
-    let gauge_w = if area.width >= 120 { 12 } else { 6 };
+    let shown = &nodes[offset.min(nodes.len())..(offset + height).min(nodes.len())];
     // Measured usage (metrics.k8s.io) gets a column when the cluster has it.
     let measured = nodes.iter().any(|n| n.measured.is_some());
-    let rows: Vec<Row> = nodes
+    let columns: Vec<NodeColumn> = NodeColumn::ALL
         .iter()
-        .skip(offset)
-        .take(height)
+        .copied()
+        .filter(|&c| c != NodeColumn::Used || measured)
+        .collect();
+    let texts: Vec<Vec<String>> = shown
+        .iter()
         .map(|n| {
-            let mut cells = vec![
-                Cell::from(n.name.clone()),
-                Cell::from(n.arch.clone()),
-                Cell::from(n.tier.to_string()),
-                gauge_cell(
-                    u64::from(n.cores_used),
-                    u64::from(n.cores),
-                    gauge_w,
-                    st.fg(st.p.gauge_cpu),
-                    st,
-                    true,
-                ),
-                gauge_cell(
-                    u64::from(n.gpus_used),
-                    u64::from(n.gpus),
-                    4,
-                    st.fg(st.p.gauge_gpu),
-                    st,
-                    true,
-                ),
-                Cell::from(format!("{}/{}Mi", n.memory_used_mib, n.memory_mib)),
-                Cell::from(n.jobs.to_string()),
-            ];
-            if measured {
-                cells.push(Cell::from(match n.measured {
-                    Some(m) => format!(
-                        "{:.2} cores {}Mi",
-                        m.cpu_millis as f64 / 1000.0,
-                        m.memory_mib
+            columns
+                .iter()
+                .map(|c| match c {
+                    NodeColumn::Node => n.name.clone(),
+                    NodeColumn::Arch => n.arch.clone(),
+                    NodeColumn::Tier => n.tier.to_string(),
+                    NodeColumn::Cores => gauge_label(
+                        u64::from(n.cores_used),
+                        u64::from(n.cores),
+                        format!("{}/{}", n.cores_used, n.cores),
                     ),
-                    None => "-".into(),
-                }));
+                    NodeColumn::Gpus => gauge_label(
+                        u64::from(n.gpus_used),
+                        u64::from(n.gpus),
+                        format!("{}/{}", n.gpus_used, n.gpus),
+                    ),
+                    NodeColumn::Memory => gauge_label(
+                        n.memory_used_mib,
+                        n.memory_mib,
+                        memory_pair(n.memory_used_mib, n.memory_mib),
+                    ),
+                    NodeColumn::Jobs => n.jobs.to_string(),
+                    NodeColumn::Used => match n.measured {
+                        Some(m) => format!(
+                            "{:.2} cores {}Mi",
+                            m.cpu_millis as f64 / 1000.0,
+                            m.memory_mib
+                        ),
+                        None => "-".into(),
+                    },
+                })
+                .collect()
+        })
+        .collect();
+    let headers: Vec<String> = columns
+        .iter()
+        .map(|&c| header_text(node_header(c), c, app.node_sort))
+        .collect();
+    // Gauges: their labels, plus a bar of 6 cells that grows with room.
+    let label_widths: Vec<u16> = (0..columns.len())
+        .map(|i| content_width("", &texts, i))
+        .collect();
+    let fits: Vec<Fit> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let header = table::width_of(&headers[i]);
+            let gauge = |bar_cap: u16| {
+                let label = label_widths[i];
+                Fit {
+                    min: label + 2,
+                    want: (label + 6).max(header),
+                    max: (label + bar_cap).max(header),
+                }
+            };
+            let content = content_width(&headers[i], &texts, i);
+            match c {
+                NodeColumn::Node => Fit::text(content, 32, 6),
+                NodeColumn::Arch => Fit::text(content, 16, 6),
+                NodeColumn::Cores | NodeColumn::Memory => gauge(30),
+                NodeColumn::Gpus => gauge(12),
+                NodeColumn::Used => Fit::text(content, 24, 10),
+                NodeColumn::Tier | NodeColumn::Jobs => Fit::exact(content),
             }
+        })
+        .collect();
+    let widths = table::fit_widths(&fits, area.width.saturating_sub(2), 1, Leftover::Spread);
+    // Room spread between the columns stays after the gauge's label.
+    let bar_width =
+        |i: usize| usize::from(widths[i].min(fits[i].max).saturating_sub(label_widths[i]));
+    let rows: Vec<Row> = shown
+        .iter()
+        .zip(texts)
+        .map(|(n, texts)| {
+            let cells: Vec<Cell> = columns
+                .iter()
+                .zip(texts)
+                .enumerate()
+                .map(|(i, (&c, text))| match c {
+                    NodeColumn::Cores => labelled_gauge(
+                        u64::from(n.cores_used),
+                        u64::from(n.cores),
+                        bar_width(i),
+                        text,
+                        st.fg(st.p.gauge_cpu),
+                        st,
+                    ),
+                    NodeColumn::Gpus => labelled_gauge(
+                        u64::from(n.gpus_used),
+                        u64::from(n.gpus),
+                        bar_width(i),
+                        text,
+                        st.fg(st.p.gauge_gpu),
+                        st,
+                    ),
+                    NodeColumn::Memory => labelled_gauge(
+                        n.memory_used_mib,
+                        n.memory_mib,
+                        bar_width(i),
+                        text,
+                        st.fg(st.p.gauge_cpu),
+                        st,
+                    ),
+                    _ => Cell::from(text),
+                })
+                .collect();
             Row::new(cells)
         })
         .collect();
-    let mut widths = vec![
-        Constraint::Length(12),
-        Constraint::Length(10),
-        Constraint::Length(6),
-        Constraint::Length(gauge_w as u16 + 14),
-        Constraint::Length(16),
-        Constraint::Min(14),
-        Constraint::Length(5),
-    ];
-    let mut header = vec!["NODE", "ARCH", "TIER", "CORES", "GPUS", "MEMORY", "JOBS"];
-    if measured {
-        widths.push(Constraint::Min(20));
-        header.push("USED (METRICS)");
-    }
-    let table = Table::new(rows, widths)
-        .header(Row::new(header).style(st.header()))
-        .block(st.block(&format!("nodes ({})", nodes.len()), true))
+    let title = table_title("nodes", nodes.len(), app, app.node_sort, &columns);
+    let table = Table::new(rows, widths.iter().map(|&w| Constraint::Length(w)))
+        .header(Row::new(headers).style(st.header()))
+        .block(st.block(&title, true))
         .row_highlight_style(st.selected())
         .column_spacing(1);
     let mut state =
         TableState::default().with_selected((!nodes.is_empty()).then_some(selected - offset));
     frame.render_stateful_widget(table, area, &mut state);
+    let indices: Vec<usize> = columns.iter().map(|c| c.index()).collect();
+    table_hit(Pane::Nodes, area, &widths, &indices, offset, shown.len())
 }
 
-fn draw_log(frame: &mut Frame, app: &App, st: &Styles, area: Rect, focused: bool) {
-    let log = &app.view.log;
+/// The decisions: focused, the view (filtered, in its order); otherwise
+/// the panel under the jobs, newest first.
+fn draw_log(
+    frame: &mut Frame,
+    app: &App,
+    st: &Styles,
+    area: Rect,
+    focused: bool,
+) -> TableHit<Pane> {
     let height = area.height.saturating_sub(3) as usize;
-    // Newest first.
-    let entries: Vec<_> = log.iter().rev().collect();
+    let (entries, sort) = if focused {
+        (app.visible_log(), app.log_sort)
+    } else {
+        (app.view.log.iter().rev().collect(), LogColumn::DEFAULT)
+    };
     let selected = if focused {
         app.selected().min(entries.len().saturating_sub(1))
     } else {
         0
     };
     let offset = selected.saturating_sub(height.saturating_sub(1));
-    let rows: Vec<Row> = entries
+    let shown = &entries[offset.min(entries.len())..(offset + height).min(entries.len())];
+    let columns = LogColumn::ALL;
+    let texts: Vec<Vec<String>> = shown
         .iter()
-        .skip(offset)
-        .take(height)
         .map(|l| {
-            let by = if l.placed_by == "override" {
-                Span::styled("override", st.fg(st.p.override_fg))
-            } else {
-                Span::styled(l.placed_by.clone(), st.muted())
-            };
-            Row::new(vec![
-                Cell::from(Span::styled(app.view.clock.show(l.at_ms), st.muted())),
-                Cell::from(l.job.clone()),
-                Cell::from(l.choice.clone()),
-                Cell::from(by),
-                Cell::from(l.reason.clone()),
-            ])
+            vec![
+                app.view.clock.show(l.at_ms),
+                l.job.clone(),
+                l.choice.clone(),
+                l.placed_by.clone(),
+                l.reason.clone(),
+            ]
         })
         .collect();
-    let widths = [
-        Constraint::Length(8),
-        Constraint::Length(12),
-        Constraint::Length(24),
-        Constraint::Length(11),
-        Constraint::Min(10),
-    ];
-    let mut table = Table::new(rows, widths)
-        .header(Row::new(["TIME", "JOB", "CHOICE", "BY", "REASON"]).style(st.header()))
-        .block(st.block("decisions", focused))
+    let headers: Vec<String> = ["TIME", "JOB", "CHOICE", "BY", "REASON"]
+        .iter()
+        .zip(columns)
+        .map(|(h, &c)| header_text(h, c, sort))
+        .collect();
+    let fits: Vec<Fit> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let content = content_width(&headers[i], &texts, i);
+            match c {
+                LogColumn::Time => Fit::exact(content),
+                LogColumn::Job => Fit::text(content, 24, 8),
+                LogColumn::Choice => Fit::text(content, 32, 10),
+                LogColumn::By => Fit::text(content, 12, 6),
+                LogColumn::Reason => Fit::text(content, 40, 10),
+            }
+        })
+        .collect();
+    let widths = table::fit_widths(&fits, area.width.saturating_sub(2), 1, Leftover::Last);
+    let rows: Vec<Row> = shown
+        .iter()
+        .zip(texts)
+        .map(|(l, texts)| {
+            let cells: Vec<Cell> = columns
+                .iter()
+                .zip(texts)
+                .map(|(&c, text)| match c {
+                    LogColumn::Time => Cell::from(Span::styled(text, st.muted())),
+                    LogColumn::By if l.placed_by == "override" => {
+                        Cell::from(Span::styled(text, st.fg(st.p.override_fg)))
+                    }
+                    LogColumn::By => Cell::from(Span::styled(text, st.muted())),
+                    _ => Cell::from(text),
+                })
+                .collect();
+            Row::new(cells)
+        })
+        .collect();
+    let title = if focused {
+        table_title("decisions", entries.len(), app, sort, columns)
+    } else {
+        "decisions".to_string()
+    };
+    let mut table = Table::new(rows, widths.iter().map(|&w| Constraint::Length(w)))
+        .header(Row::new(headers).style(st.header()))
+        .block(st.block(&title, focused))
         .column_spacing(1);
     if focused {
         table = table.row_highlight_style(st.selected());
@@ -660,6 +1021,8 @@ fn draw_log(frame: &mut Frame, app: &App, st: &Styles, area: Rect, focused: bool
     } else {
         frame.render_widget(table, area);
     }
+    let indices: Vec<usize> = columns.iter().map(|c| c.index()).collect();
+    table_hit(Pane::Log, area, &widths, &indices, offset, shown.len())
 }
 
 fn key_hint(app: &App, action: Action) -> String {

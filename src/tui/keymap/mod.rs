@@ -157,7 +157,10 @@ actions! {
     Quit "quit" [ch('q'), ctrl('c')] General Any "quit and restore the terminal";
     CommandLine "command-line" [ch(':')] General Any
         "command line (:jobs :nodes :arch :policy NAME :theme NAME)";
-    Filter "filter" [ch('/')] General Any "filter the rows of the current view";
+    Filter "filter" [ch('/')] General Any "filter the rows by a regex; !RE keeps the others";
+    /// Cycles the sort column of the current table (shown as `SLACK↑`).
+    Sort "sort" [ch('s')] General Any "sort by the next column (:sort COLUMN [asc|desc])";
+    SortReverse "sort-reverse" [ch('S')] General Any "reverse the sort order";
     /// Esc: close the popup, or clear the filter.
     Back "back" [key(KeyCode::Esc)] General Any "close the popup, or clear the filter";
     NextTheme "next-theme" [ch('t')] General Any "switch to the next theme";

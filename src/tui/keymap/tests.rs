@@ -36,7 +36,7 @@ fn overlay(body: &str) -> Result<Keymap> {
 #[test]
 fn actions_have_unique_names_and_descriptions() {
     let mut names: Vec<&str> = Action::ALL.iter().map(|a| a.name()).collect();
-    assert_eq!(names.len(), 29);
+    assert_eq!(names.len(), 31);
     names.sort();
     names.dedup();
     assert_eq!(names.len(), Action::ALL.len());
@@ -110,6 +110,8 @@ fn default_keys_of_the_product_description() {
         (ev(KeyCode::Char('3'), none), Action::ViewArchs),
         (ev(KeyCode::Char('j'), none), Action::Down),
         (ev(KeyCode::Char('m'), none), Action::ToggleMode),
+        (ev(KeyCode::Char('s'), none), Action::Sort),
+        (ev(KeyCode::Char('S'), shift), Action::SortReverse),
     ];
     for (event, action) in cases {
         assert_eq!(k.action_for(&event), Some(action), "{event:?}");

@@ -72,6 +72,13 @@ const MIN_CHARTS_VIEW_HEIGHT: u16 = 20;
 /// Draws the architectures view into `area`.
 pub(super) fn draw(frame: &mut Frame, app: &App, st: &Styles, area: Rect) {
     let v = &app.view;
+    // The view tabs go on the first row (other views draw them on their
+    // table's top border).
+    let area = Rect {
+        y: area.y + 1,
+        height: area.height.saturating_sub(1),
+        ..area
+    };
     if area.height < MIN_CHARTS_VIEW_HEIGHT {
         let lines = summary_lines(app, st);
         let [text, models] = Layout::vertical([
