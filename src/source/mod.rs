@@ -134,6 +134,14 @@ pub struct Timeline {
 }
 
 impl Timeline {
+    /// Appends a sample: pending, running and violations so far at `at_ms`.
+    pub(crate) fn push(&mut self, at_ms: f64, [pending, running, violations]: [u32; 3]) {
+        self.at_ms.push(at_ms);
+        self.pending.push(pending);
+        self.running.push(running);
+        self.violations.push(violations);
+    }
+
     /// Keeps the most recent `cap` samples of every series.
     pub(crate) fn truncate_front(&mut self, cap: usize) {
         let extra = self.at_ms.len().saturating_sub(cap);

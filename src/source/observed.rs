@@ -56,11 +56,13 @@ pub(super) fn carry_on_timeline(timeline: &mut Timeline, to_ms: f64, n: usize) {
         return;
     };
     let end = live_instant(to_ms);
+    let counts = [
+        timeline.pending[last],
+        timeline.running[last],
+        timeline.violations[last],
+    ];
     for k in (0..n).rev() {
-        timeline.at_ms.push(end - k as f64 * LIVE_SAMPLE_MS);
-        timeline.pending.push(timeline.pending[last]);
-        timeline.running.push(timeline.running[last]);
-        timeline.violations.push(timeline.violations[last]);
+        timeline.push(end - k as f64 * LIVE_SAMPLE_MS, counts);
     }
     timeline.truncate_front(HISTORY);
 }
@@ -308,7 +310,7 @@ impl Viewer {
         &mut self,
         archs: &[ArchSummary],
         clock: &Clock,
-        [pending, running, violations]: [u32; 3],
+        counts: [u32; 3],
     ) -> Vec<ArchHistory> {
         let before = self.sampled_ms;
         let steps = match before {
@@ -320,26 +322,19 @@ impl Viewer {
         match (steps, before) {
             (Some(0), Some(_)) if !t.at_ms.is_empty() => {
                 let last = t.at_ms.len() - 1;
-                t.pending[last] = pending;
-                t.running[last] = running;
-                t.violations[last] = violations;
+                [t.pending[last], t.running[last], t.violations[last]] = counts;
             }
             (Some(n), Some(_)) if !t.at_ms.is_empty() => {
                 carry_on_timeline(t, clock.at_ms - LIVE_SAMPLE_MS, n - 1);
-                t.at_ms.push(live_instant(clock.at_ms));
-                t.pending.push(pending);
-                t.running.push(running);
-                t.violations.push(violations);
+                t.push(live_instant(clock.at_ms), counts);
             }
             _ => {
-                t.at_ms.push(if clock.live {
+                let at = if clock.live {
                     live_instant(clock.at_ms)
                 } else {
                     clock.at_ms
-                });
-                t.pending.push(pending);
-                t.running.push(running);
-                t.violations.push(violations);
+                };
+                t.push(at, counts);
             }
         }
         t.truncate_front(HISTORY);

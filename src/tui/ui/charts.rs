@@ -328,16 +328,18 @@ fn utilization(v: &View, st: &Styles, gpus: bool) -> Plot {
     }
 }
 
+/// A count series against its sampling instants, as chart points.
+fn counts_over_time(at_ms: &[f64], values: &[u32]) -> Vec<(f64, f64)> {
+    at_ms
+        .iter()
+        .zip(values)
+        .map(|(&at, &n)| (at, f64::from(n)))
+        .collect()
+}
+
 /// Pending and running jobs over time.
 fn jobs(v: &View, st: &Styles) -> Plot {
     let t = &v.timeline;
-    let series_of = |values: &[u32]| -> Vec<(f64, f64)> {
-        t.at_ms
-            .iter()
-            .zip(values)
-            .map(|(&at, &n)| (at, f64::from(n)))
-            .collect()
-    };
     let max = t
         .pending
         .iter()
@@ -351,12 +353,12 @@ fn jobs(v: &View, st: &Styles) -> Plot {
             Line2 {
                 name: "pending".into(),
                 color: st.p.state_pending,
-                points: series_of(&t.pending),
+                points: counts_over_time(&t.at_ms, &t.pending),
             },
             Line2 {
                 name: "running".into(),
                 color: st.p.state_running,
-                points: series_of(&t.running),
+                points: counts_over_time(&t.at_ms, &t.running),
             },
         ],
         y_max: nice_max(max),
@@ -372,17 +374,10 @@ fn jobs(v: &View, st: &Styles) -> Plot {
 /// switched away from beside the running one.
 fn violations(v: &View, st: &Styles) -> Plot {
     let t = &v.timeline;
-    let points = |values: &[u32]| -> Vec<(f64, f64)> {
-        t.at_ms
-            .iter()
-            .zip(values)
-            .map(|(&at, &n)| (at, f64::from(n)))
-            .collect()
-    };
     let mut lines = vec![Line2 {
         name: v.policy.clone(),
         color: series(st, 0),
-        points: points(&t.violations),
+        points: counts_over_time(&t.at_ms, &t.violations),
     }];
     let mut text = format!("violations: {} {}", v.policy, v.snapshot.violations);
     let mut max = t.violations.iter().copied().max().unwrap_or(0);
@@ -390,7 +385,7 @@ fn violations(v: &View, st: &Styles) -> Plot {
         lines.push(Line2 {
             name: other.clone(),
             color: series(st, 1),
-            points: points(values),
+            points: counts_over_time(&t.at_ms, values),
         });
         max = max.max(values.iter().copied().max().unwrap_or(0));
         if let Some(w) = &v.what_if {
