@@ -70,6 +70,8 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
         'synergai;replay' {
             [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'Policies to compare (comma-separated)')
             [CompletionResult]::new('--theta', '--theta', [CompletionResultType]::ParameterName, 'Knee threshold θ of the offline plan (default: the profile''s)')
+            [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Also write a report into DIR (made if missing): index.html with the summary table and SVG plots per scenario (violations over time, latency CDF, utilization over time, energy, QoS slack CDF). It opens without a network')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Also write one CSV row per job and policy into FILE.csv (arrival, start, finish, node, configuration, predicted and actual latency, slack, violated). CSV only')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format; a list''s items are what `name` and `custom-columns` print one line for (see the README, "Output formats")')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format; a list''s items are what `name` and `custom-columns` print one line for (see the README, "Output formats")')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')

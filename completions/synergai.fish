@@ -76,6 +76,8 @@ k8s-default\t''
 round-robin\t''
 random\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand replay" -l theta -d 'Knee threshold θ of the offline plan (default: the profile\'s)' -r
+complete -c synergai -n "__fish_synergai_using_subcommand replay" -l report -d 'Also write a report into DIR (made if missing): index.html with the summary table and SVG plots per scenario (violations over time, latency CDF, utilization over time, energy, QoS slack CDF). It opens without a network' -r -f -a "(__fish_complete_directories)"
+complete -c synergai -n "__fish_synergai_using_subcommand replay" -l jobs -d 'Also write one CSV row per job and policy into FILE.csv (arrival, start, finish, node, configuration, predicted and actual latency, slack, violated). CSV only' -r -F
 complete -c synergai -n "__fish_synergai_using_subcommand replay" -s o -l output -d 'Output format; a list\'s items are what `name` and `custom-columns` print one line for (see the README, "Output formats")' -r -f -a "table\t''
 wide\t'A table with more columns'
 json\t''

@@ -213,6 +213,17 @@ pub struct ReplayArgs {
     /// Knee threshold θ of the offline plan (default: the profile's).
     #[arg(long)]
     pub theta: Option<f64>,
+    /// Also write a report into DIR (made if missing): index.html with
+    /// the summary table and SVG plots per scenario (violations over time,
+    /// latency CDF, utilization over time, energy, QoS slack CDF). It opens
+    /// without a network.
+    #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+    pub report: Option<PathBuf>,
+    /// Also write one CSV row per job and policy into FILE.csv (arrival,
+    /// start, finish, node, configuration, predicted and actual latency,
+    /// slack, violated). CSV only.
+    #[arg(long, value_name = "FILE.csv", value_hint = clap::ValueHint::FilePath)]
+    pub jobs: Option<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
 }

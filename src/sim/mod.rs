@@ -4,9 +4,11 @@
 //! timeline the dashboard plays back.
 
 mod metrics;
+mod outcome;
 pub mod workload;
 
 pub use metrics::{ArchUtilization, Metrics, NsHistogram, percentile};
+pub use outcome::JobOutcome;
 
 use crate::model::{
     ArchSummary, Cluster, ClusterSnapshot, JobId, JobSnapshot, JobState, NodeId, NodeSnapshot, Pin,
@@ -73,11 +75,16 @@ enum Status {
     Running {
         run: RunId,
         placed_by: PlacedBy,
+        /// What the decision that placed the job predicted.
+        predicted_completion_ms: f64,
     },
     Done {
         node: NodeId,
         config: PlanConfig,
+        placed_at_ms: f64,
         completion_ms: f64,
+        /// `None` only for a run that was not placed by a pass.
+        predicted_completion_ms: Option<f64>,
         placed_by: PlacedBy,
     },
 }
@@ -487,7 +494,7 @@ impl Simulator {
             return;
         }
         let queue = self.pending();
-        let mut assigned: Vec<(JobId, RunId, PlacedBy)> = Vec::new();
+        let mut assigned: Vec<(JobId, RunId, PlacedBy, f64)> = Vec::new();
         let policy_name = self.policy_name;
         let log_cap = self.options.decision_log;
         let explain = self.options.explain;
@@ -509,7 +516,7 @@ impl Simulator {
                     } else {
                         PlacedBy::Policy(policy_name.to_string())
                     };
-                    assigned.push((decision.job, run, placed_by));
+                    assigned.push((decision.job, run, placed_by, a.predicted_completion_ms));
                 }
                 let explained_job = explain.covers(decision.job);
                 let keep_log = log_cap > 0 && matches!(decision.action, Action::Assign(_));
@@ -531,10 +538,14 @@ impl Simulator {
             },
         );
         self.bulk_holds += u64::from(stats.held_in_bulk);
-        for (job, run, placed_by) in assigned {
+        for (job, run, placed_by, predicted_completion_ms) in assigned {
             let (a, b) = self.keys[job as usize];
             self.pending.remove(&(a, b, job));
-            self.status[job as usize] = Status::Running { run, placed_by };
+            self.status[job as usize] = Status::Running {
+                run,
+                placed_by,
+                predicted_completion_ms,
+            };
         }
     }
 
@@ -570,10 +581,15 @@ impl Simulator {
         self.busy_gpu_ms[spec.arch as usize] += f64::from(r.gpus) * busy;
         self.arch_jobs[spec.arch as usize] += 1;
         self.job_energy_j += r.watts * busy / 1000.0;
-        let placed_by = match std::mem::replace(&mut self.status[r.job as usize], Status::Future) {
-            Status::Running { placed_by, .. } => placed_by,
-            _ => PlacedBy::Policy(self.policy_name.to_string()),
-        };
+        let (placed_by, predicted_completion_ms) =
+            match std::mem::replace(&mut self.status[r.job as usize], Status::Future) {
+                Status::Running {
+                    placed_by,
+                    predicted_completion_ms,
+                    ..
+                } => (placed_by, Some(predicted_completion_ms)),
+                _ => (PlacedBy::Policy(self.policy_name.to_string()), None),
+            };
         self.done_order.push(r.job);
         self.status[r.job as usize] = Status::Done {
             node: r.node,
@@ -587,7 +603,9 @@ impl Simulator {
                 memory_mib: r.memory_mib,
                 startup_ms: r.processing_start_ms - r.placed_at_ms,
             },
+            placed_at_ms: r.placed_at_ms,
             completion_ms: completion,
+            predicted_completion_ms,
             placed_by,
         };
     }
@@ -723,7 +741,7 @@ impl Simulator {
                             .min_service_ms(job.model, job.queries, &self.present_archs);
                     snap.slack_ms = Some(job.deadline_ms() - best);
                 }
-                Status::Running { run, placed_by } => {
+                Status::Running { run, placed_by, .. } => {
                     snap.state = JobState::Running;
                     if let Some(r) = self.cluster.run(*run) {
                         let spec = &self.scenario.nodes[r.node as usize];
@@ -748,6 +766,7 @@ impl Simulator {
                     config,
                     completion_ms,
                     placed_by,
+                    ..
                 } => {
                     snap.state = JobState::Done;
                     place(

@@ -1,7 +1,14 @@
 //! `synergai replay`: run scenarios under several policies, print the
 //! metrics side by side and how each other policy's violations compare
 //! with synergai's: per scenario (v + 1) / (synergai + 1), over several
-//! scenarios its geometric mean and where synergai has the fewest.
+//! scenarios its geometric mean and where synergai has the fewest; on
+//! request also a report with plots (`--report`) and every job's outcome
+//! (`--jobs`).
+
+mod html;
+mod jobs_csv;
+mod plots;
+mod report;
 
 use super::ReplayArgs;
 use super::output::{Listing, print_table, table};
@@ -9,8 +16,10 @@ use crate::error::Result;
 use crate::fixture;
 use crate::model::Scenario;
 use crate::policy::{PolicyKind, fmt_ms};
-use crate::sim::{Metrics, SimOptions, Simulator};
+use crate::sim::{JobOutcome, Metrics, SimOptions, Simulator};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
+use std::io::IsTerminal;
 
 /// Violations of another policy relative to synergai's.
 #[derive(Debug, Clone, Serialize)]
@@ -111,21 +120,43 @@ pub struct ReplayReport {
     pub summary: Option<SuiteSummary>,
 }
 
-/// Runs `scenario` under each policy (in parallel threads; results do not
-/// depend on it).
-pub fn replay_scenario(
+/// Runs `scenario` under each policy in parallel threads (results do not
+/// depend on it): the metrics of each run and, if asked, every job's
+/// outcome (in job order; else none). Counts finished jobs on `progress` as
+/// they go.
+fn run_policies(
     scenario: &Scenario,
     policies: &[PolicyKind],
     theta: Option<f64>,
-) -> ScenarioReport {
-    let metrics: Vec<Metrics> = std::thread::scope(|s| {
+    outcomes: bool,
+    progress: &ProgressBar,
+) -> Vec<(Metrics, Vec<JobOutcome>)> {
+    std::thread::scope(|s| {
         let handles: Vec<_> = policies
             .iter()
             .map(|&p| {
                 s.spawn(move || {
                     let mut options = SimOptions::new(p);
                     options.knee_threshold = theta;
-                    Simulator::new(scenario, options).run()
+                    let mut sim = Simulator::new(scenario, options);
+                    let mut counted = 0;
+                    let mut steps = 0u32;
+                    while sim.step() {
+                        steps = steps.wrapping_add(1);
+                        if steps.is_multiple_of(256) {
+                            let done: u32 = sim.model_totals().iter().map(|m| m.0).sum();
+                            progress.inc(u64::from(done - counted));
+                            counted = done;
+                        }
+                    }
+                    // Unfinished jobs are done with too.
+                    progress.inc((scenario.jobs.len() as u64).saturating_sub(counted.into()));
+                    let jobs = if outcomes {
+                        sim.job_outcomes()
+                    } else {
+                        Vec::new()
+                    };
+                    (sim.metrics(), jobs)
                 })
             })
             .collect();
@@ -133,7 +164,12 @@ pub fn replay_scenario(
             .into_iter()
             .map(|h| h.join().expect("replay thread panicked"))
             .collect()
-    });
+    })
+}
+
+/// A scenario's metrics under each policy, and how the others' violations
+/// compare with synergai's.
+fn scenario_report(scenario: &Scenario, metrics: Vec<Metrics>) -> ScenarioReport {
     let ours = metrics
         .iter()
         .find(|m| m.policy == "synergai")
@@ -174,18 +210,36 @@ pub fn run(args: ReplayArgs, color: bool) -> Result<()> {
             "--theta must be in (0, 1], got {theta}"
         )));
     }
+    // Refuse bad output paths before a long replay, not after it.
+    if let Some(path) = &args.jobs {
+        jobs_csv::check_path(path)?;
+    }
+    if let Some(dir) = &args.report {
+        report::prepare_dir(dir)?;
+    }
     let with_bound = !args.no_bound && crate::bound::SOLVER.is_some();
-    let reports: Vec<ScenarioReport> = scenarios
-        .iter()
-        .map(|s| {
-            let mut report = replay_scenario(s, &policies, args.theta);
-            if with_bound {
-                let b = crate::bound::lower_bound(s, &crate::bound::BoundOptions::default())?;
-                report.bracket = Bracket::of(b.bound, &report.policies);
-            }
-            Ok(report)
-        })
-        .collect::<Result<_>>()?;
+    let total_jobs: usize = scenarios.iter().map(|s| s.jobs.len()).sum();
+    let progress = progress_bar((total_jobs * policies.len()) as u64);
+    let mut reports = Vec::with_capacity(scenarios.len());
+    // Per scenario, per policy: every job's outcome (for --report, --jobs).
+    let mut outcomes = Vec::with_capacity(scenarios.len());
+    let keep_outcomes = args.report.is_some() || args.jobs.is_some();
+    for s in &scenarios {
+        progress.set_message(s.name.clone());
+        let (metrics, jobs): (Vec<_>, Vec<_>) =
+            run_policies(s, &policies, args.theta, keep_outcomes, &progress)
+                .into_iter()
+                .unzip();
+        let mut report = scenario_report(s, metrics);
+        if with_bound {
+            progress.set_message(format!("{}: lower bound", s.name));
+            let b = crate::bound::lower_bound(s, &crate::bound::BoundOptions::default())?;
+            report.bracket = Bracket::of(b.bound, &report.policies);
+        }
+        reports.push(report);
+        outcomes.push(jobs);
+    }
+    progress.finish_and_clear();
     let (mean_violation_ratios, summary) = if reports.len() > 1 {
         (mean_ratios(&reports), summarize(&reports))
     } else {
@@ -196,10 +250,35 @@ pub fn run(args: ReplayArgs, color: bool) -> Result<()> {
         mean_violation_ratios,
         summary,
     };
+    if let Some(dir) = &args.report {
+        let index = report::write(dir, &scenarios, &report, &outcomes)?;
+        eprintln!("report: {}", index.display());
+    }
+    if let Some(path) = &args.jobs {
+        let rows = jobs_csv::write(path, &report, &outcomes)?;
+        eprintln!("jobs: {} ({rows} rows)", path.display());
+    }
     match args.output.table() {
         Some(wide) => print_tables(&report, wide, color),
         None => args.output.print_list(&REPLAY_LIST, &report),
     }
+}
+
+/// The progress bar on stderr: jobs replayed of all (each policy's run
+/// counts every job), the scenario running, elapsed time and ETA. Drawn
+/// only when stderr is a terminal.
+fn progress_bar(total: u64) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    let style = ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] {bar:30} {human_pos}/{human_len} jobs replayed, ETA {eta}  {wide_msg}",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
 }
 
 /// `replay`'s list: the scenarios, by name.
