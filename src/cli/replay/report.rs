@@ -295,7 +295,10 @@ fn scenario_plots(
     // QoS slack as a share of QoS.
     let shares: Vec<Vec<f64>> = runs
         .iter()
-        .map(|run| sorted(run.iter().filter_map(|o| o.slack_ms.map(|s| s / o.qos_ms))))
+        .map(|run| {
+            let share = |o: &JobOutcome| o.slack_ms.map(|s| s / o.qos_ms);
+            sorted(run.iter().filter_map(share).filter(|x| x.is_finite()))
+        })
         .collect();
     let least = shares
         .iter()
