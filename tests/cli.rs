@@ -301,6 +301,22 @@ fn explain_lists_candidates_with_one_chosen() {
     let chosen: Vec<_> = candidates.iter().filter(|c| c["chosen"] == true).collect();
     assert_eq!(chosen.len(), 1);
     assert_eq!(chosen[0]["node"], v["node"]);
+    // Every other candidate says why it lost; the chosen one does not.
+    assert!(chosen[0].get("rejected").is_none());
+    for c in candidates.iter().filter(|c| c["chosen"] == false) {
+        let kind = c["rejected"]["kind"].as_str().unwrap_or_default();
+        assert!(!kind.is_empty(), "{c}");
+        assert!(!c["rejected"]["why"].as_str().unwrap().is_empty(), "{c}");
+    }
+    // The table shows the same words in its WHY NOT column.
+    let o = synergai(&["place", "explain", "job-000010", "--color", "never"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.lines().any(|l| l.contains("WHY NOT")), "{text}");
+    let why = candidates
+        .iter()
+        .find_map(|c| c["rejected"]["why"].as_str())
+        .unwrap();
+    assert!(text.contains(why), "{why} not in\n{text}");
 }
 
 /// `synergai ARGS` with the state directory (`XDG_STATE_HOME`) `state`.

@@ -407,6 +407,7 @@ pub fn run(cmd: PlaceCommand, color: bool) -> Result<()> {
                     "completion",
                     "slack",
                     "cost/score",
+                    "why not",
                 ],
                 color,
             );
@@ -434,9 +435,17 @@ pub fn run(cmd: PlaceCommand, color: bool) -> Result<()> {
                     Cell::new(format!("+{}", fmt_ms(c.predicted_completion_ms - v.at_ms))),
                     slack_cell(Some(c.slack_ms), v.qos_ms, color),
                     Cell::new(c.score.map_or("-".into(), |s| format!("{s:.1}"))),
+                    Cell::new(c.rejected.as_ref().map_or("", |r| r.why.as_str())),
                 ]);
             }
-            print_table(&t)
+            print_table(&t)?;
+            for f in &v.filtered {
+                write_stdout(&format!(
+                    "  not weighed: {} {} node(s) (e.g. {}): {}",
+                    f.nodes, f.arch, f.example, f.why
+                ))?;
+            }
+            Ok(())
         }
         PlaceCommand::Override {
             job,

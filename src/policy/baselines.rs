@@ -43,6 +43,7 @@ fn assign(
         }),
         reason,
         candidates: weighed,
+        filtered: Vec::new(),
     }
 }
 
@@ -64,6 +65,7 @@ fn candidate(
         slack_ms: job.deadline_ms() - completion,
         score,
         chosen: false,
+        rejected: None,
     }
 }
 
@@ -122,6 +124,10 @@ impl K8sDefault {
 impl Policy for K8sDefault {
     fn name(&self) -> &'static str {
         "k8s-default"
+    }
+
+    fn higher_score_wins(&self) -> bool {
+        true
     }
 
     fn decide(&mut self, id: JobId, ctx: &Context<'_>) -> Decision {

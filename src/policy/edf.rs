@@ -129,6 +129,7 @@ impl Policy for Edf {
                     slack_ms: deadline - completion,
                     score: Some(cost),
                     chosen: false,
+                    rejected: None,
                 };
                 if ctx.explain {
                     weighed.push(candidate);

@@ -9,6 +9,7 @@
 
 mod baselines;
 mod edf;
+mod explain;
 mod plan;
 mod synergai;
 mod views;
@@ -16,9 +17,10 @@ mod wait;
 
 pub use baselines::{K8sDefault, Random, RoundRobin, SloAware};
 pub use edf::{Edf, Objective};
+pub use explain::{FilterReason, Filtered, Rejection};
 pub use plan::{ArchRank, ModelArchPlan, OfflinePlan, PlanConfig};
 pub use synergai::{Params as SynergaiParams, Synergai};
-pub use views::{CandidateView, DecisionView, LoggedDecision, view};
+pub use views::{CandidateView, DecisionView, FilteredView, LoggedDecision, RejectionView, view};
 
 use crate::model::{
     ArchId, Cluster, JobId, JobSpec, NodeGroup, NodeId, NodeSpec, Pin, Profile, RunId,
@@ -324,6 +326,8 @@ pub struct Candidate {
     /// synergai's cost, or k8s-default's score.
     pub score: Option<f64>,
     pub chosen: bool,
+    /// Why it lost (explained decisions; `None` on the chosen one).
+    pub rejected: Option<Rejection>,
 }
 
 /// A policy's verdict on one job.
@@ -335,6 +339,8 @@ pub struct Decision {
     pub reason: Reason,
     /// Every candidate weighed (only with [`Context::explain`]).
     pub candidates: Vec<Candidate>,
+    /// Nodes left out before weighing (only with [`Context::explain`]).
+    pub filtered: Vec<Filtered>,
 }
 
 impl Decision {
@@ -362,6 +368,7 @@ impl Decision {
             }),
             reason,
             candidates: weighed,
+            filtered: Vec::new(),
         }
     }
 
@@ -385,6 +392,7 @@ impl Decision {
             action: Action::Hold,
             reason,
             candidates: Vec::new(),
+            filtered: Vec::new(),
         }
     }
 }
@@ -407,6 +415,12 @@ pub trait Policy: Send {
 
     /// Decides one job. Must not assign a node the job does not fit.
     fn decide(&mut self, job: JobId, ctx: &Context<'_>) -> Decision;
+
+    /// Whether a higher [`Candidate::score`] wins (k8s-default's score);
+    /// otherwise the score is a cost.
+    fn higher_score_wins(&self) -> bool {
+        false
+    }
 }
 
 /// Which decisions of a pass carry their candidates.
@@ -508,7 +522,12 @@ pub fn run_pass(
                 jobs,
                 explain: explain.covers(id),
             };
-            policy.decide(id, &ctx)
+            let mut decision = policy.decide(id, &ctx);
+            if ctx.explain {
+                let higher_wins = policy.higher_score_wins();
+                explain::finish(&mut decision, job, &ctx, higher_wins);
+            }
+            decision
         };
         let cost_ns = started.elapsed().as_nanos() as u64;
         stats.decisions += 1;

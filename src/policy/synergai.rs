@@ -29,7 +29,8 @@
 
 use super::wait::earliest_wait;
 use super::{
-    Candidate, Context, Decision, ModelArchPlan, PlanConfig, Policy, QueueOrder, Reason, predict,
+    Candidate, Context, Decision, ModelArchPlan, PlanConfig, Policy, QueueOrder, Reason, Rejection,
+    predict,
 };
 use crate::model::{Cluster, JobId, JobSpec, NodeGroup, NodeId};
 
@@ -281,6 +282,7 @@ impl Policy for Synergai {
                     slack_ms: deadline - completion,
                     score: Some(score),
                     chosen: false,
+                    rejected: None,
                 };
                 if ctx.explain {
                     weighed.push(candidate);
@@ -298,8 +300,18 @@ impl Policy for Synergai {
                 let robust = ctx.now_ms
                     + config.service_ms(job.queries, group.alpha, group.running + 1)
                     + group.network_ms;
-                let ok =
-                    robust <= deadline && *safe.get_or_insert_with(|| harmless(ctx, node, group));
+                let margin = robust <= deadline;
+                let ok = margin && *safe.get_or_insert_with(|| harmless(ctx, node, group));
+                if !ok && ctx.explain {
+                    let last = weighed.len() - 1;
+                    weighed[last].rejected = Some(if margin {
+                        Rejection::HarmsCoLocated
+                    } else {
+                        Rejection::NoCoLocationMargin {
+                            late_ms: robust - deadline,
+                        }
+                    });
+                }
                 if ok {
                     meeting += 1;
                     if best.is_none_or(|(s, b)| (score, key(&candidate)) < (s, key(&b))) {

@@ -1,6 +1,6 @@
 //! Decisions as people and `-o json` see them: names instead of ids.
 
-use super::{Action, Decision};
+use super::{Action, Decision, Rejection};
 use crate::model::Scenario;
 use serde::Serialize;
 
@@ -36,6 +36,79 @@ pub struct DecisionView {
     pub reason: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub candidates: Vec<CandidateView>,
+    /// Nodes left out before weighing, by architecture and reason.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub filtered: Vec<FilteredView>,
+}
+
+/// Nodes of one architecture the job could not use, and why.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FilteredView {
+    pub arch: String,
+    pub nodes: u32,
+    /// One of them (the first by name).
+    pub example: String,
+    pub kind: &'static str,
+    pub why: &'static str,
+}
+
+/// Why a candidate lost: a stable `kind`, the words shown in tables, and
+/// the figures behind them.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RejectionView {
+    pub kind: &'static str,
+    pub why: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub late_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub later_by_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chosen_score: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub short_cores: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub short_memory_mib: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub short_gpus: Option<u32>,
+}
+
+impl RejectionView {
+    pub fn of(r: &Rejection) -> RejectionView {
+        let mut v = RejectionView {
+            kind: r.kind(),
+            why: r.describe(),
+            late_ms: None,
+            until_ms: None,
+            later_by_ms: None,
+            chosen_score: None,
+            short_cores: None,
+            short_memory_mib: None,
+            short_gpus: None,
+        };
+        match *r {
+            Rejection::DoesNotFit {
+                cores,
+                memory_mib,
+                gpus,
+            } => {
+                v.short_cores = Some(cores);
+                v.short_memory_mib = Some(memory_mib);
+                v.short_gpus = Some(gpus);
+            }
+            Rejection::MissesDeadline { late_ms } | Rejection::NoCoLocationMargin { late_ms } => {
+                v.late_ms = Some(late_ms)
+            }
+            Rejection::MustWait { until_ms } => v.until_ms = Some(until_ms),
+            Rejection::Outscored { chosen, .. } => v.chosen_score = Some(chosen),
+            Rejection::CompletesLater { by_ms } => v.later_by_ms = Some(by_ms),
+            Rejection::HarmsCoLocated | Rejection::NotPicked => {}
+        }
+        v
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -54,6 +127,9 @@ pub struct CandidateView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
     pub chosen: bool,
+    /// Why it lost (absent on the chosen candidate).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rejected: Option<RejectionView>,
 }
 
 pub fn view(scenario: &Scenario, policy: &str, d: &LoggedDecision) -> DecisionView {
@@ -92,6 +168,19 @@ pub fn view(scenario: &Scenario, policy: &str, d: &LoggedDecision) -> DecisionVi
                 slack_ms: c.slack_ms,
                 score: c.score,
                 chosen: c.chosen,
+                rejected: c.rejected.as_ref().map(RejectionView::of),
+            })
+            .collect(),
+        filtered: d
+            .decision
+            .filtered
+            .iter()
+            .map(|f| FilteredView {
+                arch: profile.arch(f.arch).name.clone(),
+                nodes: f.nodes,
+                example: node_name(f.example),
+                kind: f.why.kind(),
+                why: f.why.describe(),
             })
             .collect(),
     };

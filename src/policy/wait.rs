@@ -45,6 +45,7 @@ pub(super) fn earliest_wait<'p>(
                     slack_ms: job.deadline_ms() - completion,
                     score: None,
                     chosen: false,
+                    rejected: None,
                 });
             }
         }

@@ -1183,8 +1183,30 @@ fn draw_detail(frame: &mut Frame, app: &App, st: &Styles, area: Rect, job: &str)
                 .total_cmp(&b.predicted_completion_ms),
         )
     });
-    // Narrow popups drop the start column (a placement now starts at +0).
+    // Nodes never weighed (pinned elsewhere, constraints, cordoned, not
+    // profiled): one line per architecture and reason under the table.
+    let filtered: Vec<Line> = e
+        .filtered
+        .iter()
+        .map(|f| {
+            Line::from(Span::styled(
+                format!(
+                    "not weighed: {} {} node(s) (e.g. {}): {}",
+                    f.nodes, f.arch, f.example, f.why
+                ),
+                st.muted(),
+            ))
+        })
+        .collect();
+    let filtered_rows = (filtered.len() as u16).min(table_area.height.saturating_sub(3) / 2);
+    let [table_area, filtered_area] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(filtered_rows)]).areas(table_area);
+    frame.render_widget(Paragraph::new(filtered), filtered_area);
+    // Narrow popups keep the columns that say why: the node (which names
+    // its architecture), what it would run, when it completes, its slack
+    // and why it lost.
     let narrow = inner.width < 100;
+    let keep = |i: usize| !narrow || !matches!(i, 2 | 3 | 5 | 8);
     let rows: Vec<Row> = candidates
         .iter()
         .map(|c| {
@@ -1195,7 +1217,8 @@ fn draw_detail(frame: &mut Frame, app: &App, st: &Styles, area: Rect, job: &str)
                 if c.gpus > 0 { "+gpu" } else { "" }
             );
             let score = c.score.map(|s| format!("{s:.1}"));
-            let mut cells = vec![
+            let why = c.rejected.as_ref().map_or(String::new(), |r| r.why.clone());
+            let cells = vec![
                 Cell::from(if c.chosen { "→" } else { "" }),
                 Cell::from(c.node.clone()),
                 Cell::from(c.identical_nodes.to_string()),
@@ -1205,11 +1228,15 @@ fn draw_detail(frame: &mut Frame, app: &App, st: &Styles, area: Rect, job: &str)
                 Cell::from(format!("+{}", fmt_ms(c.predicted_completion_ms - e.at_ms))),
                 slack_cell(Some(c.slack_ms), e.qos_ms, st),
                 Cell::from(score.unwrap_or_else(|| "-".into())),
+                Cell::from(Span::styled(why, st.muted())),
             ];
-            if narrow {
-                cells.remove(5);
-            }
-            let row = Row::new(cells);
+            let row = Row::new(
+                cells
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(i, _)| keep(*i))
+                    .map(|(_, c)| c),
+            );
             if c.chosen {
                 row.style(st.selected())
             } else {
@@ -1217,18 +1244,19 @@ fn draw_detail(frame: &mut Frame, app: &App, st: &Styles, area: Rect, job: &str)
             }
         })
         .collect();
-    let mut widths = vec![
+    let widths = [
         Constraint::Length(1),
         Constraint::Length(10),
         Constraint::Length(4),
         Constraint::Length(9),
-        Constraint::Length(19),
+        Constraint::Length(if narrow { 15 } else { 19 }),
         Constraint::Length(8),
         Constraint::Length(9),
         Constraint::Length(8),
-        Constraint::Min(6),
+        Constraint::Length(6),
+        Constraint::Min(12),
     ];
-    let mut headers = vec![
+    let headers = [
         "",
         "NODE",
         "SAME",
@@ -1238,11 +1266,16 @@ fn draw_detail(frame: &mut Frame, app: &App, st: &Styles, area: Rect, job: &str)
         "COMPLETES",
         "SLACK",
         "COST",
+        "WHY NOT",
     ];
-    if narrow {
-        widths.remove(5);
-        headers.remove(5);
-    }
+    let widths: Vec<Constraint> = (0..widths.len())
+        .filter(|&i| keep(i))
+        .map(|i| widths[i])
+        .collect();
+    let headers: Vec<&str> = (0..headers.len())
+        .filter(|&i| keep(i))
+        .map(|i| headers[i])
+        .collect();
     let table = Table::new(rows, widths)
         .header(Row::new(headers).style(st.header()))
         .column_spacing(1);
