@@ -234,7 +234,10 @@ EOF
     export GOCACHE="$SYNERGAI_CACHE/build/gocache"
     export KUBE_GIT_VERSION_FILE="$SYNERGAI_CACHE/build/version.env"
     export KUBE_VERBOSE=1
-    unset GOBIN GOOS GOARCH
+    # Kubernetes' Makefile writes into $OUT_DIR when it is set, and cargo
+    # sets it for the tests it runs (synergai has a build script): the
+    # live tests would build into target/debug/build/… and fail.
+    unset GOBIN GOOS GOARCH OUT_DIR
     make WHAT="cmd/$name" </dev/null
   ) >"$SYNERGAI_CACHE/build/$name.log" 2>&1 || {
     tail -n 40 "$SYNERGAI_CACHE/build/$name.log" >&2
