@@ -15,7 +15,6 @@ use crate::model::{
     RowSource,
 };
 use clap::Args;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -299,20 +298,6 @@ pub(super) fn check_amounts(args: &MeasureArgs) -> Result<()> {
     Ok(())
 }
 
-/// The progress bar on stderr: configurations measured of all, the one
-/// running, elapsed time and ETA. indicatif draws it (and the lines
-/// printed through it) only when stderr is a terminal.
-fn progress_bar(total: usize) -> ProgressBar {
-    let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
-    let style = ProgressStyle::with_template(
-        "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} configurations, ETA {eta}  {wide_msg}",
-    )
-    .unwrap_or_else(|_| ProgressStyle::default_bar());
-    bar.set_style(style);
-    bar.enable_steady_tick(Duration::from_millis(120));
-    bar
-}
-
 /// `profile measure` on this machine (`--kube` is `measure_kube`'s).
 pub fn run(args: MeasureArgs) -> Result<()> {
     let facts = host::facts();
@@ -330,7 +315,7 @@ pub fn run(args: MeasureArgs) -> Result<()> {
     }
     let power = PowerSource::detect(args.power_cmd.as_deref());
     let total = plan.models.len() * plan.engines.len() * plan.threads.len();
-    let bar = progress_bar(total);
+    let bar = super::output::progress_bar(total as u64, "configurations");
     let idle_watts = power.clone().map(|source| {
         bar.set_message(format!(
             "measuring idle power ({}) for 2s",

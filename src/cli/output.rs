@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use clap::ValueEnum;
 use clap::builder::{PossibleValue, TypedValueParser};
 use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -302,6 +303,23 @@ pub fn print_document<T: Serialize>(format: &OutputFormat, kind: &str, body: &T)
 }
 
 /// Writes a line to stdout; a closed pipe (`| head`) is not an error.
+/// A progress bar on stderr for long commands: `{pos}/{len} {what}`, the
+/// message (what runs now), elapsed time and ETA. Drawn only when stderr
+/// is a terminal (hidden otherwise, lines printed through it included).
+pub fn progress_bar(total: u64, what: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    let style = ProgressStyle::with_template(&format!(
+        "{{spinner}} [{{elapsed_precise}}] {{bar:30}} {{human_pos}}/{{human_len}} {what}, ETA {{eta}}  {{wide_msg}}"
+    ))
+    .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
 pub fn write_stdout(text: &str) -> Result<()> {
     write_raw(&format!("{text}\n"))
 }

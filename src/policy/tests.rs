@@ -107,16 +107,20 @@ fn world() -> World {
     }
 }
 
-fn decide(policy: &mut dyn Policy, w: &World, jobs: &[JobSpec]) -> Decision {
-    let ctx = Context {
+/// What a policy sees deciding `jobs[0]` on `w` at 0 ms, explained.
+fn context<'a>(w: &'a World, jobs: &'a [JobSpec]) -> Context<'a> {
+    Context {
         now_ms: 0.0,
         cluster: &w.cluster,
         plan: &w.plan,
         profile: &w.profile,
         jobs,
         explain: true,
-    };
-    policy.decide(0, &ctx)
+    }
+}
+
+fn decide(policy: &mut dyn Policy, w: &World, jobs: &[JobSpec]) -> Decision {
+    policy.decide(0, &context(w, jobs))
 }
 
 fn assigned(d: &Decision) -> Assignment {
@@ -434,15 +438,8 @@ fn the_edf_competitors_order_by_deadline_then_laxity() {
 
 /// [`decide`], completed as an explained pass completes it.
 fn explain(policy: &mut dyn Policy, w: &World, jobs: &[JobSpec]) -> Decision {
-    let mut d = decide(policy, w, jobs);
-    let ctx = Context {
-        now_ms: 0.0,
-        cluster: &w.cluster,
-        plan: &w.plan,
-        profile: &w.profile,
-        jobs,
-        explain: true,
-    };
+    let ctx = context(w, jobs);
+    let mut d = policy.decide(0, &ctx);
     explain::finish(&mut d, &jobs[0], &ctx, policy.higher_score_wins());
     d
 }

@@ -11,15 +11,14 @@ mod plots;
 mod report;
 
 use super::ReplayArgs;
-use super::output::{Listing, print_table, table};
+use super::output::{Listing, print_table, progress_bar, table};
 use crate::error::Result;
 use crate::fixture;
 use crate::model::Scenario;
 use crate::policy::{PolicyKind, fmt_ms};
 use crate::sim::{JobOutcome, Metrics, SimOptions, Simulator};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::ProgressBar;
 use serde::Serialize;
-use std::io::IsTerminal;
 
 /// Violations of another policy relative to synergai's.
 #[derive(Debug, Clone, Serialize)]
@@ -219,7 +218,8 @@ pub fn run(args: ReplayArgs, color: bool) -> Result<()> {
     }
     let with_bound = !args.no_bound && crate::bound::SOLVER.is_some();
     let total_jobs: usize = scenarios.iter().map(|s| s.jobs.len()).sum();
-    let progress = progress_bar((total_jobs * policies.len()) as u64);
+    // Each policy's run counts every job.
+    let progress = progress_bar((total_jobs * policies.len()) as u64, "jobs replayed");
     let mut reports = Vec::with_capacity(scenarios.len());
     // Per scenario, per policy: every job's outcome (for --report, --jobs).
     let mut outcomes = Vec::with_capacity(scenarios.len());
@@ -262,23 +262,6 @@ pub fn run(args: ReplayArgs, color: bool) -> Result<()> {
         Some(wide) => print_tables(&report, wide, color),
         None => args.output.print_list(&REPLAY_LIST, &report),
     }
-}
-
-/// The progress bar on stderr: jobs replayed of all (each policy's run
-/// counts every job), the scenario running, elapsed time and ETA. Drawn
-/// only when stderr is a terminal.
-fn progress_bar(total: u64) -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    let style = ProgressStyle::with_template(
-        "{spinner} [{elapsed_precise}] {bar:30} {human_pos}/{human_len} jobs replayed, ETA {eta}  {wide_msg}",
-    )
-    .unwrap_or_else(|_| ProgressStyle::default_bar());
-    bar.set_style(style);
-    bar.enable_steady_tick(std::time::Duration::from_millis(120));
-    bar
 }
 
 /// `replay`'s list: the scenarios, by name.
