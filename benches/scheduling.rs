@@ -332,6 +332,7 @@ fn full(state: &Loaded, profile: &Profile) -> Loaded {
         &queue,
         state.now_ms,
         Explain::None,
+        None,
         |_, decision, _, _| {
             if decision.action == Action::Hold {
                 held.push(decision.job);
@@ -420,6 +421,7 @@ fn bench_pass(c: &mut Criterion, states: &[Loaded], profile: &Profile) {
                             &queue,
                             state.now_ms,
                             Explain::None,
+                            None,
                             |_, _, _, _| {},
                         );
                         black_box(stats);

@@ -148,3 +148,41 @@ fn every_policy_misses_the_jobs_that_cannot_be_met() {
         );
     }
 }
+
+/// Incremental passes (a held job decided again only when something it
+/// could use changed) place every job of the suite where, how and when the
+/// full re-plan does, under every policy (the shipped scenarios and small
+/// generated ones are compared by the library's unit tests).
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "minutes without optimisation: scripts/test.sh runs it with --profile ci"
+)]
+fn incremental_passes_place_as_the_full_replan_does_on_the_suite() {
+    let scenarios = suite::load_suite().unwrap();
+    std::thread::scope(|s| {
+        for scenario in &scenarios {
+            s.spawn(move || {
+                for kind in PolicyKind::ALL {
+                    let run = |incremental| {
+                        let options = SimOptions {
+                            incremental,
+                            ..SimOptions::new(kind)
+                        };
+                        let mut sim = Simulator::new(scenario, options);
+                        while sim.step() {}
+                        let m = sim.metrics();
+                        (sim.job_outcomes(), m.violations, m.decisions, m.makespan_ms)
+                    };
+                    let (full, incremental) = (run(false), run(true));
+                    assert!(
+                        full == incremental,
+                        "{} under {}: incremental passes differ from the full re-plan",
+                        scenario.name,
+                        kind.name()
+                    );
+                }
+            });
+        }
+    });
+}

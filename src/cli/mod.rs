@@ -213,6 +213,13 @@ pub struct ReplayArgs {
     /// Knee threshold θ of the offline plan (default: the profile's).
     #[arg(long)]
     pub theta: Option<f64>,
+    /// Decide every pending job again on every event. By default a held
+    /// job is decided again only when something it could use changed
+    /// (capacity on a node it may run on, the node it waits for, its pin,
+    /// the clock reaching its hold's limit); the placements are the same
+    /// (tested), the full re-plan is the slower reference.
+    #[arg(long)]
+    pub full_replan: bool,
     /// Also write a report into DIR (made if missing): index.html with
     /// the summary table and SVG plots per scenario (violations over time,
     /// latency CDF, utilization over time, energy, QoS slack CDF). It opens

@@ -221,6 +221,7 @@ pub fn plan_now(
         &queue,
         now,
         explain,
+        None,
         |cluster, decision, _, _| {
             let reason = decision.reason.describe(cluster);
             out.push(crate::policy::LoggedDecision { decision, reason });

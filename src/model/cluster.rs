@@ -155,7 +155,30 @@ pub struct Cluster {
     arch_usage: Vec<ArchUsage>,
     /// The next value of [`RunningJob::version`].
     next_version: u64,
+    /// Nodes whose state changed (a job placed or finished), each with the
+    /// value of `change_seq` it took: what an incremental pass checks a
+    /// standing hold against (see `policy::Holds`).
+    change_log: Vec<Change>,
+    /// Number of changes so far.
+    change_seq: u64,
+    /// Changes up to this sequence number were dropped from the log.
+    change_floor: u64,
 }
+
+/// A node whose state changed: it moved to another group (the one it
+/// left may now be represented by another member, see
+/// [`NodeGroup::first`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Change {
+    pub seq: u64,
+    pub node: NodeId,
+    /// The group the node left (`None`: it stayed in its group).
+    pub left: Option<GroupId>,
+}
+
+/// Changes kept in the log at most (the older half is dropped beyond it:
+/// a hold last checked before then is decided again).
+const CHANGE_LOG_CAP: usize = 1 << 16;
 
 /// Cores and GPUs of one architecture, in use and in total.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -222,6 +245,9 @@ impl Cluster {
             changed: Vec::new(),
             arch_usage: vec![ArchUsage::default(); profile.archs.len()],
             next_version: 0,
+            change_log: Vec::new(),
+            change_seq: 0,
+            change_floor: 0,
             specs,
         };
         for id in 0..cluster.specs.len() {
@@ -390,7 +416,9 @@ impl Cluster {
         usage.gpus_used += u64::from(placement.gpus);
         self.running += 1;
         self.reflow(node, now_ms);
+        let before = self.nodes[node as usize].group;
         self.regroup(node);
+        self.note_change(node, before);
         id
     }
 
@@ -410,8 +438,46 @@ impl Cluster {
         usage.cores_used = usage.cores_used.saturating_sub(u64::from(run.threads));
         usage.gpus_used = usage.gpus_used.saturating_sub(u64::from(run.gpus));
         self.reflow(node, now_ms);
+        let before = self.nodes[node as usize].group;
         self.regroup(node);
+        self.note_change(node, before);
         Some(run)
+    }
+
+    /// The sequence number of the latest change (0 before any).
+    pub fn change_seq(&self) -> u64 {
+        self.change_seq
+    }
+
+    /// Changes after change `seq` (a node may repeat), or `None` when the
+    /// log no longer reaches back that far.
+    pub fn changes_since(&self, seq: u64) -> Option<&[Change]> {
+        if seq < self.change_floor {
+            return None;
+        }
+        let from = self.change_log.partition_point(|c| c.seq <= seq);
+        Some(&self.change_log[from..])
+    }
+
+    /// A group by id (it may have no members now).
+    pub fn group(&self, id: GroupId) -> &NodeGroup {
+        &self.groups[id as usize]
+    }
+
+    /// Logs a change of `node`, which was in group `before`.
+    fn note_change(&mut self, node: NodeId, before: GroupId) {
+        self.change_seq += 1;
+        if self.change_log.len() >= CHANGE_LOG_CAP {
+            let drop = CHANGE_LOG_CAP / 2;
+            self.change_floor = self.change_log[drop - 1].seq;
+            self.change_log.drain(..drop);
+        }
+        let now = self.nodes[node as usize].group;
+        self.change_log.push(Change {
+            seq: self.change_seq,
+            node,
+            left: (before != now && before != GroupId::MAX).then_some(before),
+        });
     }
 
     /// Run slots whose predicted finish changed since the last call.

@@ -9,7 +9,7 @@ mod rng;
 mod scenario;
 mod snapshot;
 
-pub use cluster::{ArchUsage, Cluster, GroupId, NodeGroup, Placement, RunId, RunningJob};
+pub use cluster::{ArchUsage, Change, Cluster, GroupId, NodeGroup, Placement, RunId, RunningJob};
 pub use job::{JobId, JobSpec, Pin, PinRef};
 pub use node::{NodeId, NodeSpec, Taint, TaintEffect, Tier};
 pub use profile::{

@@ -12,7 +12,7 @@
 //!   fastest configuration that fits its free resources.
 
 use super::{
-    Action, Assignment, Candidate, Context, Decision, PlanConfig, Policy, Reason, predict,
+    Action, Assignment, Candidate, Context, Decision, PlanConfig, Policy, Reason, Standing, predict,
 };
 use crate::model::Rng;
 use crate::model::{JobId, JobSpec, NodeGroup, NodeId};
@@ -43,6 +43,7 @@ fn assign(
         }),
         reason,
         candidates: weighed,
+        standing: None,
         filtered: Vec::new(),
     }
 }
@@ -90,7 +91,7 @@ fn no_fit(id: JobId, ctx: &Context<'_>, job: &JobSpec, fixed: bool) -> Decision 
     } else {
         Reason::Unschedulable
     };
-    Decision::hold(id, ctx.now_ms, reason)
+    Decision::hold(id, ctx.now_ms, reason).standing(Standing::NOTHING_FITS)
 }
 
 /// The fixed request of `job` on an architecture, if the profile has it.

@@ -22,7 +22,8 @@
 
 use super::wait::earliest_wait;
 use super::{
-    Candidate, Context, Decision, ModelArchPlan, PlanConfig, Policy, QueueOrder, Reason, predict,
+    Candidate, Context, Decision, ModelArchPlan, PlanConfig, Policy, QueueOrder, Reason, Standing,
+    predict,
 };
 use crate::model::{Cluster, JobId, NodeGroup, NodeId};
 
@@ -176,12 +177,32 @@ impl Policy for Edf {
             (Some(now), Some((node, at, completion)))
                 if completion <= deadline || completion < now.predicted_completion_ms =>
             {
-                let reason = if completion <= deadline {
-                    Reason::WaitMeetsDeadline { node, at_ms: at }
+                // The hold stands while the wait meets the deadline (or,
+                // waiting past it, until the wait starts) and no new
+                // placement now could meet the deadline or beat the wait.
+                let (reason, standing) = if completion <= deadline {
+                    let until_ms = deadline - (completion - at);
+                    let reason = Reason::WaitMeetsDeadline { node, at_ms: at };
+                    (
+                        reason,
+                        Standing {
+                            until_ms,
+                            watch: Some(node),
+                            unless_by_ms: deadline,
+                        },
+                    )
                 } else {
-                    Reason::WaitIsEarlier { node, at_ms: at }
+                    let reason = Reason::WaitIsEarlier { node, at_ms: at };
+                    (
+                        reason,
+                        Standing {
+                            until_ms: at,
+                            watch: Some(node),
+                            unless_by_ms: completion,
+                        },
+                    )
                 };
-                Decision::hold_weighed(id, ctx.now_ms, reason, weighed)
+                Decision::hold_weighed(id, ctx.now_ms, reason, weighed).standing(standing)
             }
             (Some(now), _) => {
                 let reason = Reason::LeastExcess {
@@ -189,8 +210,10 @@ impl Policy for Edf {
                 };
                 assign(now, reason, weighed)
             }
-            (None, Some(_)) => Decision::hold_weighed(id, ctx.now_ms, Reason::NoCapacity, weighed),
-            (None, None) => Decision::hold_weighed(id, ctx.now_ms, Reason::Unschedulable, weighed),
+            (None, Some(_)) => Decision::hold_weighed(id, ctx.now_ms, Reason::NoCapacity, weighed)
+                .standing(Standing::NOTHING_FITS),
+            (None, None) => Decision::hold_weighed(id, ctx.now_ms, Reason::Unschedulable, weighed)
+                .standing(Standing::NOTHING_FITS),
         }
     }
 }

@@ -10,6 +10,7 @@
 mod baselines;
 mod edf;
 mod explain;
+pub mod holds;
 mod plan;
 mod synergai;
 mod views;
@@ -18,6 +19,7 @@ mod wait;
 pub use baselines::{K8sDefault, Random, RoundRobin, SloAware};
 pub use edf::{Edf, Objective};
 pub use explain::{FilterReason, Filtered, Rejection};
+pub use holds::{Holds, Standing};
 pub use plan::{ArchRank, ModelArchPlan, OfflinePlan, PlanConfig};
 pub use synergai::{Params as SynergaiParams, Synergai};
 pub use views::{CandidateView, DecisionView, FilteredView, LoggedDecision, RejectionView, view};
@@ -341,6 +343,10 @@ pub struct Decision {
     pub candidates: Vec<Candidate>,
     /// Nodes left out before weighing (only with [`Context::explain`]).
     pub filtered: Vec<Filtered>,
+    /// On a hold: what it depends on, so an incremental pass need not
+    /// decide the job again until that changes (`None`: decide it again
+    /// every pass).
+    pub standing: Option<Standing>,
 }
 
 impl Decision {
@@ -369,6 +375,7 @@ impl Decision {
             reason,
             candidates: weighed,
             filtered: Vec::new(),
+            standing: None,
         }
     }
 
@@ -393,7 +400,14 @@ impl Decision {
             reason,
             candidates: Vec::new(),
             filtered: Vec::new(),
+            standing: None,
         }
+    }
+
+    /// Marks a hold as standing until `standing` says otherwise.
+    pub fn standing(mut self, standing: Standing) -> Decision {
+        self.standing = Some(standing);
+        self
     }
 }
 
@@ -451,12 +465,75 @@ pub struct PassStats {
     /// model left in the queue had already found no room (not passed to
     /// the sink).
     pub held_in_bulk: u32,
+    /// Of `held`: jobs whose hold still stands (nothing it depends on
+    /// changed, see [`Holds`]), held without a call to the policy (not
+    /// passed to the sink).
+    pub held_standing: u32,
+}
+
+/// Capacity only shrinks during a pass: once an unpinned job of a model
+/// found no room, later unpinned jobs of that model find none either. When
+/// that holds for every model left in the queue (and no pinned or explained
+/// job is left), the rest of the queue is held in bulk: a long backlog then
+/// costs nothing per event.
+struct NoRoom {
+    closed: Vec<bool>,
+    remaining: Vec<u32>,
+    special_left: u32,
+    open_models: usize,
+}
+
+impl NoRoom {
+    fn new(
+        queue: &[JobId],
+        jobs: &[JobSpec],
+        models: usize,
+        special: impl Fn(JobId) -> bool,
+    ) -> NoRoom {
+        let mut remaining = vec![0u32; models];
+        let mut special_left = 0u32;
+        for &id in queue {
+            if special(id) {
+                special_left += 1;
+            } else {
+                remaining[jobs[id as usize].model as usize] += 1;
+            }
+        }
+        NoRoom {
+            closed: vec![false; models],
+            open_models: remaining.iter().filter(|&&r| r > 0).count(),
+            remaining,
+            special_left,
+        }
+    }
+
+    /// Whether every job left may be held in bulk.
+    fn all_closed(&self) -> bool {
+        self.special_left == 0 && self.open_models == 0
+    }
+
+    /// Accounts for a job decided (or held) with `reason`.
+    fn after(&mut self, special: bool, model: usize, reason: &Reason) {
+        if special {
+            self.special_left -= 1;
+            return;
+        }
+        let was_open = !self.closed[model];
+        self.remaining[model] -= 1;
+        if *reason == Reason::NoCapacity {
+            self.closed[model] = true;
+        }
+        if was_open && (self.remaining[model] == 0 || self.closed[model]) {
+            self.open_models -= 1;
+        }
+    }
 }
 
 /// Runs one placement pass over `queue` (already in the policy's order):
 /// decides every job, places assignments on `cluster` as it goes, and hands
 /// each decision, its wall-clock cost (ns) and the run slot of an
-/// assignment to `sink`.
+/// assignment to `sink`. With `holds`, a job whose hold still stands is not
+/// decided again (see [`Holds`]; the placements are the same).
 #[allow(clippy::too_many_arguments)]
 pub fn run_pass(
     policy: &mut dyn Policy,
@@ -467,6 +544,7 @@ pub fn run_pass(
     queue: &[JobId],
     now_ms: f64,
     explain: Explain,
+    mut holds: Option<&mut Holds>,
     mut sink: impl FnMut(&Cluster, Decision, u64, Option<RunId>),
 ) -> PassStats {
     let mut stats = PassStats::default();
@@ -482,25 +560,10 @@ pub fn run_pass(
         policy.prepare(queue, &ctx)
     };
     let queue = arranged.as_deref().unwrap_or(queue);
-    // Capacity only shrinks during a pass: once an unpinned job of a model
-    // found no room, later unpinned jobs of that model find none either.
-    // When that holds for every model left in the queue (and no pinned or
-    // explained job is left), the rest of the queue is held in bulk: a long
-    // backlog then costs nothing per event.
-    let mut no_room = vec![false; profile.models.len()];
     let special = |id: JobId| jobs[id as usize].is_restricted() || explain.covers(id);
-    let mut remaining = vec![0u32; profile.models.len()];
-    let mut special_left = 0u32;
-    for &id in queue {
-        if special(id) {
-            special_left += 1;
-        } else {
-            remaining[jobs[id as usize].model as usize] += 1;
-        }
-    }
-    let mut open_models = remaining.iter().filter(|&&r| r > 0).count();
+    let mut no_room = NoRoom::new(queue, jobs, profile.models.len(), special);
     for (index, &id) in queue.iter().enumerate() {
-        if special_left == 0 && open_models == 0 {
+        if no_room.all_closed() {
             let rest = (queue.len() - index) as u32;
             stats.decisions += rest;
             stats.held += rest;
@@ -510,9 +573,20 @@ pub fn run_pass(
         let job = &jobs[id as usize];
         let model = job.model as usize;
         let is_special = special(id);
+        let explained = explain.covers(id);
+        if !explained
+            && let Some(holds) = holds.as_deref_mut()
+            && let Some(reason) = holds.standing(id, job, cluster, plan, now_ms)
+        {
+            stats.decisions += 1;
+            stats.held += 1;
+            stats.held_standing += 1;
+            no_room.after(is_special, model, &reason);
+            continue;
+        }
         let started = Instant::now();
-        let decision = if !is_special && no_room[model] {
-            Decision::hold(id, now_ms, Reason::NoCapacity)
+        let decision = if !is_special && no_room.closed[model] {
+            Decision::hold(id, now_ms, Reason::NoCapacity).standing(Standing::NOTHING_FITS)
         } else {
             let ctx = Context {
                 now_ms,
@@ -520,10 +594,10 @@ pub fn run_pass(
                 plan,
                 profile,
                 jobs,
-                explain: explain.covers(id),
+                explain: explained,
             };
             let mut decision = policy.decide(id, &ctx);
-            if ctx.explain {
+            if explained {
                 let higher_wins = policy.higher_score_wins();
                 explain::finish(&mut decision, job, &ctx, higher_wins);
             }
@@ -546,18 +620,10 @@ pub fn run_pass(
             }
             Action::Hold => stats.held += 1,
         }
-        if is_special {
-            special_left -= 1;
-        } else {
-            let was_open = !no_room[model];
-            remaining[model] -= 1;
-            if decision.reason == Reason::NoCapacity {
-                no_room[model] = true;
-            }
-            if was_open && (remaining[model] == 0 || no_room[model]) {
-                open_models -= 1;
-            }
+        if let Some(holds) = holds.as_deref_mut() {
+            holds.record(&decision, job, cluster);
         }
+        no_room.after(is_special, model, &decision.reason);
         sink(cluster, decision, cost_ns, run);
     }
     stats

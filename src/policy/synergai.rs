@@ -30,7 +30,7 @@
 use super::wait::earliest_wait;
 use super::{
     Candidate, Context, Decision, ModelArchPlan, PlanConfig, Policy, QueueOrder, Reason, Rejection,
-    predict,
+    Standing, predict,
 };
 use crate::model::{Cluster, JobId, JobSpec, NodeGroup, NodeId};
 
@@ -145,6 +145,38 @@ fn harmless(ctx: &Context<'_>, node: NodeId, group: &NodeGroup) -> bool {
     })
 }
 
+/// When a node on which one more job would harm a co-located job stops
+/// doing so, if nothing on it changes: the slowdown applies to less and
+/// less remaining work. A job processing until `finish` completes, slowed
+/// from `t` on, at `t + (finish − t)·stretch + network`, which meets its
+/// deadline from `(finish·stretch + network − deadline) / (stretch − 1)`.
+/// Taken a little early (rounding must never let a hold outlive the harm;
+/// deciding again early only costs a decision).
+fn harm_fades_at(ctx: &Context<'_>, node: NodeId, group: &NodeGroup) -> f64 {
+    if group.alpha == 0.0 || group.running == 0 {
+        return ctx.now_ms;
+    }
+    let k = f64::from(group.running - 1);
+    let stretch = (1.0 + group.alpha * (k + 1.0)) / (1.0 + group.alpha * k);
+    let mut fades = ctx.now_ms;
+    for r in ctx.cluster.runs_on(node) {
+        let Some(spec) = ctx.jobs.get(r.job as usize) else {
+            continue;
+        };
+        let deadline = spec.deadline_ms();
+        let start = ctx.now_ms.max(r.processing_start_ms);
+        let now_completion = r.predicted_finish_ms + group.network_ms;
+        let later = start + (r.predicted_finish_ms - start) * stretch + group.network_ms;
+        if now_completion > deadline || later <= deadline {
+            continue;
+        }
+        let t = (r.predicted_finish_ms * stretch + group.network_ms - deadline) / (stretch - 1.0);
+        let t = t.max(r.processing_start_ms);
+        fades = fades.max(t - 1e-9 * t.abs() - 1e-3);
+    }
+    fades
+}
+
 /// Resource-seconds of a run, in seconds of the job's fastest
 /// configuration, each resource weighted by `1 + its architecture's use`.
 fn priced_resources(
@@ -219,6 +251,9 @@ impl Policy for Synergai {
         let mut unmargined: Option<Candidate> = None;
         let mut cheapest: Option<(f64, Candidate)> = None;
         let mut weighed: Vec<Candidate> = Vec::new();
+        // The earliest a candidate turned down only for the harm it would
+        // do could stop doing harm (a hold cannot stand past it).
+        let mut harm_fades = f64::INFINITY;
         let fastest = ctx
             .groups_for(job)
             .filter_map(|(g, _)| ctx.plan.get(job.model, g.arch))
@@ -302,6 +337,9 @@ impl Policy for Synergai {
                     + group.network_ms;
                 let margin = robust <= deadline;
                 let ok = margin && *safe.get_or_insert_with(|| harmless(ctx, node, group));
+                if margin && !ok {
+                    harm_fades = harm_fades.min(harm_fades_at(ctx, node, group));
+                }
                 if !ok && ctx.explain {
                     let last = weighed.len() - 1;
                     weighed[last].rejected = Some(if margin {
@@ -340,12 +378,20 @@ impl Policy for Synergai {
         if let Some((node, at, completion)) = wait
             && completion <= deadline
         {
+            // Stands while the wait meets the deadline and no placement
+            // now could (see `Holds`).
+            let standing = Standing {
+                until_ms: harm_fades.min(deadline - (completion - at)),
+                watch: Some(node),
+                unless_by_ms: deadline,
+            };
             return Decision::hold_weighed(
                 id,
                 ctx.now_ms,
                 Reason::WaitMeetsDeadline { node, at_ms: at },
                 weighed,
-            );
+            )
+            .standing(standing);
         }
         if let Some(chosen) = unmargined {
             let reason = Reason::MeetsWithoutMargin {
@@ -360,8 +406,10 @@ impl Policy for Synergai {
                 };
                 assign(chosen, reason, weighed)
             }
-            (None, Some(_)) => Decision::hold_weighed(id, ctx.now_ms, Reason::NoCapacity, weighed),
-            (None, None) => Decision::hold_weighed(id, ctx.now_ms, Reason::Unschedulable, weighed),
+            (None, Some(_)) => Decision::hold_weighed(id, ctx.now_ms, Reason::NoCapacity, weighed)
+                .standing(Standing::NOTHING_FITS),
+            (None, None) => Decision::hold_weighed(id, ctx.now_ms, Reason::Unschedulable, weighed)
+                .standing(Standing::NOTHING_FITS),
         }
     }
 }

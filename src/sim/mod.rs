@@ -15,7 +15,7 @@ use crate::model::{
     PlacedBy, RunId, Scenario,
 };
 use crate::policy::{
-    Action, Explain, LoggedDecision, OfflinePlan, PlanConfig, Policy, PolicyKind, run_pass,
+    Action, Explain, Holds, LoggedDecision, OfflinePlan, PlanConfig, Policy, PolicyKind, run_pass,
 };
 use serde::Serialize;
 use std::cmp::Reverse;
@@ -38,6 +38,10 @@ pub struct SimOptions {
     pub timeline_every_ms: Option<f64>,
     /// Keep at most this many timeline points (the oldest are dropped).
     pub timeline_cap: usize,
+    /// Decide a held job again only when something it could use changed
+    /// (`policy::Holds`); off, every pass decides the whole queue — the
+    /// reference the incremental passes are tested against.
+    pub incremental: bool,
 }
 
 impl SimOptions {
@@ -50,6 +54,7 @@ impl SimOptions {
             explain: Explain::None,
             timeline_every_ms: None,
             timeline_cap: usize::MAX,
+            incremental: true,
         }
     }
 }
@@ -113,8 +118,11 @@ pub struct Simulator {
     keys: Vec<(u64, u64)>,
     /// Finished jobs in completion order.
     done_order: Vec<JobId>,
-    /// Decisions that were holds in bulk (see `PassStats::held_in_bulk`).
+    /// Decisions that were holds in bulk or standing holds (see
+    /// `PassStats::held_in_bulk`, `PassStats::held_standing`).
     bulk_holds: u64,
+    /// Holds carried between passes (incremental passes).
+    holds: Holds,
     /// Pins set after load (overrides), by job.
     needs_pass: bool,
     events: u64,
@@ -169,6 +177,7 @@ impl Simulator {
             keys: vec![(0, 0); scenario.jobs.len()],
             done_order: Vec::new(),
             bulk_holds: 0,
+            holds: Holds::new(),
             needs_pass: false,
             events: 0,
             latencies: Vec::with_capacity(scenario.jobs.len()),
@@ -258,6 +267,7 @@ impl Simulator {
             keys: self.keys.clone(),
             done_order: self.done_order.clone(),
             bulk_holds: self.bulk_holds,
+            holds: Holds::new(),
             needs_pass: true,
             events: self.events,
             latencies: self.latencies.clone(),
@@ -293,6 +303,12 @@ impl Simulator {
 
     pub fn is_manual(&self) -> bool {
         self.options.manual
+    }
+
+    /// Calls to the policy so far (decisions less the holds made without
+    /// one: in bulk, or standing since nothing they depend on changed).
+    pub fn policy_calls(&self) -> u64 {
+        self.overhead.count()
     }
 
     /// Violations so far (completed late; unfinished jobs are counted only
@@ -331,6 +347,7 @@ impl Simulator {
         let was_pending = self.pending.remove(&(a, b, job));
         let jobs = Arc::make_mut(&mut self.scenario.jobs);
         jobs[job as usize].pin = pin;
+        self.holds.forget(job);
         if was_pending {
             self.enqueue(job);
             self.needs_pass = true;
@@ -449,6 +466,7 @@ impl Simulator {
             &queue,
             self.now_ms,
             explain,
+            None,
             |cluster, decision, _, _| {
                 let reason = decision.reason.describe(cluster);
                 out.push(LoggedDecision { decision, reason });
@@ -499,6 +517,7 @@ impl Simulator {
         let log_cap = self.options.decision_log;
         let explain = self.options.explain;
         let (log, explained, overhead) = (&mut self.log, &mut self.explained, &mut self.overhead);
+        let holds = self.options.incremental.then_some(&mut self.holds);
         let stats = run_pass(
             self.policy.as_mut(),
             &mut self.cluster,
@@ -508,6 +527,7 @@ impl Simulator {
             &queue,
             self.now_ms,
             explain,
+            holds,
             |cluster, decision, ns, run| {
                 overhead.record(ns);
                 if let (Action::Assign(a), Some(run)) = (decision.action, run) {
@@ -537,7 +557,7 @@ impl Simulator {
                 }
             },
         );
-        self.bulk_holds += u64::from(stats.held_in_bulk);
+        self.bulk_holds += u64::from(stats.held_in_bulk) + u64::from(stats.held_standing);
         for (job, run, placed_by, predicted_completion_ms) in assigned {
             let (a, b) = self.keys[job as usize];
             self.pending.remove(&(a, b, job));
@@ -846,6 +866,9 @@ fn from_ord_bits(b: u64) -> f64 {
 fn ratio(a: f64, b: f64) -> f64 {
     if b > 0.0 { a / b } else { 0.0 }
 }
+
+#[cfg(test)]
+mod incremental_tests;
 
 #[cfg(test)]
 mod tests {

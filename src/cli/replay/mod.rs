@@ -127,6 +127,7 @@ fn run_policies(
     scenario: &Scenario,
     policies: &[PolicyKind],
     theta: Option<f64>,
+    full_replan: bool,
     outcomes: bool,
     progress: &ProgressBar,
 ) -> Vec<(Metrics, Vec<JobOutcome>)> {
@@ -137,6 +138,7 @@ fn run_policies(
                 s.spawn(move || {
                     let mut options = SimOptions::new(p);
                     options.knee_threshold = theta;
+                    options.incremental = !full_replan;
                     let mut sim = Simulator::new(scenario, options);
                     let mut counted = 0;
                     let mut steps = 0u32;
@@ -226,10 +228,16 @@ pub fn run(args: ReplayArgs, color: bool) -> Result<()> {
     let keep_outcomes = args.report.is_some() || args.jobs.is_some();
     for s in &scenarios {
         progress.set_message(s.name.clone());
-        let (metrics, jobs): (Vec<_>, Vec<_>) =
-            run_policies(s, &policies, args.theta, keep_outcomes, &progress)
-                .into_iter()
-                .unzip();
+        let (metrics, jobs): (Vec<_>, Vec<_>) = run_policies(
+            s,
+            &policies,
+            args.theta,
+            args.full_replan,
+            keep_outcomes,
+            &progress,
+        )
+        .into_iter()
+        .unzip();
         let mut report = scenario_report(s, metrics);
         if with_bound {
             progress.set_message(format!("{}: lower bound", s.name));

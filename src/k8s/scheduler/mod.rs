@@ -528,6 +528,7 @@ impl Scheduler {
             &queue,
             now,
             Explain::None,
+            None,
             |cluster, decision, _, _| {
                 let now = Instant::now();
                 metrics.decision(now.duration_since(decided_at).as_secs_f64());
