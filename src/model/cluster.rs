@@ -353,6 +353,12 @@ impl Cluster {
         self.classes.len()
     }
 
+    /// Network time and schedulability of a class's nodes.
+    pub fn class_route(&self, class: u32) -> (f64, bool) {
+        let c = &self.classes[class as usize];
+        (c.network_ms, c.schedulable)
+    }
+
     /// Architecture, tier and size of a class.
     pub fn class_info(&self, class: u32) -> (ArchId, Tier, u32) {
         let c = &self.classes[class as usize];

@@ -23,7 +23,7 @@
 //! decisions are those of the full re-plan — `tests/incremental.rs`
 //! compares the two on every shipped scenario and generated ones.
 
-use super::{Decision, OfflinePlan, Reason, predict};
+use super::{Decision, OfflinePlan, PlanConfig, Reason, predict};
 use crate::model::{Change, Cluster, JobId, JobSpec, NodeGroup, NodeId, Pin};
 use std::collections::HashMap;
 
@@ -198,14 +198,23 @@ fn threatens(
     let Some(configs) = plan.get(job.model, group.arch) else {
         return false;
     };
-    // Every configuration any policy may place: the plan's and the fixed
-    // request of the baselines.
-    configs
-        .by_speed
-        .iter()
-        .chain(configs.fixed_request.iter())
-        .any(|c| {
-            group.fits(c.threads, c.memory_mib, c.gpus)
-                && predict(job, group, c, now_ms) <= standing.unless_by_ms
-        })
+    // First a lower bound of every configuration's completion (the fastest
+    // rate with the shortest start-up), a little low against rounding.
+    let Some(fastest) = configs.by_speed.first() else {
+        return false;
+    };
+    let quickest = PlanConfig {
+        startup_ms: configs.min_startup_ms,
+        ..*fastest
+    };
+    let bound = predict(job, group, &quickest, now_ms);
+    if bound - 1e-9 * bound.abs() - 1e-6 > standing.unless_by_ms {
+        return false;
+    }
+    // `by_speed` holds every profiled configuration, the baselines' fixed
+    // request included.
+    configs.by_speed.iter().any(|c| {
+        group.fits(c.threads, c.memory_mib, c.gpus)
+            && predict(job, group, c, now_ms) <= standing.unless_by_ms
+    })
 }

@@ -77,6 +77,10 @@ pub struct ModelArchPlan {
     /// Every profiled configuration, fastest first (ties: fewer threads).
     #[serde(skip)]
     pub by_speed: Vec<PlanConfig>,
+    /// The shortest start-up among `by_speed` (with its first entry's
+    /// rate, a lower bound of every configuration's run time).
+    #[serde(skip)]
+    pub min_startup_ms: f64,
     /// The fixed request of a QoS-blind user: `onnxruntime` × default threads.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_request: Option<PlanConfig>,
@@ -259,6 +263,10 @@ fn plan_one(profile: &Profile, model: ModelId, arch: ArchId, theta: f64) -> Opti
         },
         best_per_threads: curve,
         candidates,
+        min_startup_ms: by_speed
+            .iter()
+            .map(|c| c.startup_ms)
+            .fold(f64::INFINITY, f64::min),
         by_speed,
         fixed_request,
         core_price,
