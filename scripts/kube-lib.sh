@@ -189,9 +189,11 @@ kube_fetch_source() {
   touch "$src/.complete"
 }
 
-# kube_binary NAME : path of the cached NAME binary (kube-apiserver, ...),
-# building it first if needed. Serialized with a lock so that concurrent runs
-# share one build.
+# kube_binary NAME : path of the cached NAME binary (kube-apiserver for
+# kube-up.sh, kube-scheduler for the side-by-side benchmarks, kubectl for
+# the deploy tests: any cmd/NAME of the tree), building it first if needed
+# with `make WHAT=cmd/NAME` (see kube_build). Serialized with a lock so that
+# concurrent runs share one build.
 kube_binary() {
   local name="$1"
   local bin="$SYNERGAI_CACHE/$name-v$SYNERGAI_KUBE_VERSION"
