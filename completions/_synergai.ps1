@@ -473,6 +473,8 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
         'synergai;fixture;import-trace' {
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write here instead of stdout')
             [CompletionResult]::new('--start', '--start', [CompletionResultType]::ParameterName, 'Start of the window, after the trace''s first request (e.g. 5m)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Which trace the CSV is, for the attribution its licence asks for: the Azure LLM inference traces 2023 (Splitwise) or 2024 (DynamoLLM, `_1week`), conversation or coding; `csv` for a trace of no known data set (no attribution). Default: what the file name says (`conv` or `code`, and `1week` or `2024`); a name that says neither is an error')
+            [CompletionResult]::new('--columns', '--columns', [CompletionResultType]::ParameterName, 'The header''s names of the columns holding the timestamp, the context tokens and the generated tokens')
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Length of the window, in trace time (e.g. 10m, 1h)')
             [CompletionResult]::new('--time-scale', '--time-scale', [CompletionResultType]::ParameterName, 'Multiply the gaps between arrivals by this (2 = half the rate)')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most this many jobs (the earliest of the window)')
@@ -482,6 +484,7 @@ Register-ArgumentCompleter -Native -CommandName 'synergai' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'How log lines are written (to stderr; the dashboard''s to its file)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log detail: -v adds debug lines and kube-rs''s diagnostics, -vv everything (RUST_LOG, when set, decides instead)')
+            [CompletionResult]::new('--reference', '--reference', [CompletionResultType]::ParameterName, 'Write a scenario that references the CSV (`spec.workload.trace`, streamed into jobs whenever the scenario is loaded) instead of one job per request: for traces whose scenario would pass the 64 MiB limit on fixtures')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log detail: -v adds debug lines and kube-rs''s diagnostics, -vv everything (RUST_LOG, when set, decides instead)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')

@@ -546,13 +546,21 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__fixture__subcmd__import__subcmd__trace)
-            opts="-v -h --out --start --duration --time-scale --limit --nodes-from --seed --profile --color --verbose --log-format --help"
+            opts="-v -h --out --format --columns --reference --start --duration --time-scale --limit --nodes-from --seed --profile --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "azure-conv-2023 azure-code-2023 azure-conv-2024 azure-code-2024 csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --columns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

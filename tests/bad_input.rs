@@ -1153,3 +1153,229 @@ fn generator_wrong_unit_in_arrivals() {
         &["unknown unit `kg`"],
     );
 }
+
+// ------------------------------------------------------------ trace references
+
+/// A scenario whose jobs come from a trace file (`t.csv` next to it), on
+/// the built-in profile (the trace mapping's four models).
+const TRACE_SCENARIO: &str = "\
+apiVersion: synergai.io/v1alpha1
+kind: Scenario
+metadata:
+  name: tr
+spec:
+  profile: builtin:edge-cloud
+  seed: 3
+  nodes:
+    - name: x
+      arch: xeon-vm
+      tier: cloud
+      cores: 16
+      memory: 32Gi
+  workload:
+    trace:
+      file: t.csv
+      format: azure-code-2023
+      duration: 1m
+";
+
+const TRACE: &str = "\
+TIMESTAMP,ContextTokens,GeneratedTokens
+2023-11-16 18:15:46.1,10,20
+2023-11-16 18:15:47.1,2000,20
+2023-11-16 18:15:48.1,300,40
+";
+
+/// `scen.yaml` (the scenario text) and `t.csv` (the trace text).
+fn trace_dir(name: &str, scenario: &str, trace: &str) -> (Dir, PathBuf, PathBuf) {
+    let dir = Dir::new(name);
+    let s = dir.write("scen.yaml", scenario);
+    let t = dir.write("t.csv", trace);
+    (dir, s, t)
+}
+
+/// A trace scenario edit, the error expected at `value` on the line of
+/// `marker` in the scenario.
+#[track_caller]
+fn trace_case(name: &str, old: &str, new: &str, at: (&str, &str), field: &str, reason: &[&str]) {
+    let text = edit(TRACE_SCENARIO, old, new);
+    let (_dir, s, _t) = trace_dir(name, &text, TRACE);
+    both(
+        &s,
+        &Expect {
+            file: &s,
+            position: Some(pos(&text, at.0, at.1)),
+            field: Some(field),
+            reason,
+        },
+    );
+}
+
+#[test]
+fn a_trace_reference_is_valid() {
+    let (_dir, s, _t) = trace_dir("trace-ok", TRACE_SCENARIO, TRACE);
+    let out = validate(&s);
+    assert_success(&out);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("1 nodes, 3 jobs"), "{stdout}");
+    let out = replay(&s);
+    assert_success(&out);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("1 nodes, 3 jobs"), "{stdout}");
+}
+
+#[test]
+fn a_trace_file_that_is_missing() {
+    let text = edit(TRACE_SCENARIO, "file: t.csv", "file: nothere.csv");
+    let (dir, s, _t) = trace_dir("trace-missing", &text, TRACE);
+    let missing = dir.0.join("nothere.csv").display().to_string();
+    both(
+        &s,
+        &Expect {
+            file: &s,
+            position: Some(pos(&text, "file: nothere.csv", "nothere.csv")),
+            field: Some("spec.workload.trace.file"),
+            reason: &["cannot read trace", &missing, "No such file"],
+        },
+    );
+}
+
+#[test]
+fn a_trace_file_that_is_a_directory() {
+    trace_case(
+        "trace-dir",
+        "file: t.csv",
+        "file: .",
+        ("file: .", "."),
+        "spec.workload.trace.file",
+        &["cannot read trace", "not a regular file"],
+    );
+}
+
+#[test]
+fn a_trace_row_that_is_malformed() {
+    // The error names the CSV, the row's line and the column.
+    for (trace, at, field, reason) in [
+        (
+            TRACE.replace(",2000,", ",ten,"),
+            (3, 23),
+            Some("ContextTokens"),
+            "`ten` is not a token count",
+        ),
+        (
+            TRACE.replace("18:15:48.1", "25:15:48.1"),
+            (4, 1),
+            Some("TIMESTAMP"),
+            "time of day out of range",
+        ),
+        (
+            TRACE.replace(",300,40", ",300,40,7"),
+            (4, 30),
+            None,
+            "expected 3 comma-separated fields",
+        ),
+    ] {
+        let (_dir, s, t) = trace_dir("trace-row", TRACE_SCENARIO, &trace);
+        both(
+            &s,
+            &Expect {
+                file: &t,
+                position: Some(at),
+                field,
+                reason: &[reason],
+            },
+        );
+    }
+}
+
+#[test]
+fn a_trace_column_that_is_not_in_the_header() {
+    // Named in `columns`: the error is there.
+    trace_case(
+        "trace-column",
+        "      duration: 1m\n",
+        "      duration: 1m\n      columns:\n        contextTokens: Prompt\n",
+        ("contextTokens: Prompt", "Prompt"),
+        "spec.workload.trace.columns.contextTokens",
+        &[
+            "no column `Prompt` for the context tokens in the header of",
+            "t.csv",
+            "(it has: TIMESTAMP, ContextTokens, GeneratedTokens)",
+        ],
+    );
+    // The format's default columns: at `format`.
+    let (_dir, s, _t) = trace_dir(
+        "trace-header",
+        TRACE_SCENARIO,
+        &TRACE.replace("TIMESTAMP,", "time,"),
+    );
+    both(
+        &s,
+        &Expect {
+            file: &s,
+            position: Some(pos(
+                TRACE_SCENARIO,
+                "format: azure-code-2023",
+                "azure-code-2023",
+            )),
+            field: Some("spec.workload.trace.format"),
+            reason: &["no column `TIMESTAMP` for the timestamps"],
+        },
+    );
+}
+
+#[test]
+fn a_trace_format_that_does_not_exist() {
+    trace_case(
+        "trace-format",
+        "format: azure-code-2023",
+        "format: azure",
+        ("format: azure", "azure"),
+        "spec.workload.trace.format",
+        &["azure-conv-2023", "csv"],
+    );
+}
+
+#[test]
+fn trace_settings_out_of_range() {
+    trace_case(
+        "trace-scale",
+        "      duration: 1m\n",
+        "      duration: 1m\n      timeScale: 0\n",
+        ("timeScale: 0", "0"),
+        "spec.workload.trace.timeScale",
+        &["timeScale must be in (0, 1000], got 0"],
+    );
+    trace_case(
+        "trace-limit",
+        "      duration: 1m\n",
+        "      duration: 1m\n      limit: 0\n",
+        ("limit: 0", "0"),
+        "spec.workload.trace.limit",
+        &["limit must be at least 1"],
+    );
+    trace_case(
+        "trace-duration",
+        "duration: 1m",
+        "duration: 0s",
+        ("duration: 0s", "0s"),
+        "spec.workload.trace.duration",
+        &["duration must be more than 0"],
+    );
+    trace_case(
+        "trace-window",
+        "      duration: 1m\n",
+        "      duration: 1m\n      start: 1h\n",
+        ("file: t.csv", "t.csv"),
+        "spec.workload.trace.file",
+        &["no requests in the window [60m, 61m)", "the trace spans 2s"],
+    );
+    trace_case(
+        "trace-unknown-field",
+        "      duration: 1m\n",
+        "      duration: 1m\n      speed: 2\n",
+        ("speed: 2", "speed"),
+        "spec.workload.trace.speed",
+        &["unknown field `speed`"],
+    );
+}

@@ -1,13 +1,16 @@
 //! `synergai fixture validate|generate|import-trace`.
 
 use super::FixtureCommand;
+use super::output::progress_bar;
 use crate::error::{Error, Result};
 use crate::fixture::generate::{GenerateParams, QosLevel, Shape, generate_scenario};
-use crate::fixture::trace::{self, ImportOptions};
+use crate::fixture::trace::read::{ReadError, read_window};
+use crate::fixture::trace::{self, Columns, ImportOptions, TraceFormat};
 use crate::fixture::units::Duration;
 use crate::fixture::{self, Origin, ValidatedKind};
 use crate::model::NodeSpec;
 use clap::Args;
+use clap::builder::PossibleValuesParser;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Args)]
@@ -45,11 +48,33 @@ pub struct GenerateArgs {
 /// 6 orin-nx and 8 rpi5 nodes.
 #[derive(Debug, Args)]
 pub struct ImportTraceArgs {
-    /// The trace CSV (TIMESTAMP,ContextTokens,GeneratedTokens).
+    /// The trace CSV (by default with columns TIMESTAMP,ContextTokens,GeneratedTokens).
     pub csv: PathBuf,
     /// Write here instead of stdout.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Which trace the CSV is, for the attribution its licence asks for:
+    /// the Azure LLM inference traces 2023 (Splitwise) or 2024 (DynamoLLM,
+    /// `_1week`), conversation or coding; `csv` for a trace of no known
+    /// data set (no attribution). Default: what the file name says (`conv`
+    /// or `code`, and `1week` or `2024`); a name that says neither is an
+    /// error.
+    #[arg(long, value_parser = PossibleValuesParser::new(TraceFormat::NAMES))]
+    pub format: Option<String>,
+    /// The header's names of the columns holding the timestamp, the
+    /// context tokens and the generated tokens.
+    #[arg(
+        long,
+        value_name = "T,C,G",
+        default_value = "TIMESTAMP,ContextTokens,GeneratedTokens"
+    )]
+    pub columns: String,
+    /// Write a scenario that references the CSV (`spec.workload.trace`,
+    /// streamed into jobs whenever the scenario is loaded) instead of one
+    /// job per request: for traces whose scenario would pass the 64 MiB
+    /// limit on fixtures.
+    #[arg(long)]
+    pub reference: bool,
     /// Start of the window, after the trace's first request (e.g. 5m).
     #[arg(long, default_value = "0s", value_parser = super::parse_duration_ms)]
     pub start: f64,
@@ -129,8 +154,71 @@ fn stem(path: &Path) -> String {
         .unwrap_or_else(|| "trace".into())
 }
 
+/// The trace's path as the scenario written to `out` (or read from the
+/// current directory, without `--out`) resolves it: relative to the
+/// scenario's directory where both exist, else absolute.
+fn reference_path(csv: &Path, out: Option<&Path>) -> String {
+    let Some(out) = out else {
+        return csv.display().to_string();
+    };
+    let dir = match out.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let (Ok(csv), Ok(dir)) = (std::fs::canonicalize(csv), std::fs::canonicalize(dir)) else {
+        return std::path::absolute(csv)
+            .unwrap_or_else(|_| csv.to_path_buf())
+            .display()
+            .to_string();
+    };
+    let shared = csv
+        .components()
+        .zip(dir.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    if shared <= 1 {
+        // Nothing in common but the root.
+        return csv.display().to_string();
+    }
+    let mut relative = PathBuf::new();
+    for _ in dir.components().skip(shared) {
+        relative.push("..");
+    }
+    for c in csv.components().skip(shared) {
+        relative.push(c);
+    }
+    relative.display().to_string()
+}
+
+/// What to say when an inline scenario of `bytes` is too big to be read
+/// back (over [`fixture::MAX_FIXTURE_BYTES`]).
+fn size_warning(bytes: usize) -> Option<String> {
+    (bytes as u64 > fixture::MAX_FIXTURE_BYTES).then(|| {
+        format!(
+            "the scenario is {:.1} MiB, over the {} MiB limit on fixtures: `replay`, `fixture validate` and every command that loads it will refuse it. Write the reference form instead (--reference): it names the trace (spec.workload.trace) and its jobs are streamed from it whenever it is loaded",
+            bytes as f64 / 1048576.0,
+            fixture::MAX_FIXTURE_BYTES / 1048576
+        )
+    })
+}
+
 fn import_trace(args: ImportTraceArgs) -> Result<()> {
+    let format = match args.format.as_deref() {
+        Some(name) => TraceFormat::from_name(name)
+            .ok_or_else(|| Error::Usage(format!("--format: unknown trace format `{name}`")))?,
+        None => TraceFormat::from_file_name(&args.csv).ok_or_else(|| {
+            Error::Usage(format!(
+                "cannot tell from its name which trace `{}` is, and its attribution depends on it: pass --format {} (csv: a trace of no known data set, written without attribution)",
+                args.csv.display(),
+                TraceFormat::NAMES.join("|")
+            ))
+        })?,
+    };
+    let columns =
+        Columns::parse(&args.columns).map_err(|m| Error::Usage(format!("--columns: {m}")))?;
     let opts = ImportOptions {
+        format,
+        columns: columns.clone(),
         start_ms: args.start,
         duration_ms: args.duration,
         time_scale: args.time_scale,
@@ -143,6 +231,9 @@ fn import_trace(args: ImportTraceArgs) -> Result<()> {
             .file_name()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default(),
+        reference: args
+            .reference
+            .then(|| reference_path(&args.csv, args.out.as_deref())),
     };
     opts.check()?;
     // The profile, resolved the way the loader will resolve `spec.profile`.
@@ -192,18 +283,64 @@ fn import_trace(args: ImportTraceArgs) -> Result<()> {
                 .collect::<Result<_>>()?
         }
     };
-    let text = fixture::read_file_text(&args.csv)?;
-    let rows = trace::parse_csv(&args.csv.display().to_string(), &text)?;
+
+    // The trace, streamed twice (its span, then the window).
+    let shown = args.csv.display().to_string();
+    let io = |source| Error::Io {
+        path: args.csv.clone(),
+        source,
+    };
+    let meta = std::fs::metadata(&args.csv).map_err(io)?;
+    if !meta.is_file() {
+        return Err(Error::Usage(format!(
+            "{shown}: not a regular file (a trace is read twice)"
+        )));
+    }
+    let file = std::fs::File::open(&args.csv).map_err(io)?;
+    let bar = progress_bar(2 * meta.len(), "bytes of the trace read (twice)");
+    let window = read_window(
+        file,
+        &shown,
+        &columns,
+        &opts.window(),
+        fixture::MAX_JOBS,
+        &mut |done, _| bar.set_position(done),
+    )
+    .map_err(|e| match e {
+        ReadError::Io(source) => io(source),
+        ReadError::Invalid(e) => e,
+        ReadError::MissingColumn(m) => Error::invalid(
+            shown.clone(),
+            Some(crate::error::Position {
+                line: m.line,
+                column: 1,
+            }),
+            None,
+            format!("{} (--columns {})", m.message(None), columns.joined()),
+        ),
+    });
+    bar.finish_and_clear();
+    let window = window?;
 
     let mut command = format!(
-        "synergai fixture import-trace {} --start {} --duration {} --time-scale {} --seed {} --profile {}",
-        shell_word(&args.csv.display().to_string()),
+        "synergai fixture import-trace {} --format {}",
+        shell_word(&shown),
+        format.name()
+    );
+    if columns != Columns::default() {
+        command.push_str(&format!(" --columns {}", shell_word(&columns.joined())));
+    }
+    if args.reference {
+        command.push_str(" --reference");
+    }
+    command.push_str(&format!(
+        " --start {} --duration {} --time-scale {} --seed {} --profile {}",
         Duration(args.start),
         Duration(args.duration),
         args.time_scale,
         args.seed,
         shell_word(&args.profile)
-    );
+    ));
     if let Some(limit) = args.limit {
         command.push_str(&format!(" --limit {limit}"));
     }
@@ -219,7 +356,18 @@ fn import_trace(args: ImportTraceArgs) -> Result<()> {
             shell_word(&out.display().to_string())
         ));
     }
-    let scenario = trace::import(&rows, &nodes, &profile, &opts, &command)?;
+    let bar = progress_bar(window.rows.len() as u64, "jobs mapped");
+    let scenario = trace::import(&window, &nodes, &profile, &opts, &command, &mut |done| {
+        bar.set_position(done)
+    });
+    bar.finish_and_clear();
+    let scenario = scenario?;
+    drop(window);
+    if !args.reference
+        && let Some(warning) = size_warning(scenario.len())
+    {
+        eprintln!("warning: {warning}");
+    }
     emit(&scenario, args.out.as_deref())
 }
 
@@ -263,5 +411,54 @@ pub fn run(cmd: FixtureCommand) -> Result<()> {
         }
         FixtureCommand::Generate(args) => generate(args),
         FixtureCommand::ImportTrace(args) => import_trace(args),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_inline_scenario_over_the_limit_is_warned_about() {
+        let limit = fixture::MAX_FIXTURE_BYTES as usize;
+        assert_eq!(size_warning(limit), None);
+        let warning = size_warning(limit + 1).unwrap();
+        assert!(
+            warning.starts_with("the scenario is 64.0 MiB, over the 64 MiB limit on fixtures"),
+            "{warning}"
+        );
+        assert!(warning.contains("--reference"), "{warning}");
+        let warning = size_warning(210 * 1048576).unwrap();
+        assert!(
+            warning.starts_with("the scenario is 210.0 MiB"),
+            "{warning}"
+        );
+    }
+
+    #[test]
+    fn a_referenced_trace_is_named_relative_to_the_scenario() {
+        let dir =
+            std::env::temp_dir().join(format!("synergai-reference-path-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("traces")).unwrap();
+        std::fs::create_dir_all(dir.join("scenarios/big")).unwrap();
+        let csv = dir.join("traces/t.csv");
+        std::fs::write(&csv, "x").unwrap();
+        assert_eq!(
+            reference_path(&csv, Some(&dir.join("scenarios/big/s.yaml"))),
+            "../../traces/t.csv"
+        );
+        assert_eq!(
+            reference_path(&csv, Some(&dir.join("traces/s.yaml"))),
+            "t.csv"
+        );
+        // Without --out, as given (the current directory resolves it).
+        assert_eq!(reference_path(Path::new("a/t.csv"), None), "a/t.csv");
+        // A directory still to be made: absolute.
+        let later = reference_path(&csv, Some(&dir.join("later/s.yaml")));
+        assert!(
+            Path::new(&later).is_absolute() && later.ends_with("traces/t.csv"),
+            "{later}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
