@@ -1982,7 +1982,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__replay)
-            opts="-o -v -h --suite --no-bound --with-overrides --policy --theta --report --jobs --output --no-headers --color --verbose --log-format --help"
+            opts="-o -v -h --suite --no-bound --with-overrides --policy --theta --full-replan --report --jobs --output --no-headers --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2120,7 +2120,7 @@ _synergai() {
             return 0
             ;;
         synergai__subcmd__scheduler__subcmd__run)
-            opts="-n -A -v -h --kube --kubeconfig --context --namespace --config --policy --theta --all-namespaces --interval --profile --profile-reload-interval --mode --kube-api-qps --kube-api-burst --leader-elect --leader-elect-lease-duration --leader-elect-renew-deadline --leader-elect-retry-period --leader-elect-resource-name --leader-elect-resource-namespace --bind-address --color --verbose --log-format --help"
+            opts="-n -A -v -h --kube --kubeconfig --context --namespace --config --policy --theta --all-namespaces --full-replan --interval --profile --profile-reload-interval --mode --kube-api-qps --kube-api-burst --leader-elect --leader-elect-lease-duration --leader-elect-renew-deadline --leader-elect-retry-period --leader-elect-resource-name --leader-elect-resource-namespace --bind-address --color --verbose --log-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -95,6 +95,7 @@ json\t'One JSON object per line (timestamp, level, target, fields)'"
 complete -c synergai -n "__fish_synergai_using_subcommand replay" -l suite -d 'Also replay the fixed generated evaluation suite (24 scenarios, 5–500 nodes, four fleet shapes, tight to loose QoS, loads 0.3–1.5)'
 complete -c synergai -n "__fish_synergai_using_subcommand replay" -l no-bound -d 'Skip the lower bound on violations (`synergai bound`) that is otherwise reported beside the policies: bound ≤ optimum ≤ best known'
 complete -c synergai -n "__fish_synergai_using_subcommand replay" -l with-overrides -d 'Apply the pins that `place override` recorded for each fixture (in the state directory), as `place apply` does. Without it, recorded overrides are ignored: the policies are compared on the scenario as written'
+complete -c synergai -n "__fish_synergai_using_subcommand replay" -l full-replan -d 'Decide every pending job again on every event. By default a held job is decided again only when something it could use changed (capacity on a node it may run on, the node it waits for, its pin, the clock reaching its hold\'s limit); the placements are the same (tested), the full re-plan is the slower reference'
 complete -c synergai -n "__fish_synergai_using_subcommand replay" -l no-headers -d 'Print tables (and custom columns) without their header row'
 complete -c synergai -n "__fish_synergai_using_subcommand replay" -s v -l verbose -d 'More log detail: -v adds debug lines and kube-rs\'s diagnostics, -vv everything (RUST_LOG, when set, decides instead)'
 complete -c synergai -n "__fish_synergai_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -470,13 +471,13 @@ json\t'One JSON object per line (timestamp, level, target, fields)'"
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from generate" -s v -l verbose -d 'More log detail: -v adds debug lines and kube-rs\'s diagnostics, -vv everything (RUST_LOG, when set, decides instead)'
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from generate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from import-trace" -l out -d 'Write here instead of stdout' -r -F
-complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from import-trace" -l start -d 'Start of the window, after the trace\'s first request (e.g. 5m)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from import-trace" -l format -d 'Which trace the CSV is, for the attribution its licence asks for: the Azure LLM inference traces 2023 (Splitwise) or 2024 (DynamoLLM, `_1week`), conversation or coding; `csv` for a trace of no known data set (no attribution). Default: what the file name says (`conv` or `code`, and `1week` or `2024`); a name that says neither is an error' -r -f -a "azure-conv-2023\t''
 azure-code-2023\t''
 azure-conv-2024\t''
 azure-code-2024\t''
 csv\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from import-trace" -l columns -d 'The header\'s names of the columns holding the timestamp, the context tokens and the generated tokens' -r
+complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from import-trace" -l start -d 'Start of the window, after the trace\'s first request (e.g. 5m)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from import-trace" -l duration -d 'Length of the window, in trace time (e.g. 10m, 1h)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from import-trace" -l time-scale -d 'Multiply the gaps between arrivals by this (2 = half the rate)' -r
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from import-trace" -l limit -d 'At most this many jobs (the earliest of the window)' -r
@@ -488,8 +489,8 @@ always\t''
 never\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from import-trace" -l log-format -d 'How log lines are written (to stderr; the dashboard\'s to its file)' -r -f -a "text\t'`2026-11-30T03:20:00.123Z  INFO synergai::k8s::scheduler: bound …`'
 json\t'One JSON object per line (timestamp, level, target, fields)'"
-complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from import-trace" -s v -l verbose -d 'More log detail: -v adds debug lines and kube-rs\'s diagnostics, -vv everything (RUST_LOG, when set, decides instead)'
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from import-trace" -l reference -d 'Write a scenario that references the CSV (`spec.workload.trace`, streamed into jobs whenever the scenario is loaded) instead of one job per request: for traces whose scenario would pass the 64 MiB limit on fixtures'
+complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from import-trace" -s v -l verbose -d 'More log detail: -v adds debug lines and kube-rs\'s diagnostics, -vv everything (RUST_LOG, when set, decides instead)'
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from import-trace" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from help" -f -a "validate" -d 'Check fixtures; exit 2 with file:line:column and field on the first error'
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from help" -f -a "generate" -d 'Write a random valid scenario'
@@ -555,6 +556,7 @@ complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_
 json\t'One JSON object per line (timestamp, level, target, fields)'"
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l kube -d 'Use a cluster, found as kubectl finds it: --kubeconfig, else $KUBECONFIG, else ~/.kube/config, else the in-cluster service account'
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -s A -l all-namespaces -d 'Watch pods of every namespace instead of one'
+complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -l full-replan -d 'Decide every pending pod on every pass. By default a held pod is decided again only when capacity changed on a node it could use, the node it waits for changed, its hold ran out of time, or every 60 s; the full re-plan is the reference'
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -s v -l verbose -d 'More log detail: -v adds debug lines and kube-rs\'s diagnostics, -vv everything (RUST_LOG, when set, decides instead)'
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c synergai -n "__fish_synergai_using_subcommand scheduler; and __fish_seen_subcommand_from trigger" -l kubeconfig -d 'Kubeconfig file (instead of $KUBECONFIG or ~/.kube/config)' -r -F

@@ -8,7 +8,7 @@
 
 use k8s_openapi::api::core::v1::{Node, Pod};
 use kube::Client;
-use kube::api::{Api, Patch, PatchParams, PostParams};
+use kube::api::{Api, DeleteParams, Patch, PatchParams, PostParams};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::process::{Command, Stdio};
@@ -364,4 +364,105 @@ async fn manual_mode_binds_nothing_until_triggered() {
         (0..3).all(|i| node_of(find(pods, &format!("m-{i}"))).is_some())
     })
     .await;
+}
+
+/// The `synergai_pass_pods_total{how}` counter of a running scheduler.
+fn pass_pods(address: std::net::SocketAddr, how: &str) -> f64 {
+    let (_, text) = common::http_get(address, "/metrics", "text/plain");
+    let prefix = format!("synergai_pass_pods_total{{how=\"{how}\"}} ");
+    text.lines()
+        .find_map(|l| l.strip_prefix(&prefix))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no {prefix} in\n{text}"))
+}
+
+/// Incremental passes, live: pods held because their pinned node is full
+/// are not decided again on every 20 ms pass while nothing changes (they
+/// are counted as standing holds); with --full-replan they are.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn held_pods_are_not_decided_again_while_nothing_changes() {
+    let kube = Kube::up("scheduler-standing");
+    let admin = client(&kube.kubeconfig).await;
+    node(&admin, "xeon-1", "xeon-vm", 4, 0, &[]).await;
+    node(&admin, "xeon-2", "xeon-vm", 4, 0, &[]).await;
+    let pods_api: Api<Pod> = Api::namespaced(admin.clone(), "default");
+    // Each run on its own pods, pinned to its own node.
+    for (full, target) in [(false, "xeon-1"), (true, "xeon-2")] {
+        let gone = pods_api
+            .delete_collection(
+                &DeleteParams::default().grace_period(0),
+                &Default::default(),
+            )
+            .await
+            .unwrap();
+        drop(gone);
+        wait_for(&pods_api, "the previous run's pods to go", |pods| {
+            pods.is_empty()
+        })
+        .await;
+        for i in 0..12 {
+            // Pinned pods are decided one by one (not held in bulk by model).
+            let mut annotations = job("resnet50", 100_000, 3_600_000);
+            annotations["synergai.io/pin-node"] = json!(target);
+            pod(&admin, &format!("{target}-{i:02}"), annotations, json!({})).await;
+        }
+        let log = kube.dir.join(format!("scheduler-full-{full}.log"));
+        let mut args = vec![
+            "scheduler",
+            "run",
+            "--bind-address=127.0.0.1:0",
+            "--kube",
+            "-n",
+            "default",
+            "--interval",
+            "20ms",
+        ];
+        if full {
+            args.push("--full-replan");
+        }
+        let scheduler = common::start_logged(&kube.kubeconfig, &args, &log);
+        let address = common::served_address(&log);
+        // The node fills up (nothing finishes without a kubelet); the rest wait.
+        let pods = wait_for(&pods_api, "the node to fill up", |pods| {
+            pods.iter().any(|p| node_of(p).is_some())
+        })
+        .await;
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let held = pods.len()
+            - pods_api
+                .list(&Default::default())
+                .await
+                .unwrap()
+                .items
+                .iter()
+                .filter(|p| node_of(p).is_some())
+                .count();
+        assert!(held >= 4, "{held} pods held");
+        let (decided, standing) = (
+            pass_pods(address, "decided"),
+            pass_pods(address, "standing"),
+        );
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let decided = pass_pods(address, "decided") - decided;
+        let standing = pass_pods(address, "standing") - standing;
+        // 2 s at 20 ms: about 100 passes over the held pods.
+        let passes_over_all = (10 * held) as f64;
+        if full {
+            assert!(
+                decided >= passes_over_all,
+                "full re-plan: {decided} decisions"
+            );
+            assert_eq!(standing, 0.0);
+        } else {
+            assert!(
+                decided < held as f64,
+                "incremental: {decided} decisions, {held} held"
+            );
+            assert!(
+                standing >= passes_over_all,
+                "incremental: {standing} standing holds"
+            );
+        }
+        drop(scheduler);
+    }
 }

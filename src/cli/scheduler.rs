@@ -31,6 +31,12 @@ pub struct RunArgs {
     /// Watch pods of every namespace instead of one.
     #[arg(long, short = 'A')]
     pub all_namespaces: bool,
+    /// Decide every pending pod on every pass. By default a held pod is
+    /// decided again only when capacity changed on a node it could use,
+    /// the node it waits for changed, its hold ran out of time, or every
+    /// 60 s; the full re-plan is the reference.
+    #[arg(long)]
+    pub full_replan: bool,
     /// Time between placement passes [default: 100ms].
     #[arg(long, value_parser = parse_duration_ms)]
     pub interval: Option<f64>,
@@ -173,6 +179,7 @@ pub fn options(args: RunArgs) -> Result<crate::k8s::scheduler::Options> {
             .max(100.0)),
         theta: args.theta.or(file.theta),
         arch_mapping: file.arch_mapping.unwrap_or_default(),
+        full_replan: args.full_replan,
     })
 }
 

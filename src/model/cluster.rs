@@ -472,18 +472,72 @@ impl Cluster {
 
     /// Logs a change of `node`, which was in group `before`.
     fn note_change(&mut self, node: NodeId, before: GroupId) {
+        let now = self.nodes[node as usize].group;
+        let left = (before != now && before != GroupId::MAX).then_some(before);
+        self.log_change(node, left);
+    }
+
+    fn log_change(&mut self, node: NodeId, left: Option<GroupId>) {
         self.change_seq += 1;
         if self.change_log.len() >= CHANGE_LOG_CAP {
             let drop = CHANGE_LOG_CAP / 2;
             self.change_floor = self.change_log[drop - 1].seq;
             self.change_log.drain(..drop);
         }
-        let now = self.nodes[node as usize].group;
         self.change_log.push(Change {
             seq: self.change_seq,
             node,
-            left: (before != now && before != GroupId::MAX).then_some(before),
+            left,
         });
+    }
+
+    /// Continues the change log of `prev`, an earlier state of the same
+    /// nodes, on this cluster (rebuilt from scratch, as the live scheduler
+    /// rebuilds its world from the API server's objects every pass): every
+    /// node whose free capacity or number of jobs differs from `prev`'s is
+    /// logged as changed, after `prev`'s own log. Holds confirmed on `prev`
+    /// can then be checked here (`policy::Holds`). Returns false, carrying
+    /// nothing, when the nodes are not the same.
+    pub fn carry_changes(&mut self, prev: &Cluster) -> bool {
+        if !Arc::ptr_eq(&self.specs, &prev.specs) && *self.specs != *prev.specs {
+            return false;
+        }
+        // Group ids are this cluster's own: `prev`'s map by state.
+        let same_state = |id: GroupId| -> Option<GroupId> {
+            let g = prev.groups.get(id as usize)?;
+            let key = GroupKey {
+                class: g.class,
+                free_cores: g.free_cores,
+                free_memory_mib: g.free_memory_mib,
+                free_gpus: g.free_gpus,
+                running: g.running,
+            };
+            self.group_lookup.get(&key).copied()
+        };
+        let carried: Vec<Change> = prev
+            .change_log
+            .iter()
+            .map(|c| Change {
+                left: c.left.and_then(same_state),
+                ..*c
+            })
+            .collect();
+        let changed: Vec<(NodeId, Option<GroupId>)> = (0..self.nodes.len())
+            .filter(|&n| {
+                let (a, b) = (&self.nodes[n], &prev.nodes[n]);
+                (a.free_cores, a.free_memory_mib, a.free_gpus, a.runs.len())
+                    != (b.free_cores, b.free_memory_mib, b.free_gpus, b.runs.len())
+            })
+            .map(|n| (n as NodeId, same_state(prev.nodes[n].group)))
+            .collect();
+        self.change_log = carried;
+        self.change_seq = prev.change_seq;
+        self.change_floor = prev.change_floor;
+        for (node, left) in changed {
+            let left = left.filter(|&g| g != self.nodes[node as usize].group);
+            self.log_change(node, left);
+        }
+        true
     }
 
     /// Run slots whose predicted finish changed since the last call.

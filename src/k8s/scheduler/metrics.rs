@@ -69,6 +69,11 @@ struct ArchLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct PassPodLabels {
+    how: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct QueueLabels {
     queue: &'static str,
 }
@@ -113,6 +118,7 @@ pub struct Metrics {
     e2e_seconds: Histogram,
     bind_seconds: Histogram,
     pending: Family<QueueLabels, Gauge>,
+    pass_pods: Family<PassPodLabels, Counter>,
     binds_in_flight: Gauge,
     qos: Family<QosLabels, Counter>,
     run_time_ratio: Family<ArchLabels, Histogram, fn() -> Histogram>,
@@ -135,6 +141,7 @@ impl Metrics {
             e2e_seconds: Histogram::new(exponential_buckets(0.005, 2.0, 16)),
             bind_seconds: Histogram::new(exponential_buckets(0.001, 2.0, 15)),
             pending: Family::default(),
+            pass_pods: Family::default(),
             binds_in_flight: Gauge::default(),
             qos: Family::default(),
             run_time_ratio: Family::new_with_constructor(ratio_histogram),
@@ -176,6 +183,11 @@ impl Metrics {
             "pending_pods",
             "Pending pods of this scheduler after the last pass: active (tried every pass) or backoff (after a failed bind)",
             m.pending.clone(),
+        );
+        m.registry.register(
+            "pass_pods",
+            "Pending pods the passes went through, by how: decided (by the policy), standing (held without deciding again: nothing the hold depends on changed), bulk (held without deciding: no room for any model left)",
+            m.pass_pods.clone(),
         );
         m.registry.register(
             "binds_in_flight",
@@ -238,6 +250,9 @@ impl Metrics {
                 })
                 .inc_by(0);
         }
+        for how in ["decided", "standing", "bulk"] {
+            m.pass_pods.get_or_create(&PassPodLabels { how }).inc_by(0);
+        }
         for queue in ["active", "backoff"] {
             m.pending.get_or_create(&QueueLabels { queue }).set(0);
         }
@@ -255,6 +270,18 @@ impl Metrics {
 
     pub fn decision(&self, seconds: f64) {
         self.decision_seconds.observe(seconds);
+    }
+
+    /// What a pass did with the pending pods it went through.
+    pub fn pass_pods(&self, stats: &crate::policy::PassStats) {
+        let standing = u64::from(stats.held_standing);
+        let bulk = u64::from(stats.held_in_bulk);
+        let decided = u64::from(stats.decisions) - standing - bulk;
+        for (how, n) in [("decided", decided), ("standing", standing), ("bulk", bulk)] {
+            self.pass_pods
+                .get_or_create(&PassPodLabels { how })
+                .inc_by(n);
+        }
     }
 
     /// A pass finished at `unix_seconds` after `seconds`.

@@ -30,10 +30,10 @@ use super::client::{Connection, Target, connect};
 use super::control::{mark_handled, trigger_values};
 use super::mapping;
 use super::now_ms;
-use super::world::{InFlight, build_world, queue_order};
+use super::world::{InFlight, World, build_world, queue_order};
 use crate::error::{Error, Result};
-use crate::model::{JobSpec, Profile};
-use crate::policy::{Action, Explain, OfflinePlan, Policy, PolicyKind, Reason, run_pass};
+use crate::model::{Cluster, JobId, JobSpec, Profile};
+use crate::policy::{Action, Explain, Holds, OfflinePlan, Policy, PolicyKind, Reason, run_pass};
 use ::kube::ResourceExt;
 use ::kube::api::Api;
 use ::kube::runtime::events::{Recorder, Reporter};
@@ -80,7 +80,18 @@ pub struct Options {
     pub theta: Option<f64>,
     /// Architectures of nodes without the `synergai.io/arch` label.
     pub arch_mapping: mapping::ArchMapping,
+    /// Decide every pending pod on every pass (else a held pod is decided
+    /// again only when something it could use changed, and every
+    /// [`FLUSH_HOLDS`]).
+    pub full_replan: bool,
 }
+
+/// Held pods are decided again at least this often even when nothing they
+/// depend on changed in the scheduler's model (kube-scheduler moves its
+/// unschedulable pods back to the active queue after 60 s likewise): the
+/// model is rebuilt from estimates every pass, and a running pod's predicted
+/// end may drift without any change of capacity.
+const FLUSH_HOLDS: Duration = Duration::from_secs(60);
 
 /// How often counted pods that left the store are forgotten.
 const PRUNE_EVERY: Duration = Duration::from_secs(10);
@@ -138,6 +149,13 @@ struct Scheduler {
     /// started), by uid; pruned to the pods still in the store.
     finished: HashSet<String>,
     pruned_at: Instant,
+    /// Holds carried from pass to pass (incremental passes).
+    holds: Holds,
+    /// The previous pass's model after its placements, and its pods' uids
+    /// by job id: what the next pass's holds are checked against.
+    carried: Option<(Cluster, Vec<String>)>,
+    /// When the holds were last all decided again.
+    flushed_at: Instant,
 }
 
 /// Runs until SIGTERM/SIGINT.
@@ -335,6 +353,9 @@ pub async fn run(options: Options) -> Result<()> {
         first_seen: HashMap::new(),
         finished,
         pruned_at: Instant::now(),
+        holds: Holds::new(),
+        carried: None,
+        flushed_at: Instant::now(),
         options,
         profile,
         client,
@@ -511,6 +532,10 @@ impl Scheduler {
                 .get(&uid)
                 .is_none_or(|(_, until)| *until <= at)
         });
+        let incremental = !self.options.full_replan;
+        if incremental {
+            self.carry_holds(&mut world);
+        }
         let mut binds = Vec::new();
         let mut failures = Vec::new();
         let node_count = world.nodes.len();
@@ -519,7 +544,7 @@ impl Scheduler {
         let mut decided_at = Instant::now();
         let active = queue.len();
         let backing_off = world.pending.len() - active;
-        run_pass(
+        let stats = run_pass(
             self.policy.as_mut(),
             &mut world.cluster,
             &self.plan,
@@ -528,7 +553,7 @@ impl Scheduler {
             &queue,
             now,
             Explain::None,
-            None,
+            incremental.then_some(&mut self.holds),
             |cluster, decision, _, _| {
                 let now = Instant::now();
                 metrics.decision(now.duration_since(decided_at).as_secs_f64());
@@ -556,6 +581,13 @@ impl Scheduler {
                 }
             },
         );
+        self.metrics.pass_pods(&stats);
+        if incremental {
+            let uids = (world.pending.iter())
+                .map(|p| p.pod.uid().unwrap_or_default())
+                .collect();
+            self.carried = Some((world.cluster, uids));
+        }
         self.metrics
             .pass(started.elapsed().as_secs_f64(), now_ms() / 1000.0);
         self.metrics.pending(active, backing_off);
@@ -593,6 +625,29 @@ impl Scheduler {
         }
     }
 
+    /// Moves the holds of the previous pass onto this pass's world: its
+    /// model continues the previous one's change log (the nodes whose
+    /// capacity or number of pods changed since are logged as changed), and
+    /// holds follow their pods' new job ids. Everything is decided again
+    /// when the nodes changed, and every [`FLUSH_HOLDS`].
+    fn carry_holds(&mut self, world: &mut World) {
+        let carried = self.carried.take();
+        let flush = self.flushed_at.elapsed() >= FLUSH_HOLDS;
+        match carried {
+            Some((previous, uids)) if !flush && world.cluster.carry_changes(&previous) => {
+                let ids: HashMap<String, JobId> = (world.pending.iter().enumerate())
+                    .filter_map(|(i, p)| p.pod.uid().map(|uid| (uid, i as JobId)))
+                    .collect();
+                self.holds
+                    .remap(|old| uids.get(old as usize).and_then(|uid| ids.get(uid)).copied());
+            }
+            _ => {
+                self.holds.clear();
+                self.flushed_at = Instant::now();
+            }
+        }
+    }
+
     /// Manual mode: whether an operator triggered a pass not acted on yet
     /// (then it is recorded as handled).
     async fn triggered(&mut self, pending: usize) -> bool {
@@ -622,6 +677,8 @@ impl Scheduler {
                 let profile::Loaded { profile, digest } = *loaded;
                 let theta = self.options.theta.unwrap_or(profile.knee_threshold);
                 self.plan = Arc::new(OfflinePlan::new(&profile, theta));
+                self.holds.clear();
+                self.carried = None;
                 tracing::info!(
                     "profile reloaded: {} ({}, was {}) from {}",
                     profile.name,
