@@ -681,3 +681,79 @@ impl Cluster {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Engine;
+
+    fn placement(threads: u32) -> Placement {
+        Placement {
+            engine: Engine::ONNXRUNTIME,
+            threads,
+            gpus: 0,
+            memory_mib: 512,
+            base_qps: 10.0,
+            watts: 20.0,
+            startup_ms: 100.0,
+        }
+    }
+
+    /// A cluster of the default scenario's nodes with one job of
+    /// `threads` on each of `nodes`.
+    fn with_jobs(nodes: &[NodeId], threads: u32) -> Cluster {
+        let scenario = crate::fixture::load_default().unwrap();
+        let mut cluster = Cluster::new(scenario.nodes.clone(), &scenario.profile);
+        for (job, &node) in nodes.iter().enumerate() {
+            cluster.place(node, job as JobId, 1000, &placement(threads), 0.0, false);
+        }
+        cluster
+    }
+
+    #[test]
+    fn the_change_log_lists_each_placement_and_finish_with_the_group_left() {
+        let mut cluster = with_jobs(&[], 1);
+        assert_eq!(cluster.change_seq(), 0);
+        let before = cluster.group_of(0).class;
+        let run = cluster.place(0, 7, 1000, &placement(2), 0.0, false);
+        cluster.finish(run, 50.0);
+        let changes = cluster.changes_since(0).unwrap();
+        assert_eq!(changes.len(), 2);
+        assert!(changes.iter().all(|c| c.node == 0 && c.left.is_some()));
+        assert_eq!(cluster.group(changes[0].left.unwrap()).class, before);
+        assert!(cluster.changes_since(2).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_rebuilt_cluster_carries_the_log_and_logs_only_what_differs() {
+        let previous = with_jobs(&[0, 3], 2);
+        // Rebuilt in the same state: nothing new to check.
+        let mut same = with_jobs(&[0, 3], 2);
+        assert!(same.carry_changes(&previous));
+        assert_eq!(same.change_seq(), previous.change_seq());
+        assert!(
+            same.changes_since(previous.change_seq())
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(
+            same.changes_since(0).unwrap().len(),
+            previous.changes_since(0).unwrap().len()
+        );
+        // Node 3's job ended and node 5 got one: those two are logged.
+        let mut moved = with_jobs(&[0, 5], 2);
+        assert!(moved.carry_changes(&previous));
+        let mut nodes: Vec<NodeId> = (moved.changes_since(previous.change_seq()).unwrap())
+            .iter()
+            .map(|c| c.node)
+            .collect();
+        nodes.sort_unstable();
+        assert_eq!(nodes, [3, 5]);
+        // Other nodes: nothing carried.
+        let scenario = crate::fixture::load_default().unwrap();
+        let mut fewer = scenario.nodes.as_ref().clone();
+        fewer.pop();
+        let mut other = Cluster::new(Arc::new(fewer), &scenario.profile);
+        assert!(!other.carry_changes(&previous));
+    }
+}
