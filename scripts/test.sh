@@ -44,8 +44,10 @@ cargo test --no-fail-fast --lib --bins --tests 2>&1 | tee "$log" || status=$?
 # scripts/build-image.sh (umoci, skopeo and runc are installed with apt-get
 # if missing): its config against Cargo.toml, the commit and the Dockerfile,
 # and the binary run inside, under runc or chrooted (the output says which).
-step "cargo test --profile ci --test quality --test image"
-cargo test --profile ci --test quality --test image -- --show-output 2>&1 | tee -a "$log" || status=1
+# A 1,000,000-request trace streamed from a scenario that references it:
+# replayed by the binary under 1 GiB of peak memory (about half a minute).
+step "cargo test --profile ci --test quality --test image --test big_trace"
+cargo test --profile ci --test quality --test image --test big_trace -- --show-output 2>&1 | tee -a "$log" || status=1
 
 # Without an LP solver `synergai bound` exits 2 and says how to build it.
 step "cargo test --no-default-features --features cli --test bound"
