@@ -489,7 +489,7 @@ always\t''
 never\t''"
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from import-trace" -l log-format -d 'How log lines are written (to stderr; the dashboard\'s to its file)' -r -f -a "text\t'`2026-11-30T03:20:00.123Z  INFO synergai::k8s::scheduler: bound …`'
 json\t'One JSON object per line (timestamp, level, target, fields)'"
-complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from import-trace" -l reference -d 'Write a scenario that references the CSV (`spec.workload.trace`, streamed into jobs whenever the scenario is loaded) instead of one job per request: for traces whose scenario would pass the 64 MiB limit on fixtures'
+complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from import-trace" -l reference -d 'Write a scenario that references the CSV (`spec.workload.trace`, streamed into jobs whenever the scenario is loaded) instead of one job per request: for traces whose scenario would pass the 64 MiB limit on fixtures. The CSV is named relative to the --out file (as given, without --out)'
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from import-trace" -s v -l verbose -d 'More log detail: -v adds debug lines and kube-rs\'s diagnostics, -vv everything (RUST_LOG, when set, decides instead)'
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from import-trace" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c synergai -n "__fish_synergai_using_subcommand fixture; and __fish_seen_subcommand_from help" -f -a "validate" -d 'Check fixtures; exit 2 with file:line:column and field on the first error'

@@ -72,7 +72,8 @@ pub struct ImportTraceArgs {
     /// Write a scenario that references the CSV (`spec.workload.trace`,
     /// streamed into jobs whenever the scenario is loaded) instead of one
     /// job per request: for traces whose scenario would pass the 64 MiB
-    /// limit on fixtures.
+    /// limit on fixtures. The CSV is named relative to the --out file (as
+    /// given, without --out).
     #[arg(long)]
     pub reference: bool,
     /// Start of the window, after the trace's first request (e.g. 5m).
