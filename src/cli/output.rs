@@ -302,9 +302,8 @@ pub fn print_document<T: Serialize>(format: &OutputFormat, kind: &str, body: &T)
     write_stdout(text.trim_end())
 }
 
-/// Writes a line to stdout; a closed pipe (`| head`) is not an error.
 /// A progress bar on stderr for long commands: `{pos}/{len} {what}`, the
-/// message (what runs now), elapsed time and ETA. Drawn only when stderr
+/// rate, the message (what runs now), elapsed time and ETA. Drawn only when stderr
 /// is a terminal (hidden otherwise, lines printed through it included).
 pub fn progress_bar(total: u64, what: &str) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
@@ -312,7 +311,7 @@ pub fn progress_bar(total: u64, what: &str) -> ProgressBar {
     }
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
     let style = ProgressStyle::with_template(&format!(
-        "{{spinner}} [{{elapsed_precise}}] {{bar:30}} {{human_pos}}/{{human_len}} {what}, ETA {{eta}}  {{wide_msg}}"
+        "{{spinner}} [{{elapsed_precise}}] {{bar:30}} {{human_pos}}/{{human_len}} {what} ({{per_sec}}), ETA {{eta}}  {{wide_msg}}"
     ))
     .unwrap_or_else(|_| ProgressStyle::default_bar());
     bar.set_style(style);
@@ -320,6 +319,7 @@ pub fn progress_bar(total: u64, what: &str) -> ProgressBar {
     bar
 }
 
+/// Writes a line to stdout; a closed pipe (`| head`) is not an error.
 pub fn write_stdout(text: &str) -> Result<()> {
     write_raw(&format!("{text}\n"))
 }
