@@ -868,38 +868,4 @@ fn ratio(a: f64, b: f64) -> f64 {
 }
 
 #[cfg(test)]
-mod incremental_tests;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn live_snapshot_is_the_snapshot_without_future_jobs() {
-        let scenario = crate::fixture::load_default().unwrap();
-        let mut sim = Simulator::new(&scenario, SimOptions::new(PolicyKind::Synergai));
-        sim.run_until(150_000.0);
-        let mut full = sim.snapshot();
-        full.jobs.retain(|j| j.state != JobState::Future);
-        assert_eq!(sim.live_snapshot(usize::MAX), full);
-        let recent = sim.live_snapshot(3);
-        assert_eq!(
-            recent
-                .jobs
-                .iter()
-                .filter(|j| j.state == JobState::Done)
-                .count(),
-            3
-        );
-        assert_eq!(recent.done, full.done);
-    }
-
-    #[test]
-    fn ord_bits_orders_like_f64() {
-        let xs = [-1e9, -3.5, -0.0, 0.0, 1e-9, 2.0, 1e12];
-        for w in xs.windows(2) {
-            assert!(ord_bits(w[0]) <= ord_bits(w[1]), "{} {}", w[0], w[1]);
-            assert_eq!(from_ord_bits(ord_bits(w[0])), w[0]);
-        }
-    }
-}
+mod tests;

@@ -1,9 +1,10 @@
-//! Incremental passes decide exactly what the full re-plan decides: every
-//! policy, every shipped scenario and generated ones (small, overloaded and
+//! The replay engine's tests. Above all, incremental passes decide exactly
+//! what the full re-plan decides: every policy, every shipped scenario and
+//! generated ones (small, overloaded and
 //! GPU-scarce, where long queues wait). The whole evaluation suite is
 //! compared by `tests/quality.rs` in the optimized build.
 
-use super::{SimOptions, Simulator};
+use super::*;
 use crate::fixture::generate::{GenerateParams, QosLevel, Shape, generate_scenario};
 use crate::fixture::{Origin, load_scenario, scenario_from_text};
 use crate::model::Scenario;
@@ -130,5 +131,34 @@ fn a_long_queue_is_not_decided_again_on_every_event() {
             calls * 3 < full_calls,
             "{kind}: {calls} policy calls incrementally, {full_calls} in full"
         );
+    }
+}
+
+#[test]
+fn live_snapshot_is_the_snapshot_without_future_jobs() {
+    let scenario = crate::fixture::load_default().unwrap();
+    let mut sim = Simulator::new(&scenario, SimOptions::new(PolicyKind::Synergai));
+    sim.run_until(150_000.0);
+    let mut full = sim.snapshot();
+    full.jobs.retain(|j| j.state != JobState::Future);
+    assert_eq!(sim.live_snapshot(usize::MAX), full);
+    let recent = sim.live_snapshot(3);
+    assert_eq!(
+        recent
+            .jobs
+            .iter()
+            .filter(|j| j.state == JobState::Done)
+            .count(),
+        3
+    );
+    assert_eq!(recent.done, full.done);
+}
+
+#[test]
+fn ord_bits_orders_like_f64() {
+    let xs = [-1e9, -3.5, -0.0, 0.0, 1e-9, 2.0, 1e12];
+    for w in xs.windows(2) {
+        assert!(ord_bits(w[0]) <= ord_bits(w[1]), "{} {}", w[0], w[1]);
+        assert_eq!(from_ord_bits(ord_bits(w[0])), w[0]);
     }
 }
