@@ -164,10 +164,14 @@ YAML
   bench_log "created in $BENCH_CREATE_S s; all $pods pods pending"
 }
 
-# The bind watch: a watch on the pods of default without a node, from the
-# resource version given; a pod leaving it (DELETED: bound, as nothing
-# deletes pods here) is a bind. Writes "FIRST LAST" (seconds after START) to
-# OUT once PODS pods have left, and progress lines to stderr.
+# The bind watch: a watch on the pods of default from the resource version
+# given; a pod seen with a node for the first time is a bind (nothing else
+# binds or deletes pods here). No field selector: the API server gives a
+# watch on spec.nodeName a 10-event buffer and closes it when its reader
+# falls that far behind; this one gets 1,000. Should it end anyway, it
+# resumes from the last version seen (or, that being too old, from a
+# fresh list). Writes "FIRST LAST" (seconds after START) to OUT once PODS
+# pods are bound, progress lines to stderr, then waits to be stopped.
 bench_write_watch() {
   cat >"$1" <<'PY'
 import json, os, ssl, sys, time, http.client, urllib.parse
@@ -176,30 +180,58 @@ pods, start = int(pods), float(start)
 u = urllib.parse.urlsplit(server)
 ctx = ssl.create_default_context(cafile=ca)
 ctx.load_cert_chain(cert, key)
-conn = http.client.HTTPSConnection(u.hostname, u.port, context=ctx)
-conn.request("GET", "/api/v1/namespaces/default/pods?watch=1&fieldSelector=spec.nodeName%3D"
-             "&timeoutSeconds=21600&resourceVersion=" + rv)
-r = conn.getresponse()
-if r.status != 200:
-    sys.exit(f"watch: HTTP {r.status}: {r.read(500)!r}")
+base = "/api/v1/namespaces/default/pods"
+
+def get(path):
+    conn = http.client.HTTPSConnection(u.hostname, u.port, context=ctx)
+    conn.request("GET", path)
+    return conn.getresponse()
+
+def note(msg):
+    print(f"[bench watch] {msg}", file=sys.stderr, flush=True)
+
 bound, first, now, shown = set(), None, None, time.time()
-while len(bound) < pods:
-    line = r.readline()
-    if not line:
-        sys.exit(f"watch ended after {len(bound)} binds")
-    event = json.loads(line)
-    kind, obj = event["type"], event["object"]
-    if kind == "ERROR":
-        sys.exit(f"watch error: {obj.get('message')}")
-    if kind == "DELETED":
+
+def saw(pod):
+    global first, now, shown
+    if pod["spec"].get("nodeName") and pod["metadata"]["name"] not in bound:
         now = time.time()
-        if first is None:
-            first = now
-        bound.add(obj["metadata"]["name"])
+        first = first or now
+        bound.add(pod["metadata"]["name"])
         if now - shown >= 10:
-            print(f"[bench watch] {len(bound)} of {pods} bound after {now - start:.0f} s",
-                  file=sys.stderr, flush=True)
+            note(f"{len(bound)} of {pods} bound after {now - start:.0f} s")
             shown = now
+
+while len(bound) < pods:
+    r = get(f"{base}?watch=1&timeoutSeconds=21600&resourceVersion={rv}")
+    gone = r.status == 410
+    if r.status not in (200, 410):
+        sys.exit(f"watch: HTTP {r.status}: {r.read(500)!r}")
+    while not gone and len(bound) < pods:
+        line = r.readline()
+        if not line:
+            note(f"the watch ended after {len(bound)} binds; resuming")
+            break
+        event = json.loads(line)
+        kind, obj = event["type"], event["object"]
+        if kind == "ERROR":
+            if obj.get("code") != 410:
+                sys.exit(f"watch error: {obj.get('message')}")
+            gone = True
+        elif kind in ("ADDED", "MODIFIED"):
+            saw(obj)
+            rv = obj["metadata"]["resourceVersion"]
+        elif kind == "BOOKMARK":
+            rv = obj["metadata"]["resourceVersion"]
+    if gone:
+        note(f"resource version {rv} too old after {len(bound)} binds; listing")
+        r = get(base)
+        if r.status != 200:
+            sys.exit(f"list: HTTP {r.status}")
+        items = json.loads(r.read())
+        for pod in items["items"]:
+            saw(pod)
+        rv = items["metadata"]["resourceVersion"]
 with open(out + ".tmp", "w") as f:
     f.write(f"{first - start:.3f} {now - start:.3f}\n")
 os.replace(out + ".tmp", out)
@@ -210,51 +242,60 @@ PY
 }
 
 # Other work on the machine (a compiler, tests) skews every figure on 2
-# cores. bench_cpu prints "BUSY OURS" in clock ticks: the machine's busy CPU
-# time and that of this run's processes (etcd, kube-apiserver, emulator,
-# scheduler, watch); the difference is other work.
+# cores. bench_cpu prints "BUSY NICE OURS OURS_NICE" in clock ticks: the
+# machine's busy CPU time, the part of it spent at a lower priority
+# (nice > 0, as builds run here), and the same two for this run's processes
+# (etcd, kube-apiserver, emulator, scheduler, watch). The rest is other work.
 bench_cpu() {
   local pids=() name pid
   if [ -n "${BENCH_KUBE_DIR:-}" ] && [ -f "$BENCH_KUBE_DIR/pids" ]; then
     while read -r name pid; do pids+=("$pid"); done <"$BENCH_KUBE_DIR/pids"
   fi
+  # shellcheck disable=SC2206  # PIDs, one word each
   pids+=(${BENCH_EMU:-} ${BENCH_SCHED:-} ${BENCH_WATCH:-} ${BENCH_EXTRA_PIDS:-})
   python3 - "${pids[@]}" <<'PY'
 import sys
-cpu = open("/proc/stat").readline().split()[1:]
-busy = sum(int(cpu[i]) for i in (0, 1, 2, 5, 6, 7))  # user nice system irq softirq steal
-ours = 0
+cpu = [int(x) for x in open("/proc/stat").readline().split()[1:]]
+busy = sum(cpu[i] for i in (0, 1, 2, 5, 6, 7))  # user nice system irq softirq steal
+ours = ours_nice = 0
 for pid in sys.argv[1:]:
     try:
         f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-        ours += int(f[11]) + int(f[12])  # utime stime
     except OSError:
-        pass
-print(busy, ours)
+        continue
+    ticks = int(f[11]) + int(f[12])  # utime stime
+    ours += ticks
+    if int(f[16]) > 0:  # nice
+        ours_nice += int(f[11])
+print(busy, cpu[1], ours, ours_nice)
 PY
 }
-# bench_other_cores "BUSY0 OURS0" "BUSY1 OURS1" SECONDS : cores other work used
+# bench_other_cores "CPU0" "CPU1" SECONDS : "OTHER NICED", the cores other
+# work used meanwhile, and how much of that ran at a lower priority
 bench_other_cores() {
   python3 -c '
 import os, sys
-b0, o0 = map(int, sys.argv[1].split()); b1, o1 = map(int, sys.argv[2].split())
-tck = os.sysconf("SC_CLK_TCK")
-print(f"{max(0, (b1 - b0) - (o1 - o0)) / tck / float(sys.argv[3]):.2f}")' "$1" "$2" "$3"
+b0, n0, o0, on0 = map(int, sys.argv[1].split()); b1, n1, o1, on1 = map(int, sys.argv[2].split())
+cores = lambda ticks: max(0, ticks) / os.sysconf("SC_CLK_TCK") / float(sys.argv[3])
+print(f"{cores((b1 - b0) - (o1 - o0)):.2f} {cores((n1 - n0) - (on1 - on0)):.2f}")' "$1" "$2" "$3"
 }
 # bench_quiet : waits (up to BENCH_QUIET_WAIT s, default 1800) until other
-# work uses under 0.2 cores over 5 s, so that a run starts on a quiet
-# machine; warns and goes on after that.
+# work at normal priority uses under 0.2 cores over 5 s, so that a run does
+# not share the machine with it; warns and goes on after that. Work at a
+# lower priority (nice > 0: the builds here) does not hold a run back: it
+# gets a tenth of a core's time against the run's processes, and the
+# figures report how much it used.
 bench_quiet() {
-  local deadline=$((SECONDS + ${BENCH_QUIET_WAIT:-1800})) said=0 a b other
+  local deadline=$((SECONDS + ${BENCH_QUIET_WAIT:-1800})) said=0 a b other niced
   while :; do
     a="$(bench_cpu)"; sleep 5; b="$(bench_cpu)"
-    other="$(bench_other_cores "$a" "$b" 5)"
-    python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < 0.2 else 1)" "$other" && return 0
+    read -r other niced < <(bench_other_cores "$a" "$b" 5)
+    python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) - float(sys.argv[2]) < 0.2 else 1)" "$other" "$niced" && return 0
     if [ "$SECONDS" -ge "$deadline" ]; then
-      bench_log "warning: other work still uses $other cores; measuring anyway"
+      bench_log "warning: other work still uses $other cores ($niced of them niced); measuring anyway"
       return 0
     fi
-    [ "$said" = 1 ] || bench_log "other work uses $other cores; waiting for a quiet machine (BENCH_QUIET_WAIT=${BENCH_QUIET_WAIT:-1800} s at most)"
+    [ "$said" = 1 ] || bench_log "other work uses $other cores ($niced of them niced); waiting until it is niced or gone (BENCH_QUIET_WAIT=${BENCH_QUIET_WAIT:-1800} s at most)"
     said=1
   done
 }
@@ -327,12 +368,13 @@ bench_sched_alive() { [ -n "${BENCH_SCHED:-}" ] && kill -0 "$BENCH_SCHED" 2>/dev
 
 # bench_poll_bound : true once the watch has seen every pod bound; then sets
 # BENCH_FIRST_S and BENCH_LAST_S (first and last bind, seconds after the
-# scheduler's start) and BENCH_OTHER_CORES (cores other work used
-# meanwhile). Fails when the scheduler or the watch died.
+# scheduler's start), BENCH_OTHER_CORES (cores other work used meanwhile)
+# and BENCH_OTHER_NICED (how much of that ran niced). Fails when the
+# scheduler or the watch died.
 bench_poll_bound() {
   if [ -s "$BENCH_BOUND_FILE" ]; then
     read -r BENCH_FIRST_S BENCH_LAST_S <"$BENCH_BOUND_FILE"
-    BENCH_OTHER_CORES="$(bench_other_cores "$BENCH_CPU0" "$(bench_cpu)" "$(bench_since "$BENCH_START")")"
+    read -r BENCH_OTHER_CORES BENCH_OTHER_NICED < <(bench_other_cores "$BENCH_CPU0" "$(bench_cpu)" "$(bench_since "$BENCH_START")")
     return 0
   fi
   bench_sched_alive || { tail -n 20 "$BENCH_SCHED_LOG" >&2; bench_die "$BENCH_SCHED_NAME exited (log: $BENCH_SCHED_LOG)"; }
@@ -354,7 +396,7 @@ bench_wait_bound() {
     local n; n="$(wc -l <"$BENCH_RUN_DIR/watch.err")"
     if [ "$n" -gt "$shown" ]; then tail -n "+$((shown + 1))" "$BENCH_RUN_DIR/watch.err" >&2; shown="$n"; fi
   done
-  bench_log "$BENCH_SCHED_NAME bound all $BENCH_PODS pods: first after $BENCH_FIRST_S s, last after $BENCH_LAST_S s (other work: $BENCH_OTHER_CORES cores)"
+  bench_log "$BENCH_SCHED_NAME bound all $BENCH_PODS pods: first after $BENCH_FIRST_S s, last after $BENCH_LAST_S s (other work: $BENCH_OTHER_CORES cores, $BENCH_OTHER_NICED niced)"
 }
 
 # bench_stop_pid PID : TERM, then KILL after 10 s; reaps it
