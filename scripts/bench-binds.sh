@@ -19,8 +19,8 @@
 # burst 200; kube-scheduler: 50 QPS, burst 100); QPS/BURST gives both the
 # same (see scripts/bench-setup.sh). Reported per run: binds/s from the
 # scheduler's start to the last bind (start-up, informer sync and first
-# pass included) and from the first bind to the last, and the scheduler's
-# peak resident memory. A table goes to stdout, progress to stderr.
+# pass included) and from the first bind to the last, the scheduler's CPU
+# time and peak resident memory. A table goes to stdout, progress to stderr.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
@@ -57,17 +57,17 @@ RESULTS="$BENCH_ROOT/results"
 T0=$(bench_now)
 # one_run NODES PODS LIMITS SCHEDULER : a fresh set-up, the scheduler, a row
 one_run() {
-  local nodes="$1" pods="$2" limits="$3" sched="$4" hwm url
+  local nodes="$1" pods="$2" limits="$3" sched="$4" hwm cpu url
   bench_log "=== $sched, $nodes nodes, $pods pods, limits $limits ==="
   bench_up "$nodes" "$pods"
   bench_start "$sched" "$limits"
   bench_wait_bound "$TIMEOUT"
-  hwm=$(bench_kib VmHWM "$BENCH_SCHED")
+  hwm=$(bench_kib VmHWM "$BENCH_SCHED") cpu=$(bench_cpu_s "$BENCH_SCHED")
   if [ "$sched" = synergai ]; then  # its pass and bind histograms, for a closer look
     url=$(grep -o 'metrics on http://[0-9.:]*' "$BENCH_SCHED_LOG" | head -n1 | sed 's/^metrics on //')
     [ -z "$url" ] || curl -sf --max-time 10 "$url/metrics" >"$BENCH_RUN_DIR/metrics.txt" || true
   fi
-  echo "$nodes $pods $limits $sched $BENCH_FIRST_S $BENCH_LAST_S $BENCH_OTHER_CORES $BENCH_OTHER_NICED $hwm" >>"$RESULTS"
+  echo "$nodes $pods $limits $sched $BENCH_FIRST_S $BENCH_LAST_S $BENCH_OTHER_CORES $BENCH_OTHER_NICED $hwm $cpu" >>"$RESULTS"
   bench_down
 }
 
@@ -90,15 +90,15 @@ def limits(l, s):
         q, b = l.split("/")
         return f"qps {q}, burst {b}"
     return "default (qps 100, burst 200)" if s == "synergai" else "default (qps 50, burst 100)"
-print(f"{'NODES':>6} {'PODS':>6}  {'SCHEDULER':<15} {'CLIENT LIMITS':<29} {'BINDS/S':>8} {'FIRST→LAST':>10} {'ALL BOUND':>10} {'OTHER':>10} {'PEAK RSS':>9}")
+print(f"{'NODES':>6} {'PODS':>6}  {'SCHEDULER':<15} {'CLIENT LIMITS':<29} {'BINDS/S':>8} {'FIRST→LAST':>10} {'ALL BOUND':>10} {'CPU':>7} {'PEAK RSS':>9} {'OTHER':>10}")
 by = {}
-for nodes, pods, lim, sched, first, last, other, niced, hwm in rows:
+for nodes, pods, lim, sched, first, last, other, niced, hwm, *cpu in rows:
     pods_n, first, last = int(pods), float(first), float(last)
     rate = pods_n / last
     steady = (pods_n - 1) / (last - first) if last > first else float("inf")
     by.setdefault((nodes, pods, lim, sched), []).append(rate)
-    shared = f"{other}/{niced}"
-    print(f"{nodes:>6} {pods:>6}  {sched:<15} {limits(lim, sched):<29} {rate:>8.0f} {steady:>10.0f} {last:>9.1f}s {shared:>10} {int(hwm) / 1024:>5.0f} MiB")
+    shared, cpu = f"{other}/{niced}", (cpu[0] + "s" if cpu else "?")
+    print(f"{nodes:>6} {pods:>6}  {sched:<15} {limits(lim, sched):<29} {rate:>8.0f} {steady:>10.0f} {last:>9.1f}s {cpu:>7} {int(hwm) / 1024:>5.0f} MiB {shared:>10}")
 median = lambda v: sorted(v)[len(v) // 2] if len(v) % 2 else sum(sorted(v)[len(v) // 2 - 1:len(v) // 2 + 1]) / 2
 for (nodes, pods, lim, sched), rates in by.items():
     other = by.get((nodes, pods, lim, "kube-scheduler"))
@@ -107,6 +107,6 @@ for (nodes, pods, lim, sched), rates in by.items():
         print(f"{nodes} nodes / {pods} pods, limits {lim}: synergai {median(rates) / median(other):.2f}× kube-scheduler{runs}")
 PY
 echo "BINDS/S: pods / seconds from the scheduler's start to the last bind; FIRST→LAST: from the first bind to the last;"
-echo "OTHER: cores that work outside the run (builds, tests) used meanwhile / of them at a lower priority (nice > 0);"
-echo "PEAK RSS: the scheduler's (VmHWM) once every pod is bound (scripts/bench-memory.sh for more)."
+echo "CPU: the scheduler's CPU time (user + system) until then; PEAK RSS: its peak resident memory (VmHWM);"
+echo "OTHER: cores that work outside the run (builds, tests) used meanwhile / of them at a lower priority (nice > 0)."
 echo "wall time $(bench_since "$T0") s for $(wc -l <"$RESULTS") runs (set-ups included)"

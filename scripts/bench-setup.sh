@@ -427,6 +427,14 @@ bench_down() {
   BENCH_KUBE_DIR=""
 }
 
+# bench_cpu_s PID : CPU seconds (user + system) PID has used so far
+bench_cpu_s() {
+  python3 -c '
+import os, sys
+f = open(f"/proc/{sys.argv[1]}/stat").read().rsplit(")", 1)[1].split()
+tck = os.sysconf("SC_CLK_TCK")
+print(f"{(int(f[11]) + int(f[12])) / tck:.1f}")' "$1"
+}
 # bench_kib FIELD PID : a /proc/PID/status field (VmHWM, VmRSS) in KiB
 bench_kib() { awk -v f="$1:" '$1 == f {print $2}' "/proc/$2/status"; }
 # bench_mib KIB : KiB as whole MiB
